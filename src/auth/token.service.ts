@@ -1,0 +1,37 @@
+import crypto from 'crypto'
+import type { HubStore, TokenRecord } from '../store/store.port'
+
+/** The scope of the admin token: it acts for every co-op. */
+export const ADMIN_SCOPE = '*'
+
+/** Hash under which a token is stored; the token itself is never kept. */
+export function hashToken (token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex')
+}
+
+/** A new random token, prefixed so people recognise it in a config file. */
+export function newToken (): string {
+  return `ioo_${crypto.randomBytes(32).toString('base64url')}`
+}
+
+/** Issues and checks API tokens. */
+export class TokenService {
+  constructor (private readonly store: HubStore) {}
+
+  /** Creates a token for `scope` (an actor id, or `*` for the admin) and returns it in clear, once. */
+  issue (scope: string, label: string): string {
+    const token = newToken()
+    this.register(token, scope, label)
+    return token
+  }
+
+  /** Stores the hash of a token chosen elsewhere (the admin's HUB_ADMIN_TOKEN). */
+  register (token: string, scope: string, label: string): void {
+    this.store.saveToken({ hash: hashToken(token), scope, label, createdAt: new Date().toISOString() })
+  }
+
+  /** The record of a presented token, or null when it is unknown. */
+  find (token: string): TokenRecord | null {
+    return this.store.findToken(hashToken(token))
+  }
+}

@@ -1,0 +1,80 @@
+import { Command, Option } from 'commander'
+import { loadConfig } from '../config/config'
+import { AppError, ValidationError } from '../errors/app-errors'
+import { ConfigError } from '../errors/config-error'
+import { createHubContext } from '../hub-context'
+import { createLogger } from '../log/logger'
+import { openStore } from '../store/open-store'
+
+/** Runs one CLI command against the hub's store (same DATA_DIR and HUB_URL as the server). */
+export async function runCli (argv: string[], out: (line: string) => void = line => process.stdout.write(line + '\n')): Promise<number> {
+  const program = new Command()
+  program
+    .name('ioocloud-hub')
+    .description('Administer an IoOCloud Hub. Reads DATA_DIR and HUB_URL like the server does: run it with the same environment.')
+    .exitOverride()
+    .configureOutput({ writeOut: s => out(s.trimEnd()), writeErr: s => out(s.trimEnd()) })
+
+  let exitCode = 0
+  const coop = program.command('coop').description('Manage co-ops hosted on this hub')
+  coop.command('create')
+    .description('Register a co-op, create its actor and print its API token')
+    .argument('<username>', 'lower-case handle: letters, digits and _ (used in username@host)')
+    .requiredOption('--name <name>', 'display name')
+    .option('--summary <text>', 'one-paragraph description')
+    .option('--url <url>', 'the co-op\'s website')
+    .option('--icon <url>', 'URL of a square logo')
+    .addOption(new Option('--follow-policy <policy>', 'accept follows at once or after approval').choices(['automatic', 'approval']))
+    .action(async (username: string, opts: { name: string, summary?: string, url?: string, icon?: string, followPolicy?: string }) => {
+      exitCode = await withHub(out, async hub => {
+        const body: Record<string, unknown> = { username, name: opts.name }
+        for (const key of ['summary', 'url', 'icon', 'followPolicy'] as const) if (opts[key] !== undefined) body[key] = opts[key]
+        const created = await hub.coops.create(body)
+        out(`Created co-op ${created.username}: ${created.id}`)
+        out(`API token for this co-op (shown once, keep it safe):\n  ${created.token}`)
+      })
+    })
+
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+  } catch (err) {
+    const code = (err as { exitCode?: number }).exitCode
+    return typeof code === 'number' ? code : 1
+  }
+  return exitCode
+}
+
+/** Opens the store and the hub's services for one command, then closes them; maps errors to exit codes. */
+async function withHub (out: (line: string) => void, work: (hub: Awaited<ReturnType<typeof createHubContext>>) => Promise<void>): Promise<number> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) { out(`Configuration error: ${err.message}`); return 2 }
+    throw err
+  }
+  const store = openStore(config.dataDir)
+  try {
+    const hub = await createHubContext(config, store, createLogger('warn'))
+    await work(hub)
+    await hub.delivery.stop()
+    await hub.client.close()
+    return 0
+  } catch (err) {
+    if (err instanceof ValidationError && err.fields) {
+      out(`Error: ${err.message}`)
+      return 1
+    }
+    if (err instanceof AppError) { out(`Error: ${err.message}`); return 1 }
+    throw err
+  } finally {
+    store.close()
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then(code => process.exit(code), err => {
+    process.stderr.write(`Unexpected error: ${(err as Error).stack}\n`)
+    process.exit(1)
+  })
+}

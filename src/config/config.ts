@@ -1,0 +1,97 @@
+import path from 'path'
+import { ConfigError } from '../errors/config-error'
+
+/** Everything the hub reads from its environment, parsed and checked once at start-up. */
+export interface HubConfig {
+  port: number
+  /** Public base URL without a trailing slash, e.g. `https://hub.coop.example`. */
+  hubUrl: string
+  dataDir: string
+  /** Shown in NodeInfo and on pages; the host name when unset. */
+  hubName: string | null
+  /** Set when the admin gave one; otherwise the hub generates and stores one. */
+  adminToken: string | null
+  /** Lets outgoing fetches and deliveries reach loopback and private addresses (tests, demo). */
+  allowPrivateAddresses: boolean
+  /** Largest inbox or API body accepted, in bytes. */
+  maxBodyBytes: number
+  logLevel: string
+}
+
+type Env = Record<string, string | undefined>
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+/** Parses the environment into a HubConfig; a bad value throws a ConfigError naming the variable. */
+export function loadConfig (env: Env = process.env, cwd = process.cwd()): HubConfig {
+  const port = parsePort(env.PORT)
+  const hubUrl = parseHubUrl(env.HUB_URL, port)
+  const dataDir = path.resolve(cwd, nonEmpty(env.DATA_DIR, 'DATA_DIR') ?? './data')
+  const adminToken = parseAdminToken(env.HUB_ADMIN_TOKEN)
+  const hubName = nonEmpty(env.HUB_NAME, 'HUB_NAME') ?? null
+  const allowPrivateAddresses = parseFlag(env.HUB_ALLOW_PRIVATE_ADDRESSES, 'HUB_ALLOW_PRIVATE_ADDRESSES')
+  const maxBodyBytes = parsePositiveInt(env.HUB_MAX_BODY_BYTES, 'HUB_MAX_BODY_BYTES', 1024 * 1024)
+  const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase()
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}; got "${env.LOG_LEVEL}"`)
+  }
+  return { port, hubUrl, dataDir, hubName, adminToken, allowPrivateAddresses, maxBodyBytes, logLevel }
+}
+
+function nonEmpty (value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined
+  if (value.trim() === '') throw new ConfigError(name, 'is set but empty; unset it to use the default')
+  return value.trim()
+}
+
+function parsePort (raw: string | undefined): number {
+  const value = nonEmpty(raw, 'PORT')
+  if (value === undefined) return 8080
+  if (!/^\d+$/.test(value) || Number(value) > 65535) {
+    throw new ConfigError('PORT', `must be a whole number from 0 to 65535; got "${raw}"`)
+  }
+  return Number(value)
+}
+
+function parseHubUrl (raw: string | undefined, port: number): string {
+  const value = nonEmpty(raw, 'HUB_URL')
+  if (value === undefined) return `http://localhost:${port}`
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new ConfigError('HUB_URL', `must be an absolute URL such as https://hub.example.coop; got "${raw}"`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError('HUB_URL', `must use http or https; got "${url.protocol}"`)
+  }
+  if (url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
+    throw new ConfigError('HUB_URL', `must be the bare origin with no path, query or fragment; got "${raw}"`)
+  }
+  return url.origin
+}
+
+function parseAdminToken (raw: string | undefined): string | null {
+  const value = nonEmpty(raw, 'HUB_ADMIN_TOKEN')
+  if (value === undefined) return null
+  if (value.length < 24) {
+    throw new ConfigError('HUB_ADMIN_TOKEN', 'must be at least 24 characters long; use a random value')
+  }
+  return value
+}
+
+function parseFlag (raw: string | undefined, name: string): boolean {
+  const value = nonEmpty(raw, name)
+  if (value === undefined || value === '0' || value === 'false') return false
+  if (value === '1' || value === 'true') return true
+  throw new ConfigError(name, `must be 1 or 0; got "${raw}"`)
+}
+
+function parsePositiveInt (raw: string | undefined, name: string, fallback: number): number {
+  const value = nonEmpty(raw, name)
+  if (value === undefined) return fallback
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new ConfigError(name, `must be a positive whole number; got "${raw}"`)
+  }
+  return Number(value)
+}

@@ -1,0 +1,123 @@
+import type { Logger } from '../../log/logger'
+import type { Delivery, HubStore } from '../../store/store.port'
+import type { OutboundClient, SigningKey } from '../http/outbound-client'
+import { decideRetry } from './retry-policy'
+
+export interface DeliveryWorkerOptions {
+  /** Deliveries in flight at once. */
+  concurrency?: number
+}
+
+/**
+ * Sends queued deliveries. A delivery is claimed (leased) from the store, POSTed, and removed
+ * only after the peer answered 2xx; a crash in between leaves it in the queue, to be sent again
+ * when the lease runs out (at least once, never lost). Failures are retried per the retry policy.
+ */
+export class DeliveryWorker {
+  private readonly concurrency: number
+  private inFlight = 0
+  private timer: NodeJS.Timeout | null = null
+  private stopped = false
+  private pumping = false
+  private pumpAgain = false
+  private readonly idleWaiters: Array<() => void> = []
+
+  constructor (
+    private readonly store: HubStore,
+    private readonly client: OutboundClient,
+    private readonly keyFor: (actorId: string) => Promise<SigningKey | null>,
+    private readonly logger: Logger,
+    options: DeliveryWorkerOptions = {}
+  ) {
+    this.concurrency = options.concurrency ?? 8
+  }
+
+  /** Starts sending whatever is due; call after enqueueing. */
+  wake (): void {
+    if (this.stopped) return
+    if (this.pumping) {
+      this.pumpAgain = true
+      return
+    }
+    this.pump().catch(err => this.logger.error({ err }, 'delivery: could not read the queue'))
+  }
+
+  /** Stops claiming new deliveries and waits for those in flight. */
+  async stop (): Promise<void> {
+    this.stopped = true
+    if (this.timer) clearTimeout(this.timer)
+    if (this.inFlight > 0) await new Promise<void>(resolve => this.idleWaiters.push(resolve))
+  }
+
+  /** Claims due deliveries until the concurrency is used up or nothing is due. */
+  private async pump (): Promise<void> {
+    this.pumping = true
+    try {
+      do {
+        this.pumpAgain = false
+        while (!this.stopped && this.inFlight < this.concurrency) {
+          const next = await this.store.deliveryDequeue()
+          if (!next) break
+          if ('waitUntil' in next) {
+            this.scheduleAt(next.waitUntil)
+            break
+          }
+          this.start(next)
+        }
+      } while (this.pumpAgain && !this.stopped)
+    } finally {
+      this.pumping = false
+    }
+  }
+
+  private start (delivery: Delivery): void {
+    this.inFlight++
+    this.send(delivery)
+      .catch(err => this.logger.error({ err }, 'delivery: unexpected error'))
+      .finally(() => {
+        this.inFlight--
+        if (this.inFlight === 0) this.idleWaiters.splice(0).forEach(resolve => resolve())
+        this.wake()
+      })
+  }
+
+  private scheduleAt (when: Date): void {
+    if (this.stopped) return
+    if (this.timer) clearTimeout(this.timer)
+    const delay = Math.max(20, Math.min(when.getTime() - Date.now(), 2 ** 31 - 1))
+    this.timer = setTimeout(() => { this.timer = null; this.wake() }, delay)
+    this.timer.unref()
+  }
+
+  private async send (delivery: Delivery): Promise<void> {
+    const key = await this.keyFor(delivery.actorId)
+    if (!key) {
+      this.store.deliveryFail(delivery.id, `the sending actor ${delivery.actorId} has no key on this hub`)
+      return
+    }
+    let status: number | null = null
+    let retryAfterMs: number | null = null
+    let error = ''
+    try {
+      const result = await this.client.postActivity(delivery.address, delivery.body, key)
+      status = result.status
+      retryAfterMs = result.retryAfterMs
+      error = `${result.status} ${result.bodyText}`.trim()
+    } catch (err) {
+      error = (err as Error).message
+    }
+    if (status !== null && status >= 200 && status < 300) {
+      this.store.deliveryComplete(delivery.id)
+      this.logger.debug({ to: delivery.address, status }, 'delivery: sent')
+      return
+    }
+    const decision = decideRetry(delivery.attempt, status, retryAfterMs)
+    if (decision.retry) {
+      this.store.deliveryReschedule(delivery.id, new Date(Date.now() + decision.waitMs), error)
+      this.logger.info({ to: delivery.address, attempt: delivery.attempt + 1, waitMs: decision.waitMs, error }, 'delivery: will retry')
+    } else {
+      this.store.deliveryFail(delivery.id, `${decision.reason}: ${error}`)
+      this.logger.warn({ to: delivery.address, reason: decision.reason }, 'delivery: gave up')
+    }
+  }
+}

@@ -1,0 +1,17 @@
+import type { FollowService } from '../../../follows/follow.service'
+import { hasType } from '../../apex-setup'
+import type { InboxHandler } from './inbox-event'
+
+/** Follow: accept at once, or queue for the co-op's approval. */
+export function onFollow (follows: FollowService): InboxHandler {
+  return async ({ recipient, activity }) => {
+    await follows.received(recipient, activity)
+  }
+}
+
+/** Accept or Reject of one of our Follows: record the peer's answer. */
+export function onFollowAnswer (follows: FollowService, state: 'accepted' | 'rejected'): InboxHandler {
+  return async ({ actor, object }) => {
+    if (object && hasType(object, 'Follow')) follows.answered(object, state, actor.id)
+  }
+}

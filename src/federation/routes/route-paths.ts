@@ -1,0 +1,32 @@
+/** URL paths of everything the hub serves over ActivityPub, in one place. */
+export const ROUTES = {
+  actor: '/u/:actor',
+  object: '/o/:id',
+  activity: '/s/:id',
+  inbox: '/u/:actor/inbox',
+  outbox: '/u/:actor/outbox',
+  followers: '/u/:actor/followers',
+  following: '/u/:actor/following',
+  liked: '/u/:actor/liked',
+  blocked: '/u/:actor/blocked',
+  rejected: '/u/:actor/rejected',
+  rejections: '/u/:actor/rejections',
+  shares: '/s/:id/shares',
+  likes: '/s/:id/likes',
+  collections: '/u/:actor/c/:id',
+  services: '/u/:actor/services',
+  service: '/u/:actor/services/:key',
+  instanceActor: '/actor',
+  instanceInbox: '/actor/inbox',
+  context: '/ns'
+} as const
+
+/** The IRI of a co-op's hosted service. */
+export function serviceIri (hubUrl: string, username: string, key: string): string {
+  return `${hubUrl}/u/${username}/services/${key}`
+}
+
+/** The IRI of a co-op's services collection. */
+export function servicesCollectionIri (hubUrl: string, username: string): string {
+  return `${hubUrl}/u/${username}/services`
+}

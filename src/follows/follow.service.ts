@@ -1,0 +1,103 @@
+import { ConflictError, NotFoundError, ValidationError } from '../errors/app-errors'
+import { Apex, first, idOf } from '../federation/apex-setup'
+import type { OutboundClient } from '../federation/http/outbound-client'
+import type { Publisher } from '../federation/publisher'
+import type { RemoteActors } from '../federation/remote-actors'
+import type { ApexNode, FollowRequest, HubStore, OutgoingFollow } from '../store/store.port'
+import type { SchemaValidator } from '../schemas/schema-validator'
+import type { CoopService } from '../coops/coop.service'
+import { isHandle, lookupHandle } from './webfinger-client'
+
+/** Follows between the hub's co-ops and other actors, both ways. */
+export class FollowService {
+  constructor (
+    private readonly apex: Apex,
+    private readonly store: HubStore,
+    private readonly coops: CoopService,
+    private readonly publisher: Publisher,
+    private readonly remote: RemoteActors,
+    private readonly client: OutboundClient,
+    private readonly schemas: SchemaValidator,
+    private readonly allowPrivate: boolean
+  ) {}
+
+  /** Sends a Follow from co-op `username` to `target` (user@host or actor URL). */
+  async follow (username: string, body: unknown): Promise<OutgoingFollow> {
+    const { target } = this.schemas.validate('api/follow-create.schema.json', body)
+    const actor = await this.coops.requireActor(username)
+    const targetId = isHandle(target) ? await lookupHandle(this.client, target, this.allowPrivate) : parseActorUrl(target)
+    if (targetId === actor.id) throw new ValidationError('A co-op cannot follow itself', { target: 'is this co-op' })
+    const existing = this.store.findOutgoingFollow(actor.id, targetId)
+    if (existing && existing.state !== 'rejected') {
+      throw new ConflictError(`Co-op "${username}" already follows ${targetId} (${existing.state})`)
+    }
+    // Fetch the target first: it must be a reachable actor, and apex needs it cached to address it.
+    await this.remote.getActor(targetId, true)
+    const activity = await this.publisher.send(actor, 'Follow', { object: targetId }, [targetId])
+    const record: OutgoingFollow = { followId: activity.id, localActorId: actor.id, targetActorId: targetId, state: 'pending', updatedAt: new Date().toISOString() }
+    this.store.saveOutgoingFollow(record)
+    return record
+  }
+
+  /** The follows a co-op sent, with their state. */
+  list (username: string): OutgoingFollow[] {
+    return this.store.listOutgoingFollows(this.coops.require(username).actorId)
+  }
+
+  /** Follow requests awaiting (or past) the co-op's decision. */
+  listRequests (username: string): FollowRequest[] {
+    return this.store.listFollowRequests(this.coops.require(username).actorId)
+  }
+
+  /** An incoming Follow: accepted at once, or kept for approval when the co-op asks for that. */
+  async received (recipient: ApexNode, follow: ApexNode): Promise<void> {
+    const coop = this.store.getCoopByActorId(recipient.id)
+    if (!coop) return
+    if (coop.followPolicy === 'approval') {
+      this.store.saveFollowRequest({ followId: follow.id, localActorId: recipient.id, remoteActorId: this.apex.actorIdFromActivity(follow), state: 'pending', receivedAt: new Date().toISOString() })
+      return
+    }
+    await this.accept(recipient, follow)
+  }
+
+  /** The admin answers a pending follow request. */
+  async answer (username: string, followId: string, decision: 'accept' | 'reject'): Promise<FollowRequest> {
+    const recipient = await this.coops.requireActor(username)
+    const request = this.store.getFollowRequest(followId)
+    if (!request || request.localActorId !== recipient.id) throw new NotFoundError(`Co-op "${username}" has no follow request ${followId}`)
+    if (request.state !== 'pending') throw new ConflictError(`That follow request was already ${request.state}`)
+    const follow = await this.store.getActivity(followId, true)
+    if (!follow) throw new NotFoundError(`The Follow ${followId} is no longer stored (it may have been undone)`)
+    if (decision === 'accept') await this.accept(recipient, follow)
+    else await this.publisher.send(recipient, 'Reject', { object: publicCopy(follow) }, [request.remoteActorId])
+    this.store.setFollowRequestState(followId, decision === 'accept' ? 'accepted' : 'rejected')
+    return { ...request, state: decision === 'accept' ? 'accepted' : 'rejected' }
+  }
+
+  /** A peer accepted or rejected one of our follows (apex has already updated its collections). */
+  answered (followActivity: ApexNode | undefined, state: 'accepted' | 'rejected', answeredBy: string): void {
+    const followId = followActivity ? followActivity.id : undefined
+    if (!followId) return
+    const ours = this.store.listOutgoingFollows().find(f => f.followId === followId)
+    if (ours && ours.targetActorId === answeredBy) this.store.setOutgoingFollowState(followId, state)
+  }
+
+  private async accept (recipient: ApexNode, follow: ApexNode): Promise<void> {
+    await this.apex.acceptFollow(recipient, follow)
+    await this.publisher.send(recipient, 'Accept', { object: publicCopy(follow) }, [this.apex.actorIdFromActivity(follow)])
+  }
+}
+
+/** An activity without apex's private bookkeeping, to embed in an answer. */
+function publicCopy (activity: ApexNode): Record<string, unknown> {
+  const { _meta: _ignored, ...rest } = activity
+  return { ...rest, actor: idOf(rest.actor), object: idOf(rest.object) ?? first(rest.object) }
+}
+
+function parseActorUrl (target: string): string {
+  try {
+    const url = new URL(target)
+    if (url.protocol === 'https:' || url.protocol === 'http:') return url.href
+  } catch { /* fall through */ }
+  throw new ValidationError(`"${target}" is neither user@host nor an http(s) actor URL`, { target: 'must be user@host or an actor URL' })
+}

@@ -1,0 +1,132 @@
+import { NotFoundError, ValidationError } from '../errors/app-errors'
+import { buildHostedService, HostedService, SERVICE_KEY_PATTERN } from '../domain/hosted-service'
+import { Apex, first } from '../federation/apex-setup'
+import type { Publisher } from '../federation/publisher'
+import { serviceIri } from '../federation/routes/route-paths'
+import type { SchemaValidator } from '../schemas/schema-validator'
+import type { ApexNode, HubStore, ServiceRecord } from '../store/store.port'
+import type { CoopService } from '../coops/coop.service'
+
+/** A hosted service as the public API lists it. */
+export interface ServiceView {
+  id: string
+  actor: { id: string, name: string | null, preferredUsername: string | null }
+  name: string
+  summary: string
+  url: string
+  category: string
+  software: HostedService['software'] | null
+  access: HostedService['access']
+  acceptingMembers: boolean | null
+  status: HostedService['status'] | null
+  dataLocation: string | null
+  local: boolean
+  updated: string
+}
+
+/** Lists, publishes and receives hosted services. */
+export class HostedServiceService {
+  constructor (
+    private readonly apex: Apex,
+    private readonly store: HubStore,
+    private readonly coops: CoopService,
+    private readonly publisher: Publisher,
+    private readonly schemas: SchemaValidator,
+    private readonly hubUrl: string
+  ) {}
+
+  /** Creates or replaces a co-op's service and federates Create or Update; answers its id. */
+  async put (username: string, key: string, body: unknown): Promise<{ id: string, created: boolean }> {
+    if (!SERVICE_KEY_PATTERN.test(key)) {
+      throw new ValidationError('The service key in the URL must be a lower-case slug of letters, digits and -, e.g. files', { key: 'must be a lower-case slug' })
+    }
+    const input = this.schemas.validate('api/service-put.schema.json', body)
+    const actor = await this.coops.requireActor(username)
+    const id = serviceIri(this.hubUrl, username, key)
+    const existing = this.store.getService(id)
+    const now = new Date().toISOString()
+    const service = buildHostedService(input, { id, actorId: actor.id, followers: first<string>(actor.followers) ?? `${actor.id}/followers`, published: (existing?.object.published as string | undefined) ?? now, updated: now })
+    await this.publisher.publishObject(actor, existing ? 'Update' : 'Create', service as unknown as Record<string, unknown>)
+    this.store.upsertService(toRecord(service, true))
+    return { id, created: !existing }
+  }
+
+  /** Deletes a co-op's service and federates Delete; 404 when there is none. */
+  async remove (username: string, key: string): Promise<void> {
+    const actor = await this.coops.requireActor(username)
+    const id = serviceIri(this.hubUrl, username, key)
+    if (!this.store.getService(id)) throw new NotFoundError(`Co-op "${username}" has no service "${key}"`)
+    await this.publisher.publishDelete(actor, id)
+    this.store.deleteService(id)
+  }
+
+  /** Services this hub lists, local and federated, with the actor publishing each. */
+  async list (filter: { actorId?: string, category?: string, local?: boolean }): Promise<ServiceView[]> {
+    const records = this.store.listServices(filter)
+    const actors = new Map<string, ApexNode | null>()
+    for (const r of records) {
+      if (!actors.has(r.actorId)) actors.set(r.actorId, await this.store.getObject(r.actorId))
+    }
+    return records.map(r => toView(r, actors.get(r.actorId) ?? null))
+  }
+
+  /**
+   * Lists a HostedService that arrived in a Create or Update from `actor`, after checking it
+   * against the schema and that the actor really is its publisher. Answers why it was dropped.
+   */
+  async receive (actor: ApexNode, object: ApexNode): Promise<string | null> {
+    const doc = await this.apex.toJSONLD(object)
+    delete doc['@context']
+    let service: HostedService
+    try {
+      service = this.schemas.validate('objects/hosted-service.schema.json', doc, 'HostedService')
+    } catch (err) {
+      return (err as Error).message
+    }
+    if (service.attributedTo !== actor.id) return `it is attributed to ${service.attributedTo}, not to its sender ${actor.id}`
+    if (new URL(service.id).origin !== new URL(actor.id).origin) return `its id ${service.id} is not on its sender's server`
+    this.store.upsertService(toRecord(service, false))
+    return null
+  }
+
+  /** Unlists a federated service its publisher deleted; false when it was not listed or not theirs. */
+  forget (actorId: string, objectId: string): boolean {
+    const existing = this.store.getService(objectId)
+    if (!existing || existing.local || existing.actorId !== actorId) return false
+    return this.store.deleteService(objectId)
+  }
+}
+
+function toRecord (service: HostedService, local: boolean): ServiceRecord {
+  return {
+    id: service.id,
+    actorId: service.attributedTo,
+    category: service.serviceType,
+    local,
+    object: service as unknown as Record<string, unknown>,
+    updatedAt: service.updated ?? new Date().toISOString()
+  }
+}
+
+function toView (record: ServiceRecord, actor: ApexNode | null): ServiceView {
+  const s = record.object as unknown as HostedService
+  return {
+    id: record.id,
+    actor: {
+      id: record.actorId,
+      name: first<string>(actor?.name) ?? null,
+      preferredUsername: first<string>(actor?.preferredUsername) ?? null
+    },
+    name: s.name,
+    summary: s.summary,
+    url: s.url,
+    category: s.serviceType,
+    software: s.software ?? null,
+    access: s.access,
+    acceptingMembers: s.acceptingMembers ?? null,
+    status: s.status ?? null,
+    dataLocation: s.dataLocation ?? null,
+    local: record.local,
+    updated: record.updatedAt
+  }
+}

@@ -1,0 +1,84 @@
+import fs from 'fs'
+import { Server } from 'http'
+import { createApp } from './app'
+import { ensureAdminToken } from './auth/admin-token'
+import { loadConfig, HubConfig } from './config/config'
+import { ConfigError } from './errors/config-error'
+import { createHubContext, HubContext } from './hub-context'
+import { createLogger } from './log/logger'
+import { openStore } from './store/open-store'
+
+/** A running hub: its parts and a way to stop it cleanly. */
+export interface RunningHub {
+  hub: HubContext
+  server: Server
+  stop: () => Promise<void>
+}
+
+/** Starts a hub on `config`: opens the store, ensures the admin token, serves HTTP. */
+export async function startHub (config: HubConfig): Promise<RunningHub> {
+  const logger = createLogger(config.logLevel)
+  fs.mkdirSync(config.dataDir, { recursive: true })
+  const store = openStore(config.dataDir)
+  const hub = await createHubContext(config, store, logger)
+  const admin = ensureAdminToken(hub.tokens, config.dataDir, config.adminToken)
+  const app = createApp(hub)
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, () => resolve(s))
+    s.once('error', reject)
+  })
+  if (admin.source === 'generated') {
+    // Printed once, on the first start; afterwards it is only in the file.
+    process.stdout.write(`\nAdmin token (shown once; also saved in ${admin.file}, readable only by you):\n\n  ${admin.token}\n\n`)
+  }
+  logger.info({ url: config.hubUrl, port: config.port, dataDir: config.dataDir, adminToken: admin.source === 'environment' ? 'from HUB_ADMIN_TOKEN' : `in ${admin.source === 'generated' ? admin.file : admin.file}` }, 'IoOCloud Hub is serving')
+  hub.delivery.wake()
+  let stopping: Promise<void> | null = null
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await new Promise<void>(resolve => server.close(() => resolve()))
+      await hub.delivery.stop()
+      await hub.inbox.idle()
+      await hub.client.close()
+      store.close()
+    })()
+    return stopping
+  }
+  return { hub, server, stop }
+}
+
+async function main (): Promise<void> {
+  let config: HubConfig
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Cannot start: ${err.message}\nSee docs/configuration.md for every setting.\n`)
+      process.exit(2)
+    }
+    throw err
+  }
+  let running: RunningHub
+  try {
+    running = await startHub(config)
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
+    if (e.code === 'EADDRINUSE') {
+      process.stderr.write(`Cannot start: port ${config.port} is already in use. Stop the other program or set PORT to a free port.\n`)
+    } else if (e.code === 'EACCES') {
+      process.stderr.write(`Cannot start: no permission for port ${config.port} or for DATA_DIR (${config.dataDir}).\n`)
+    } else {
+      process.stderr.write(`Cannot start: ${e.message}\n`)
+    }
+    process.exit(1)
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      running.stop().then(() => process.exit(0), () => process.exit(1))
+    })
+  }
+}
+
+if (require.main === module) {
+  void main()
+}

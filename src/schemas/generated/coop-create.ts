@@ -1,0 +1,31 @@
+/* Generated from schemas/ by scripts/generate-schema-types.js. Do not edit: edit the schema and run npm run generate:types. */
+
+/**
+ * Body of POST /api/v1/coops: registers a co-op and creates its actor.
+ */
+export interface CoopCreateRequest {
+  /**
+   * Lower-case handle, used in the actor URL and in WebFinger (username@host).
+   */
+  username: string
+  /**
+   * Display name.
+   */
+  name: string
+  /**
+   * Plain-text description.
+   */
+  summary?: string
+  /**
+   * The co-op's website.
+   */
+  url?: string
+  /**
+   * URL of a square logo image.
+   */
+  icon?: string
+  /**
+   * automatic: follows are accepted at once; approval: they wait for an admin.
+   */
+  followPolicy?: 'automatic' | 'approval'
+}

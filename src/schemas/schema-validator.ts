@@ -1,0 +1,88 @@
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv'
+import addFormats from 'ajv-formats'
+import { FieldErrors, ValidationError } from '../errors/app-errors'
+import { allSchemaDocuments } from './schema-files'
+import type { CoopCreateRequest } from './generated/coop-create'
+import type { FollowCreateRequest } from './generated/follow-create'
+import type { HostedService } from './generated/hosted-service'
+import type { ServicePutRequest } from './generated/service-put'
+
+/** Maps each schema (by its file below schemas/) to the type generated from it. */
+export interface SchemaTypes {
+  'api/coop-create.schema.json': CoopCreateRequest
+  'api/follow-create.schema.json': FollowCreateRequest
+  'api/service-put.schema.json': ServicePutRequest
+  'objects/hosted-service.schema.json': HostedService
+}
+
+export type SchemaName = keyof SchemaTypes
+
+const BASE = 'https://w3id.org/ioocloud/schemas/'
+
+/** Compiles every schema in schemas/ once; validates API bodies and federated objects alike. */
+export class SchemaValidator {
+  private readonly ajv: Ajv
+  private readonly compiled = new Map<string, ValidateFunction>()
+
+  constructor () {
+    // allErrors: a person fixing a request wants every problem at once, not one per round trip.
+    this.ajv = new Ajv({ allErrors: true, strict: true })
+    addFormats(this.ajv)
+    // tsType only steers type generation.
+    this.ajv.addKeyword('tsType')
+    for (const [, doc] of allSchemaDocuments()) this.ajv.addSchema(doc)
+  }
+
+  /** Returns `data` typed by the schema, or throws a ValidationError with one message per field. */
+  validate<N extends SchemaName> (name: N, data: unknown, what = 'request body'): SchemaTypes[N] {
+    const check = this.compile(name)
+    if (check(data)) return data as SchemaTypes[N]
+    const fields = fieldErrors(check.errors ?? [])
+    const list = Object.entries(fields).map(([f, m]) => `${f} ${m}`).join('; ')
+    throw new ValidationError(`The ${what} is not valid: ${list}`, fields)
+  }
+
+  private compile (name: string): ValidateFunction {
+    let fn = this.compiled.get(name)
+    if (!fn) {
+      fn = this.ajv.getSchema(BASE + name)
+      if (!fn) throw new Error(`No schema named ${name}`)
+      this.compiled.set(name, fn)
+    }
+    return fn
+  }
+}
+
+/** Turns ajv's errors into `{field: message}`, the first message per field, in words. */
+function fieldErrors (errors: ErrorObject[]): FieldErrors {
+  const fields: FieldErrors = {}
+  for (const err of errors) {
+    // oneOf/allOf wrappers repeat what their branches already said.
+    if (err.keyword === 'oneOf' || err.keyword === 'if') continue
+    let field = err.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(body)'
+    let message = err.message ?? 'is not valid'
+    if (err.keyword === 'required') {
+      const missing = (err.params as { missingProperty: string }).missingProperty
+      field = field === '(body)' ? missing : `${field}.${missing}`
+      message = 'is required'
+    } else if (err.keyword === 'additionalProperties') {
+      const extra = (err.params as { additionalProperty: string }).additionalProperty
+      field = field === '(body)' ? extra : `${field}.${extra}`
+      message = 'is not a known field'
+    } else if (err.keyword === 'enum') {
+      message = `must be one of: ${(err.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`
+    } else if (err.keyword === 'pattern') {
+      message = describePattern(field, (err.params as { pattern: string }).pattern)
+    }
+    if (!(field in fields)) fields[field] = message
+  }
+  return fields
+}
+
+function describePattern (field: string, pattern: string): string {
+  if (pattern === '^https?://') return 'must be an http or https URL'
+  if (pattern === '^[A-Z]{2}$') return 'must be a two-letter ISO 3166 country code in capitals, e.g. DE'
+  if (field === 'username') return 'must be 1 to 30 characters: lower-case letters, digits and _, starting with a letter or digit'
+  if (pattern.startsWith('^[a-z0-9][a-z0-9-]')) return 'must be a lower-case slug of letters, digits and -, e.g. file-hosting'
+  return `must match ${pattern}`
+}

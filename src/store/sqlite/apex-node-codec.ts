@@ -1,0 +1,115 @@
+/**
+ * Pure helpers that turn apex's JSON-LD nodes into SQLite columns and back: the doc is stored
+ * without `_meta` (kept in its own column so private keys are only read on purpose).
+ */
+import type { ApexNode } from '../store.port'
+
+/** A JSON object as it comes out of `JSON.parse`. */
+export type JsonObject = Record<string, unknown>
+
+/** `_meta` as stored: a JSON object or nothing. */
+export type Meta = Record<string, unknown>
+
+/** True for a plain (non-array, non-null) object. */
+export function isObject (value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Parses a stored JSON object column. */
+export function parseObject (json: string): JsonObject {
+  const value: unknown = JSON.parse(json)
+  if (!isObject(value)) throw new Error('SqliteStore: stored document is not a JSON object')
+  return value
+}
+
+/** Parses a nullable `meta` column. */
+export function parseMeta (json: string | null): Meta | undefined {
+  return json === null ? undefined : parseObject(json)
+}
+
+/** Splits a node into its public document (no `_meta`, no MongoDB `_id`) and its `_meta`. */
+export function splitMeta (node: JsonObject): { doc: JsonObject, meta: Meta | undefined } {
+  const doc: JsonObject = { ...node }
+  const meta = doc._meta
+  delete doc._meta
+  delete doc._id
+  return { doc, meta: isObject(meta) ? meta : undefined }
+}
+
+/** Joins a stored doc and meta back into a node; `_meta` only when asked for and present. */
+export function toNode (doc: string, meta: string | null, includeMeta: boolean): ApexNode {
+  const node = parseObject(doc) as ApexNode
+  if (includeMeta && meta !== null) node._meta = parseObject(meta)
+  return node
+}
+
+/** The id of the first value of a property: an IRI string or an embedded node's `id`. */
+export function firstId (value: unknown): string | null {
+  const first = Array.isArray(value) ? value[0] : value
+  if (typeof first === 'string') return first
+  if (isObject(first) && typeof first.id === 'string') return first.id
+  return null
+}
+
+/** Every id a property refers to, in order (IRI strings and embedded nodes' ids). */
+export function allIds (value: unknown): string[] {
+  const values = Array.isArray(value) ? value : [value]
+  return values.map(v => firstId(v)).filter((id): id is string => id !== null)
+}
+
+/** The ids of nodes embedded (not merely referenced) in an activity's `object`. */
+export function embeddedObjectIds (doc: JsonObject): string[] {
+  const values = Array.isArray(doc.object) ? doc.object : [doc.object]
+  const ids = values
+    .filter(isObject)
+    .map(v => v.id)
+    .filter((id): id is string => typeof id === 'string')
+  return [...new Set(ids)]
+}
+
+/** Replaces embedded copies of `updated` in `doc.object`; answers whether anything changed. */
+export function replaceEmbeddedObject (doc: JsonObject, updated: JsonObject): boolean {
+  const matches = (v: unknown): boolean => isObject(v) && v.id === updated.id
+  if (Array.isArray(doc.object)) {
+    if (!doc.object.some(matches)) return false
+    doc.object = doc.object.map(v => matches(v) ? updated : v)
+    return true
+  }
+  if (!matches(doc.object)) return false
+  doc.object = updated
+  return true
+}
+
+/** The first type of a node, for the indexed `type` column. */
+export function firstType (type: unknown): string | null {
+  const first = Array.isArray(type) ? type[0] : type
+  return typeof first === 'string' ? first : null
+}
+
+/** A local actor is one whose private key the hub holds. */
+export function isLocalActor (meta: Meta | undefined): boolean {
+  return meta?.privateKey !== undefined && meta.privateKey !== null
+}
+
+/** Applies a MongoDB-style partial update: each top-level key is set, a `null` value unsets it. */
+export function mergeTopLevel (target: JsonObject, changes: JsonObject): JsonObject {
+  const merged: JsonObject = { ...target }
+  for (const [key, value] of Object.entries(changes)) {
+    if (key === 'id' || key === '_id') continue
+    if (value === null) delete merged[key]
+    else merged[key] = value
+  }
+  return merged
+}
+
+/** Equality as MongoDB compares documents in `$addToSet`/`$pull` (key order matters). */
+export function jsonEqual (a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b)
+}
+
+/** `_meta.collection` as a list of collection IRIs. */
+export function collectionsOf (meta: Meta | undefined): string[] {
+  const value = meta?.collection
+  const values = Array.isArray(value) ? value : value === undefined ? [] : [value]
+  return [...new Set(values.filter((v): v is string => typeof v === 'string'))]
+}

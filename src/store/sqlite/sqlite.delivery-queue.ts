@@ -1,0 +1,114 @@
+/**
+ * The outgoing delivery queue on SQLite. Unlike apex's MongoDB store, dequeuing does not delete:
+ * it leases the row, so a delivery survives a crash mid-flight and is handed out again once the
+ * lease runs out. A row leaves the queue only on `complete` (2xx) or `fail` (given up).
+ */
+import type Database from 'better-sqlite3'
+import type { Delivery, DeliveryFailure, DeliveryWait } from '../store.port'
+
+interface DeliveryRow { id: number, actor_id: string, address: string, body: string, attempt: number, after_ms: number }
+interface FailureRow { id: number, actor_id: string, address: string, attempt: number, reason: string, failed_at: string }
+
+/** The delivery queue and its record of deliveries given up on. */
+export class SqliteDeliveryQueue {
+  private readonly insert
+  private readonly claim
+  private readonly nextDue
+  private readonly requeue
+  private readonly remove
+  private readonly reschedule
+  private readonly recordFailure
+  private readonly size
+  private readonly failures
+
+  /** Prepares every statement once; `now` is the clock (ms), `leaseMs` how long a claim holds. */
+  constructor (private readonly db: Database.Database, private readonly now: () => number, private readonly leaseMs: number) {
+    this.insert = db.prepare<[string, string, string, number, string]>(
+      `INSERT INTO deliveries (actor_id, address, body, attempt, after_ms, lease_until_ms, created_at)
+       VALUES (?, ?, ?, 0, ?, NULL, ?)`)
+    // One statement, so claiming is atomic across connections and processes.
+    this.claim = db.prepare<{ now: number, leaseUntil: number }, DeliveryRow>(
+      `UPDATE deliveries SET lease_until_ms = :leaseUntil
+       WHERE id = (
+         SELECT id FROM deliveries
+         WHERE after_ms <= :now AND (lease_until_ms IS NULL OR lease_until_ms <= :now)
+         ORDER BY after_ms, id LIMIT 1)
+       RETURNING id, actor_id, address, body, attempt, after_ms`)
+    // A leased row becomes available when its lease ends, even if it was due earlier.
+    this.nextDue = db.prepare<[], { at: number | null }>(
+      'SELECT MIN(MAX(after_ms, COALESCE(lease_until_ms, after_ms))) AS at FROM deliveries')
+    this.requeue = db.prepare<[number, number, number]>(
+      'UPDATE deliveries SET after_ms = ?, attempt = ?, lease_until_ms = NULL WHERE id = ?')
+    this.remove = db.prepare<[number]>('DELETE FROM deliveries WHERE id = ?')
+    this.reschedule = db.prepare<[number, string, number]>(
+      `UPDATE deliveries SET after_ms = ?, attempt = attempt + 1, last_error = ?, lease_until_ms = NULL
+       WHERE id = ?`)
+    this.recordFailure = db.prepare<[string, string, number]>(
+      `INSERT INTO delivery_failures (id, actor_id, address, attempt, reason, failed_at)
+       SELECT id, actor_id, address, attempt, ?, ? FROM deliveries WHERE id = ?`)
+    this.size = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries')
+    this.failures = db.prepare<[number], FailureRow>(
+      `SELECT id, actor_id, address, attempt, reason, failed_at FROM delivery_failures
+       ORDER BY failed_at DESC, id DESC LIMIT ?`)
+  }
+
+  /** See `ApexStore.deliveryEnqueue`; the signing key is deliberately not a parameter. */
+  enqueue (actorId: string, body: string, addresses: string | string[]): true | undefined {
+    // As apex: no address, an empty string or an empty list queues nothing (apex is untyped JS).
+    if ((typeof addresses !== 'string' && !Array.isArray(addresses)) || addresses.length === 0) return undefined
+    const list = Array.isArray(addresses) ? addresses : [addresses]
+    const now = this.now()
+    const createdAt = new Date(now).toISOString()
+    this.db.transaction(() => {
+      for (const address of list) this.insert.run(actorId, address, body, now, createdAt)
+    })()
+    return true
+  }
+
+  /** See `ApexStore.deliveryDequeue`. */
+  dequeue (): Delivery | DeliveryWait | null {
+    const now = this.now()
+    const row = this.claim.get({ now, leaseUntil: now + this.leaseMs })
+    if (row !== undefined) {
+      return { id: row.id, actorId: row.actor_id, address: row.address, body: row.body, attempt: row.attempt, after: new Date(row.after_ms) }
+    }
+    const at = this.nextDue.get()?.at ?? null
+    return at === null ? null : { waitUntil: new Date(at) }
+  }
+
+  /** See `ApexStore.deliveryRequeue`: apex's back-off, applied to the existing row. */
+  requeueWithBackoff (delivery: Delivery): boolean {
+    const after = delivery.after.getTime() + Math.pow(10, delivery.attempt)
+    return this.requeue.run(after, delivery.attempt + 1, delivery.id).changes === 1
+  }
+
+  /** See `HubQueries.deliveryComplete`. */
+  complete (id: number): void {
+    this.remove.run(id)
+  }
+
+  /** See `HubQueries.deliveryReschedule`. */
+  rescheduleAt (id: number, nextAttemptAt: Date, lastError: string): void {
+    this.reschedule.run(nextAttemptAt.getTime(), lastError, id)
+  }
+
+  /** See `HubQueries.deliveryFail`: moves the row to `delivery_failures` in one transaction. */
+  fail (id: number, reason: string): void {
+    this.db.transaction(() => {
+      this.recordFailure.run(reason, new Date(this.now()).toISOString(), id)
+      this.remove.run(id)
+    })()
+  }
+
+  /** See `HubQueries.deliveryQueueSize`. */
+  queueSize (): number {
+    return this.size.get()?.n ?? 0
+  }
+
+  /** See `HubQueries.listDeliveryFailures`. */
+  listFailures (limit: number): DeliveryFailure[] {
+    return this.failures.all(limit).map(r => ({
+      id: r.id, actorId: r.actor_id, address: r.address, attempt: r.attempt, reason: r.reason, failedAt: r.failed_at
+    }))
+  }
+}

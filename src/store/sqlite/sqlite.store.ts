@@ -1,0 +1,187 @@
+/**
+ * The SQLite adapter of the storage port: one better-sqlite3 connection shared by apex's half
+ * (objects, streams, contexts), the delivery queue and the hub's own tables.
+ */
+import crypto from 'node:crypto'
+import Database from 'better-sqlite3'
+import type {
+  ApexNode, ContextRecord, CoopRecord, Delivery, DeliveryFailure, DeliveryWait, FollowPolicy, FollowRequest,
+  FollowState, HubStore, OutgoingFollow, ServiceRecord, TokenRecord
+} from '../store.port'
+import { migrate } from './migrations'
+import { SqliteApexObjects } from './sqlite.apex-objects'
+import { SqliteApexStreams } from './sqlite.apex-streams'
+import { SqliteDeliveryQueue } from './sqlite.delivery-queue'
+import { SqliteHubTables } from './sqlite.hub-tables'
+
+/** Tuning for `SqliteStore`; `now` exists so tests can move time. */
+export interface SqliteStoreOptions {
+  /** How long a dequeued delivery stays claimed before another worker may take it (ms). */
+  deliveryLeaseMs?: number
+  /** The clock, in ms since the epoch. */
+  now?: () => number
+}
+
+const DEFAULT_DELIVERY_LEASE_MS = 60_000
+
+/** `HubStore` on a SQLite file (or `:memory:`). better-sqlite3 is synchronous; apex's methods still answer Promises. */
+export class SqliteStore implements HubStore {
+  private readonly db: Database.Database
+  private readonly objects: SqliteApexObjects
+  private readonly streams: SqliteApexStreams
+  private readonly deliveries: SqliteDeliveryQueue
+  private readonly hub: SqliteHubTables
+
+  /** Opens (creating if needed) the database and brings its schema up to date. */
+  constructor (filename: string, options: SqliteStoreOptions = {}) {
+    this.db = new Database(filename)
+    try {
+      // busy_timeout first, so switching to WAL waits for another process holding the file.
+      this.db.pragma('busy_timeout = 5000')
+      if (filename !== ':memory:' && filename !== '') this.db.pragma('journal_mode = WAL')
+      this.db.pragma('foreign_keys = ON')
+      // NORMAL is durable across application crashes in WAL mode; only a power cut can lose the last commits.
+      this.db.pragma('synchronous = NORMAL')
+      migrate(this.db)
+    } catch (err) {
+      this.db.close()
+      throw err
+    }
+    const now = options.now ?? Date.now
+    this.streams = new SqliteApexStreams(this.db)
+    this.objects = new SqliteApexObjects(this.db, object => this.streams.refreshEmbeddedCopies(object))
+    this.deliveries = new SqliteDeliveryQueue(this.db, now, options.deliveryLeaseMs ?? DEFAULT_DELIVERY_LEASE_MS)
+    this.hub = new SqliteHubTables(this.db, now)
+  }
+
+  // apex's half
+
+  async setup (initialUser?: ApexNode): Promise<unknown> {
+    return this.objects.setup(initialUser)
+  }
+
+  async getObject (id: string, includeMeta?: boolean): Promise<ApexNode | null> {
+    return this.objects.getObject(id, includeMeta === true)
+  }
+
+  async saveObject (object: ApexNode): Promise<boolean> {
+    return this.objects.saveObject(object)
+  }
+
+  async updateObject (object: ApexNode, _actorId: string | null, fullReplace: boolean): Promise<ApexNode | undefined> {
+    return this.objects.updateObject(object, fullReplace)
+  }
+
+  async getActivity (id: string, includeMeta?: boolean): Promise<ApexNode | null> {
+    return this.streams.getActivity(id, Boolean(includeMeta))
+  }
+
+  async findActivityByCollectionAndObjectId (collection: string, objectId: string, includeMeta?: boolean): Promise<ApexNode | null> {
+    return this.streams.findByCollectionAndObjectId(collection, objectId, Boolean(includeMeta))
+  }
+
+  async findActivityByCollectionAndActorId (collection: string, actorId: string, includeMeta?: boolean): Promise<ApexNode | null> {
+    return this.streams.findByCollectionAndActorId(collection, actorId, Boolean(includeMeta))
+  }
+
+  async getStream (collectionId: string, limit: number | null, after?: string | null, blockList?: string[], query?: unknown): Promise<Array<ApexNode & { _id: string }>> {
+    return this.streams.getStream(collectionId, limit, after, blockList, query)
+  }
+
+  async getStreamCount (collectionId: string): Promise<number> {
+    return this.streams.getStreamCount(collectionId)
+  }
+
+  async getContext (documentUrl: string): Promise<ContextRecord | null> {
+    return this.objects.getContext(documentUrl)
+  }
+
+  async saveContext (context: ContextRecord): Promise<unknown> {
+    return this.objects.saveContext(context)
+  }
+
+  async getUserCount (): Promise<number> {
+    return this.objects.getUserCount()
+  }
+
+  async getUsercount (): Promise<number> {
+    return this.objects.getUserCount()
+  }
+
+  async saveActivity (activity: ApexNode): Promise<boolean | undefined> {
+    return this.streams.saveActivity(activity)
+  }
+
+  async removeActivity (activity: { id: string }, actorId: string): Promise<{ deletedCount: number }> {
+    return this.streams.removeActivity(activity.id, actorId)
+  }
+
+  async updateActivity (activity: ApexNode, fullReplace: boolean): Promise<ApexNode> {
+    return this.streams.updateActivity(activity, fullReplace)
+  }
+
+  async updateActivityMeta (activity: { id: string }, key: string, value: unknown, remove?: boolean): Promise<ApexNode> {
+    return this.streams.updateActivityMeta(activity.id, key, value, remove === true)
+  }
+
+  generateId (): string {
+    return crypto.randomBytes(16).toString('hex')
+  }
+
+  async deliveryDequeue (): Promise<Delivery | DeliveryWait | null> {
+    return this.deliveries.dequeue()
+  }
+
+  async deliveryEnqueue (actorId: string, body: string, addresses: string | string[], _signingKey?: string): Promise<boolean | undefined> {
+    return this.deliveries.enqueue(actorId, body, addresses)
+  }
+
+  async deliveryRequeue (delivery: Delivery): Promise<boolean> {
+    return this.deliveries.requeueWithBackoff(delivery)
+  }
+
+  // the hub's half
+
+  transaction<T> (work: () => T): T {
+    // better-sqlite3 turns a nested call into a savepoint.
+    return this.db.transaction(work)()
+  }
+
+  saveCoop (coop: CoopRecord): void { this.hub.saveCoop(coop) }
+  getCoop (username: string): CoopRecord | null { return this.hub.getCoop(username) }
+  getCoopByActorId (actorId: string): CoopRecord | null { return this.hub.getCoopByActorId(actorId) }
+  listCoops (): CoopRecord[] { return this.hub.listCoops() }
+  setFollowPolicy (username: string, policy: FollowPolicy): void { this.hub.setFollowPolicy(username, policy) }
+
+  saveToken (token: TokenRecord): void { this.hub.saveToken(token) }
+  findToken (hash: string): TokenRecord | null { return this.hub.findToken(hash) }
+
+  upsertService (service: ServiceRecord): 'created' | 'updated' { return this.hub.upsertService(service) }
+  getService (id: string): ServiceRecord | null { return this.hub.getService(id) }
+  deleteService (id: string): boolean { return this.hub.deleteService(id) }
+  listServices (filter: { actorId?: string, category?: string, local?: boolean }): ServiceRecord[] { return this.hub.listServices(filter) }
+
+  saveOutgoingFollow (follow: OutgoingFollow): void { this.hub.saveOutgoingFollow(follow) }
+  setOutgoingFollowState (followId: string, state: FollowState): boolean { return this.hub.setOutgoingFollowState(followId, state) }
+  findOutgoingFollow (localActorId: string, targetActorId: string): OutgoingFollow | null { return this.hub.findOutgoingFollow(localActorId, targetActorId) }
+  listOutgoingFollows (localActorId?: string): OutgoingFollow[] { return this.hub.listOutgoingFollows(localActorId) }
+  isFollowedByAnyCoop (actorId: string): boolean { return this.hub.isFollowedByAnyCoop(actorId) }
+
+  saveFollowRequest (request: FollowRequest): void { this.hub.saveFollowRequest(request) }
+  getFollowRequest (followId: string): FollowRequest | null { return this.hub.getFollowRequest(followId) }
+  setFollowRequestState (followId: string, state: FollowState): boolean { return this.hub.setFollowRequestState(followId, state) }
+  listFollowRequests (localActorId: string, state?: FollowState): FollowRequest[] { return this.hub.listFollowRequests(localActorId, state) }
+
+  deliveryComplete (id: number): void { this.deliveries.complete(id) }
+  deliveryReschedule (id: number, nextAttemptAt: Date, lastError: string): void { this.deliveries.rescheduleAt(id, nextAttemptAt, lastError) }
+  deliveryFail (id: number, reason: string): void { this.deliveries.fail(id, reason) }
+  deliveryQueueSize (): number { return this.deliveries.queueSize() }
+  listDeliveryFailures (limit: number): DeliveryFailure[] { return this.deliveries.listFailures(limit) }
+
+  getSetting (key: string): string | null { return this.hub.getSetting(key) }
+  setSetting (key: string, value: string): void { this.hub.setSetting(key, value) }
+
+  close (): void {
+    if (this.db.open) this.db.close()
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The storage port: everything the hub and activitypub-express (apex) keep.
+ *
+ * It has two halves. `ApexStore` is apex's own store interface (`store/interface.js` in
+ * activitypub-express), with the semantics apex's MongoDB store gives it, so apex's routes and
+ * side effects run unchanged on any adapter. `HubQueries` holds the hub's own records (co-ops,
+ * tokens, hosted services, follows, the delivery queue). Every adapter passes the same contract
+ * suite in `test/store/store.contract.ts`.
+ */
+
+/** A JSON-LD node as apex holds it: compacted against the hub context, arrays not unboxed. */
+export interface ApexNode {
+  id: string
+  type: string | string[]
+  /** Private bookkeeping apex keeps next to a node: collection membership, private keys. */
+  _meta?: Record<string, unknown[] | unknown>
+  [key: string]: unknown
+}
+
+/** A cached JSON-LD context document, as jsonld.js document loaders return it. */
+export interface ContextRecord {
+  contextUrl: string | null
+  documentUrl: string
+  document: unknown
+}
+
+/** One queued outgoing delivery: one activity body to one inbox. */
+export interface Delivery {
+  id: number
+  actorId: string
+  address: string
+  body: string
+  attempt: number
+  after: Date
+  /** Only for apex compatibility; the hub never stores private keys in the queue. */
+  signingKey?: string
+}
+
+/** What `deliveryDequeue` answers when nothing is due yet. */
+export interface DeliveryWait {
+  waitUntil: Date
+}
+
+/** apex's store interface, with the MongoDB store's semantics. */
+export interface ApexStore {
+  /** Creates tables/indexes; stores `initialUser` (with `_meta`) when given. */
+  setup(initialUser?: ApexNode): Promise<unknown>
+  /** An object by id; `_meta` only when `includeMeta === true` (private keys never leak by accident). */
+  getObject(id: string, includeMeta?: boolean): Promise<ApexNode | null>
+  /** Inserts an object; first writer wins: answers false when the id exists. */
+  saveObject(object: ApexNode): Promise<boolean>
+  /** Replaces (fullReplace) or merges top-level keys (null removes a key); updates embedded copies in streams. */
+  updateObject(object: ApexNode, actorId: string | null, fullReplace: boolean): Promise<ApexNode | undefined>
+  /** An activity by id; `_meta` when `includeMeta` is truthy. */
+  getActivity(id: string, includeMeta?: boolean): Promise<ApexNode | null>
+  /** The first activity in a collection whose `object` is `objectId`. */
+  findActivityByCollectionAndObjectId(collection: string, objectId: string, includeMeta?: boolean): Promise<ApexNode | null>
+  /** The first activity in a collection whose `actor` is `actorId`. */
+  findActivityByCollectionAndActorId(collection: string, actorId: string, includeMeta?: boolean): Promise<ApexNode | null>
+  /**
+   * A page of a collection, newest first. `after` is the `_id` cursor of the last item of the
+   * previous page (an opaque string; a malformed one throws `ApexStore: invalid page value`).
+   * Each item carries `_id` and has `actor` replaced by the array of cached actor objects; items
+   * whose actor is not cached are left out, as apex's MongoDB store does. `query` (a MongoDB
+   * aggregation pipeline in apex's store) is not supported and throws when given.
+   */
+  getStream(collectionId: string, limit: number | null, after?: string | null, blockList?: string[], query?: unknown): Promise<Array<ApexNode & { _id: string }>>
+  /** Number of activities in a collection. */
+  getStreamCount(collectionId: string): Promise<number>
+  getContext(documentUrl: string): Promise<ContextRecord | null>
+  saveContext(context: ContextRecord): Promise<unknown>
+  /** Number of local co-op actors (apex's interface spells it `getUsercount`, its NodeInfo calls `getUserCount`). */
+  getUserCount(): Promise<number>
+  getUsercount(): Promise<number>
+  /** Inserts an activity (with `_meta.collection` membership); answers true, or undefined when the id exists. */
+  saveActivity(activity: ApexNode): Promise<boolean | undefined>
+  /** Deletes an activity by id and actor, and its collection membership. */
+  removeActivity(activity: { id: string }, actorId: string): Promise<{ deletedCount: number }>
+  /** Replaces or merges an activity; answers the stored activity with `_meta`. */
+  updateActivity(activity: ApexNode, fullReplace: boolean): Promise<ApexNode>
+  /** Adds `value` to (or removes it from) the set `_meta[key]`; throws when the activity is unknown. */
+  updateActivityMeta(activity: { id: string }, key: string, value: unknown, remove?: boolean): Promise<ApexNode>
+  /** A new, unguessable, lower-case id for IRIs. */
+  generateId(): string
+  /** Claims the next due delivery (leased, not deleted), or says when the next one is due, or null. */
+  deliveryDequeue(): Promise<Delivery | DeliveryWait | null>
+  /** Queues one delivery per address. The signing key is never stored. */
+  deliveryEnqueue(actorId: string, body: string, addresses: string | string[], signingKey?: string): Promise<boolean | undefined>
+  /** apex's retry: `after += 10^attempt` ms, attempt + 1, lease released. */
+  deliveryRequeue(delivery: Delivery): Promise<boolean>
+}
+
+/** A local co-op as the hub records it next to its actor object. */
+export interface CoopRecord {
+  username: string
+  actorId: string
+  followPolicy: FollowPolicy
+  createdAt: string
+}
+
+export type FollowPolicy = 'automatic' | 'approval'
+
+/** An API token, stored only as a hash. `scope` is `*` (admin) or a co-op's actor id. */
+export interface TokenRecord {
+  hash: string
+  scope: string
+  label: string
+  createdAt: string
+}
+
+/** A hosted service the hub lists: a local co-op's own or one federated from a followed actor. */
+export interface ServiceRecord {
+  id: string
+  actorId: string
+  category: string
+  local: boolean
+  /** The object as published (compacted JSON-LD, no `_meta`). */
+  object: Record<string, unknown>
+  updatedAt: string
+}
+
+export type FollowState = 'pending' | 'accepted' | 'rejected'
+
+/** A follow one of the hub's co-ops sent. */
+export interface OutgoingFollow {
+  followId: string
+  localActorId: string
+  targetActorId: string
+  state: FollowState
+  updatedAt: string
+}
+
+/** A follow a co-op received while its policy is `approval`. */
+export interface FollowRequest {
+  followId: string
+  localActorId: string
+  remoteActorId: string
+  state: FollowState
+  receivedAt: string
+}
+
+/** Outcome of one delivery attempt, recorded when it ends for good. */
+export interface DeliveryFailure {
+  id: number
+  actorId: string
+  address: string
+  attempt: number
+  reason: string
+  failedAt: string
+}
+
+/** The hub's own queries. */
+export interface HubQueries {
+  /** Runs `work` in one transaction: all of it is stored, or none. */
+  transaction<T>(work: () => T): T
+
+  saveCoop(coop: CoopRecord): void
+  getCoop(username: string): CoopRecord | null
+  getCoopByActorId(actorId: string): CoopRecord | null
+  listCoops(): CoopRecord[]
+  setFollowPolicy(username: string, policy: FollowPolicy): void
+
+  saveToken(token: TokenRecord): void
+  findToken(hash: string): TokenRecord | null
+
+  /** Inserts or replaces; answers 'created' or 'updated'. */
+  upsertService(service: ServiceRecord): 'created' | 'updated'
+  getService(id: string): ServiceRecord | null
+  deleteService(id: string): boolean
+  listServices(filter: { actorId?: string, category?: string, local?: boolean }): ServiceRecord[]
+
+  saveOutgoingFollow(follow: OutgoingFollow): void
+  setOutgoingFollowState(followId: string, state: FollowState): boolean
+  findOutgoingFollow(localActorId: string, targetActorId: string): OutgoingFollow | null
+  listOutgoingFollows(localActorId?: string): OutgoingFollow[]
+  /** True when any local co-op has an accepted follow of `actorId`. */
+  isFollowedByAnyCoop(actorId: string): boolean
+
+  saveFollowRequest(request: FollowRequest): void
+  getFollowRequest(followId: string): FollowRequest | null
+  setFollowRequestState(followId: string, state: FollowState): boolean
+  listFollowRequests(localActorId: string, state?: FollowState): FollowRequest[]
+
+  /** Removes a delivery after the peer answered 2xx. */
+  deliveryComplete(id: number): void
+  /** Releases the lease and schedules the next try. */
+  deliveryReschedule(id: number, nextAttemptAt: Date, lastError: string): void
+  /** Ends a delivery for good and records why. */
+  deliveryFail(id: number, reason: string): void
+  deliveryQueueSize(): number
+  listDeliveryFailures(limit: number): DeliveryFailure[]
+
+  getSetting(key: string): string | null
+  setSetting(key: string, value: string): void
+
+  close(): void
+}
+
+/** The whole storage port. */
+export type HubStore = ApexStore & HubQueries

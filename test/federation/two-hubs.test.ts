@@ -1,0 +1,92 @@
+import { api, eventually, HubProcess, startHubProcess } from '../helpers/hub-process'
+
+/**
+ * Two hubs as separate processes on loopback: a co-op on B follows a co-op on A, A accepts,
+ * and B sees A's service published, updated and deleted; everything survives a restart.
+ */
+describe('two hubs federating hosted services', () => {
+  let a: HubProcess
+  let b: HubProcess
+
+  beforeAll(async () => {
+    [a, b] = await Promise.all([startHubProcess(), startHubProcess()])
+  })
+
+  afterAll(async () => {
+    if (process.env.HUB_TEST_LOGS) console.log('A:\n' + a?.output() + '\nB:\n' + b?.output())
+    await Promise.all([a?.stop(), b?.stop()])
+  })
+
+  const servicesOnB = async (): Promise<any[]> => (await api(b, 'GET', '/api/v1/services')).json.items
+
+  it('follows, publishes, updates, deletes, and keeps everything across a restart', async () => {
+    const alpha = await api(a, 'POST', '/api/v1/coops', a.adminToken, { username: 'alpha', name: 'Alpha Co-op', url: 'https://alpha.example' })
+    expect(alpha.status).toBe(201)
+    const beta = await api(b, 'POST', '/api/v1/coops', b.adminToken, { username: 'beta', name: 'Beta Co-op' })
+    expect(beta.status).toBe(201)
+
+    // B's co-op follows A's by handle, found through WebFinger.
+    const follow = await api(b, 'POST', '/api/v1/coops/beta/follows', beta.json.token, { target: `alpha@127.0.0.1:${a.port}` })
+    expect(follow.status).toBe(202)
+    expect(follow.json).toMatchObject({ targetActorId: alpha.json.id, state: 'pending' })
+    await eventually(async () => {
+      const list = await api(b, 'GET', '/api/v1/coops/beta/follows', beta.json.token)
+      return list.json.items[0]?.state === 'accepted' ? true : undefined
+    }, 'A to accept the follow')
+    // The Follow is not public, so the collection shows its size, not its members.
+    const followers = await fetch(`${a.url}/u/alpha/followers`, { headers: { accept: 'application/activity+json' } }).then(r => r.json())
+    expect(followers).toMatchObject({ type: 'OrderedCollection', totalItems: 1 })
+
+    // Publish.
+    const created = await api(a, 'PUT', '/api/v1/coops/alpha/services/files', alpha.json.token, {
+      name: 'Alpha Files', summary: 'Nextcloud for members', category: 'file-hosting', software: 'Nextcloud',
+      url: 'https://cloud.alpha.example', access: 'members'
+    })
+    expect(created.status).toBe(201)
+    const seen = await eventually(async () => (await servicesOnB()).find(s => s.id === created.json.id), 'B to list the new service')
+    expect(seen).toMatchObject({ name: 'Alpha Files', category: 'file-hosting', access: 'members', local: false, actor: { id: alpha.json.id, name: 'Alpha Co-op' } })
+    expect(seen.software).toEqual({ name: 'Nextcloud' })
+
+    // Update.
+    const updated = await api(a, 'PUT', '/api/v1/coops/alpha/services/files', alpha.json.token, {
+      name: 'Alpha Cloud', category: 'file-hosting', url: 'https://cloud.alpha.example', access: 'agreement'
+    })
+    expect(updated.status).toBe(200)
+    expect(updated.json.id).toBe(created.json.id)
+    await eventually(async () => {
+      const s = (await servicesOnB()).find(x => x.id === created.json.id)
+      return s?.name === 'Alpha Cloud' && s.access === 'agreement' ? s : undefined
+    }, 'B to show the update')
+
+    // A second service stays through the restart below; the first is deleted.
+    await api(a, 'PUT', '/api/v1/coops/alpha/services/mail', alpha.json.token, { name: 'Alpha Mail', category: 'email', url: 'https://mail.alpha.example', access: 'members' })
+    await eventually(async () => (await servicesOnB()).find(s => s.name === 'Alpha Mail'), 'B to list the mail service')
+    const deleted = await api(a, 'DELETE', '/api/v1/coops/alpha/services/files', alpha.json.token)
+    expect(deleted.status).toBe(204)
+    await eventually(async () => (await servicesOnB()).some(s => s.id === created.json.id) ? undefined : true, 'B to drop the deleted service')
+
+    // Every delivery was accepted by the peer's signature-checking inbox: none failed, none left.
+    const queueA = await eventually(async () => {
+      const q = await api(a, 'GET', '/api/v1/admin/deliveries', a.adminToken)
+      return q.json.queued === 0 ? q.json : undefined
+    }, 'A to finish delivering')
+    expect(queueA.failures).toEqual([])
+    const queueB = await api(b, 'GET', '/api/v1/admin/deliveries', b.adminToken)
+    expect(queueB.json).toEqual({ queued: 0, failures: [] })
+
+    // Restart both with the same DATA_DIRs.
+    const keyBefore = await fetch(`${a.url}/u/alpha`, { headers: { accept: 'application/activity+json' } }).then(r => r.json())
+    ;[a, b] = await Promise.all([a.restart(), b.restart()])
+    const keyAfter = await fetch(`${a.url}/u/alpha`, { headers: { accept: 'application/activity+json' } }).then(r => r.json())
+    expect(keyAfter.publicKey).toEqual(keyBefore.publicKey)
+    const alphaAfter = await api(a, 'GET', '/api/v1/coops/alpha')
+    expect(alphaAfter.json.services.map((s: any) => s.name)).toEqual(['Alpha Mail'])
+    expect((await servicesOnB()).map(s => s.name)).toEqual(['Alpha Mail'])
+    const followsAfter = await api(b, 'GET', '/api/v1/coops/beta/follows', beta.json.token)
+    expect(followsAfter.json.items).toMatchObject([{ targetActorId: alpha.json.id, state: 'accepted' }])
+
+    // Federation still works after the restart: a new service reaches B.
+    await api(a, 'PUT', '/api/v1/coops/alpha/services/chat', alpha.json.token, { name: 'Alpha Chat', category: 'chat', url: 'https://chat.alpha.example', access: 'public' })
+    await eventually(async () => (await servicesOnB()).find(s => s.name === 'Alpha Chat'), 'B to list a service published after the restart')
+  })
+})

@@ -1,0 +1,106 @@
+/** Contract for the delivery queue: apex's enqueue/dequeue/requeue plus the hub's crash-safe completion. */
+import { claimed, waiting, type StoreRef } from './store.fixtures'
+
+const ACTOR = 'https://hub.test/u/alpha'
+const BODY = '{"type":"Create"}'
+const HOUR = 3_600_000
+
+/** Registers the delivery-queue part of the contract (uses the real clock, so only past/far-future times). */
+export function describeDeliveryQueueContract (store: StoreRef): void {
+  describe('delivery queue', () => {
+    it('queues one delivery per address and never stores the signing key', async () => {
+      const before = Date.now()
+      expect(await store().deliveryEnqueue(ACTOR, BODY, ['https://a.test/inbox', 'https://b.test/inbox'], 'SIGNING-KEY')).toBe(true)
+      expect(await store().deliveryEnqueue(ACTOR, BODY, 'https://c.test/inbox', 'SIGNING-KEY')).toBe(true)
+      expect(await store().deliveryQueueSize()).toBe(3)
+
+      const first = claimed(await store().deliveryDequeue())
+      expect(first).toMatchObject({ actorId: ACTOR, address: 'https://a.test/inbox', body: BODY, attempt: 0 })
+      expect(typeof first.id).toBe('number')
+      expect(first.after).toBeInstanceOf(Date)
+      expect(first.after.getTime()).toBeGreaterThanOrEqual(before - 1000)
+      expect(first.after.getTime()).toBeLessThanOrEqual(Date.now())
+      expect(first.signingKey).toBeUndefined()
+    })
+
+    it('queues nothing for an empty address list', async () => {
+      expect(await store().deliveryEnqueue(ACTOR, BODY, [], 'k')).toBeFalsy()
+      expect(await store().deliveryQueueSize()).toBe(0)
+      expect(await store().deliveryDequeue()).toBeNull()
+    })
+
+    it('hands each due delivery to one claimer: claimed rows stay queued but are not handed out again', async () => {
+      await store().deliveryEnqueue(ACTOR, BODY, ['https://a.test/inbox', 'https://b.test/inbox'])
+      const a = claimed(await store().deliveryDequeue())
+      const b = claimed(await store().deliveryDequeue())
+      expect(new Set([a.address, b.address])).toEqual(new Set(['https://a.test/inbox', 'https://b.test/inbox']))
+      expect(a.id).not.toBe(b.id)
+      // both are leased: nothing is due, but the queue is not empty
+      expect(waiting(await store().deliveryDequeue()).getTime()).toBeGreaterThan(Date.now())
+      expect(await store().deliveryQueueSize()).toBe(2)
+    })
+
+    it('hands out the earliest due delivery first', async () => {
+      await store().deliveryEnqueue(ACTOR, BODY, ['https://a.test/inbox', 'https://b.test/inbox'])
+      const a = claimed(await store().deliveryDequeue())
+      const b = claimed(await store().deliveryDequeue())
+      await store().deliveryReschedule(a.id, new Date(Date.now() - 10_000), 'timeout')
+      await store().deliveryReschedule(b.id, new Date(Date.now() - 20_000), 'timeout')
+      expect(claimed(await store().deliveryDequeue()).id).toBe(b.id)
+      expect(claimed(await store().deliveryDequeue()).id).toBe(a.id)
+    })
+
+    it('deliveryComplete removes a delivery for good', async () => {
+      await store().deliveryEnqueue(ACTOR, BODY, 'https://a.test/inbox')
+      const d = claimed(await store().deliveryDequeue())
+      await store().deliveryComplete(d.id)
+      expect(await store().deliveryQueueSize()).toBe(0)
+      expect(await store().deliveryDequeue()).toBeNull()
+    })
+
+    it('deliveryReschedule releases the claim, counts the attempt and waits until the given time', async () => {
+      await store().deliveryEnqueue(ACTOR, BODY, 'https://a.test/inbox')
+      const d = claimed(await store().deliveryDequeue())
+      const later = new Date(Date.now() + HOUR)
+      await store().deliveryReschedule(d.id, later, 'HTTP 503')
+      expect(waiting(await store().deliveryDequeue())).toEqual(later)
+      expect(await store().deliveryQueueSize()).toBe(1)
+
+      await store().deliveryReschedule(d.id, new Date(Date.now() - 1000), 'HTTP 503')
+      const again = claimed(await store().deliveryDequeue())
+      expect(again).toMatchObject({ id: d.id, attempt: 2, address: 'https://a.test/inbox', body: BODY })
+    })
+
+    it('deliveryRequeue applies apex\'s back-off to the same delivery: after += 10^attempt ms, attempt + 1', async () => {
+      await store().deliveryEnqueue(ACTOR, BODY, 'https://a.test/inbox')
+      const d = claimed(await store().deliveryDequeue())
+      const past = new Date(Date.now() - HOUR)
+      await store().deliveryReschedule(d.id, past, 'x')
+      const retried = claimed(await store().deliveryDequeue())
+      expect(retried.attempt).toBe(1)
+
+      expect(await store().deliveryRequeue(retried)).toBe(true)
+      const requeued = claimed(await store().deliveryDequeue())
+      expect(requeued).toMatchObject({ id: d.id, attempt: 2 })
+      expect(requeued.after.getTime()).toBe(past.getTime() + 10)
+      expect(await store().deliveryQueueSize()).toBe(1)
+    })
+
+    it('deliveryFail ends a delivery and records why; failures are listed newest first', async () => {
+      await store().deliveryEnqueue(ACTOR, BODY, ['https://a.test/inbox', 'https://b.test/inbox'])
+      const a = claimed(await store().deliveryDequeue())
+      const b = claimed(await store().deliveryDequeue())
+      await store().deliveryFail(a.id, 'HTTP 410')
+      await store().deliveryFail(b.id, 'too many attempts')
+      expect(await store().deliveryQueueSize()).toBe(0)
+      expect(await store().deliveryDequeue()).toBeNull()
+
+      const failures = await store().listDeliveryFailures(10)
+      expect(failures).toHaveLength(2)
+      expect(failures[0]).toMatchObject({ id: b.id, actorId: ACTOR, address: b.address, attempt: 0, reason: 'too many attempts' })
+      expect(failures[1]).toMatchObject({ id: a.id, address: a.address, reason: 'HTTP 410' })
+      expect(Number.isNaN(Date.parse(failures[0].failedAt))).toBe(false)
+      expect(await store().listDeliveryFailures(1)).toEqual([failures[0]])
+    })
+  })
+}

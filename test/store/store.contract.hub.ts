@@ -1,0 +1,202 @@
+/** Contract for the hub's own records: co-ops, tokens, services, follows, settings, transactions. */
+import type { CoopRecord, FollowRequest, OutgoingFollow } from '../../src/store/store.port'
+import { describeDeliveryQueueContract } from './store.contract.deliveries'
+import { fixtures, type StoreRef } from './store.fixtures'
+
+const T0 = '2024-01-01T00:00:00.000Z'
+
+function coop (username: string): CoopRecord {
+  return { username, actorId: `https://hub.test/u/${username}`, followPolicy: 'automatic', createdAt: T0 }
+}
+
+function outgoing (n: number, local: string, target: string, over: Partial<OutgoingFollow> = {}): OutgoingFollow {
+  return { followId: `https://hub.test/s/f${n}`, localActorId: local, targetActorId: target, state: 'pending', updatedAt: T0, ...over }
+}
+
+function request (n: number, local: string, remote: string, over: Partial<FollowRequest> = {}): FollowRequest {
+  return { followId: `https://far.test/s/r${n}`, localActorId: local, remoteActorId: remote, state: 'pending', receivedAt: T0, ...over }
+}
+
+/** Registers the hub-queries part of the contract (and the delivery queue's). */
+export function describeHubQueriesContract (store: StoreRef): void {
+  describeDeliveryQueueContract(store)
+
+  describe('co-ops', () => {
+    it('saves, finds by username or actor id, lists and changes the follow policy', async () => {
+      await store().saveCoop(coop('zeta'))
+      await store().saveCoop(coop('alpha'))
+      expect(await store().getCoop('alpha')).toEqual(coop('alpha'))
+      expect(await store().getCoopByActorId('https://hub.test/u/zeta')).toEqual(coop('zeta'))
+      expect(await store().getCoop('nobody')).toBeNull()
+      expect(await store().getCoopByActorId('https://hub.test/u/nobody')).toBeNull()
+      const listed = await store().listCoops()
+      expect([...listed].sort((a, b) => a.username.localeCompare(b.username))).toEqual([coop('alpha'), coop('zeta')])
+
+      await store().setFollowPolicy('alpha', 'approval')
+      expect((await store().getCoop('alpha'))?.followPolicy).toBe('approval')
+      expect((await store().getCoop('zeta'))?.followPolicy).toBe('automatic')
+    })
+
+    it('refuses a second co-op with a taken username or actor id', async () => {
+      await store().saveCoop(coop('alpha'))
+      await expect(async () => store().saveCoop({ ...coop('alpha'), actorId: 'https://hub.test/u/other' })).rejects.toThrow()
+      await expect(async () => store().saveCoop({ ...coop('beta'), actorId: coop('alpha').actorId })).rejects.toThrow()
+      expect(await store().listCoops()).toEqual([coop('alpha')])
+    })
+  })
+
+  describe('tokens', () => {
+    it('saves a token by hash and finds it', async () => {
+      const token = { hash: 'ab'.repeat(32), scope: '*', label: 'admin', createdAt: T0 }
+      await store().saveToken(token)
+      expect(await store().findToken(token.hash)).toEqual(token)
+      expect(await store().findToken('cd'.repeat(32))).toBeNull()
+    })
+  })
+
+  describe('services', () => {
+    it('upserts: created first, updated after, and answers what was stored', async () => {
+      const service = fixtures.service('files')
+      expect(await store().upsertService(service)).toBe('created')
+      expect(await store().getService(service.id)).toEqual(service)
+      const changed = { ...service, category: 'compute', local: false, object: { ...service.object, name: ['renamed'] }, updatedAt: '2024-02-01T00:00:00.000Z' }
+      expect(await store().upsertService(changed)).toBe('updated')
+      expect(await store().getService(service.id)).toEqual(changed)
+      expect(await store().getService('https://hub.test/services/none')).toBeNull()
+    })
+
+    it('deletes a service, answering whether it existed', async () => {
+      const service = fixtures.service('files')
+      await store().upsertService(service)
+      expect(await store().deleteService(service.id)).toBe(true)
+      expect(await store().getService(service.id)).toBeNull()
+      expect(await store().deleteService(service.id)).toBe(false)
+    })
+
+    it('lists services by actor, category and locality, most recently updated first', async () => {
+      const a = fixtures.service('a', { updatedAt: '2024-01-01T00:00:00.000Z' })
+      const b = fixtures.service('b', { category: 'compute', updatedAt: '2024-03-01T00:00:00.000Z' })
+      const c = fixtures.service('c', { actorId: 'https://far.test/u/x', local: false, updatedAt: '2024-02-01T00:00:00.000Z' })
+      for (const s of [a, b, c]) await store().upsertService(s)
+      const ids = async (filter: Parameters<ReturnType<StoreRef>['listServices']>[0]): Promise<string[]> =>
+        (await store().listServices(filter)).map(s => s.id)
+      expect(await ids({})).toEqual([b.id, c.id, a.id])
+      expect(await ids({ actorId: a.actorId })).toEqual([b.id, a.id])
+      expect(await ids({ category: 'storage' })).toEqual([c.id, a.id])
+      expect(await ids({ local: false })).toEqual([c.id])
+      expect(await ids({ local: true, category: 'storage' })).toEqual([a.id])
+      expect((await store().listServices({ local: false }))[0]).toEqual(c)
+    })
+  })
+
+  describe('outgoing follows', () => {
+    const alpha = 'https://hub.test/u/alpha'
+    const beta = 'https://hub.test/u/beta'
+    const remote = 'https://far.test/u/x'
+
+    it('saves, finds by pair, changes state and lists', async () => {
+      await store().saveOutgoingFollow(outgoing(1, alpha, remote))
+      await store().saveOutgoingFollow(outgoing(2, beta, remote, { updatedAt: '2024-01-02T00:00:00.000Z' }))
+      expect(await store().findOutgoingFollow(alpha, remote)).toEqual(outgoing(1, alpha, remote))
+      expect(await store().findOutgoingFollow(alpha, 'https://far.test/u/none')).toBeNull()
+
+      expect(await store().setOutgoingFollowState(outgoing(1, alpha, remote).followId, 'accepted')).toBe(true)
+      expect(await store().setOutgoingFollowState('https://hub.test/s/none', 'accepted')).toBe(false)
+      const accepted = await store().findOutgoingFollow(alpha, remote)
+      expect(accepted?.state).toBe('accepted')
+      expect(accepted?.updatedAt).not.toBe(T0)
+
+      expect((await store().listOutgoingFollows(alpha)).map(f => f.followId)).toEqual([outgoing(1, alpha, remote).followId])
+      expect((await store().listOutgoingFollows()).map(f => f.followId).sort())
+        .toEqual([outgoing(1, alpha, remote).followId, outgoing(2, beta, remote).followId].sort())
+    })
+
+    it('saving an existing follow id replaces it', async () => {
+      await store().saveOutgoingFollow(outgoing(1, alpha, remote))
+      await store().saveOutgoingFollow(outgoing(1, alpha, remote, { state: 'rejected' }))
+      expect(await store().listOutgoingFollows(alpha)).toEqual([outgoing(1, alpha, remote, { state: 'rejected' })])
+    })
+
+    it('an actor is followed by the hub only while some co-op\'s follow of it is accepted', async () => {
+      await store().saveOutgoingFollow(outgoing(1, alpha, remote))
+      expect(await store().isFollowedByAnyCoop(remote)).toBe(false)
+      await store().setOutgoingFollowState(outgoing(1, alpha, remote).followId, 'accepted')
+      expect(await store().isFollowedByAnyCoop(remote)).toBe(true)
+      expect(await store().isFollowedByAnyCoop(alpha)).toBe(false)
+      await store().setOutgoingFollowState(outgoing(1, alpha, remote).followId, 'rejected')
+      expect(await store().isFollowedByAnyCoop(remote)).toBe(false)
+    })
+  })
+
+  describe('follow requests', () => {
+    const alpha = 'https://hub.test/u/alpha'
+    const beta = 'https://hub.test/u/beta'
+
+    it('saves, gets, changes state and lists per co-op, optionally by state', async () => {
+      const r1 = request(1, alpha, 'https://far.test/u/x')
+      const r2 = request(2, alpha, 'https://far.test/u/y', { receivedAt: '2024-01-02T00:00:00.000Z' })
+      const r3 = request(3, beta, 'https://far.test/u/x')
+      for (const r of [r1, r2, r3]) await store().saveFollowRequest(r)
+      expect(await store().getFollowRequest(r1.followId)).toEqual(r1)
+      expect(await store().getFollowRequest('https://far.test/s/none')).toBeNull()
+
+      expect(await store().setFollowRequestState(r2.followId, 'accepted')).toBe(true)
+      expect(await store().setFollowRequestState('https://far.test/s/none', 'accepted')).toBe(false)
+      expect((await store().getFollowRequest(r2.followId))?.state).toBe('accepted')
+
+      expect((await store().listFollowRequests(alpha)).map(r => r.followId).sort()).toEqual([r1.followId, r2.followId].sort())
+      expect(await store().listFollowRequests(alpha, 'pending')).toEqual([r1])
+      expect(await store().listFollowRequests(alpha, 'accepted')).toEqual([{ ...r2, state: 'accepted' }])
+      expect(await store().listFollowRequests(beta, 'accepted')).toEqual([])
+    })
+  })
+
+  describe('settings', () => {
+    it('gets null for an unknown key and the last value set otherwise', async () => {
+      expect(await store().getSetting('instance.name')).toBeNull()
+      await store().setSetting('instance.name', 'one')
+      await store().setSetting('instance.name', 'two')
+      expect(await store().getSetting('instance.name')).toBe('two')
+    })
+  })
+
+  describe('transaction', () => {
+    it('answers what the work answers and keeps its writes', () => {
+      const result = store().transaction(() => {
+        store().setSetting('a', '1')
+        store().saveCoop(coop('alpha'))
+        return 42
+      })
+      expect(result).toBe(42)
+      expect(store().getSetting('a')).toBe('1')
+      expect(store().getCoop('alpha')).toEqual(coop('alpha'))
+    })
+
+    it('stores none of the work when it throws', () => {
+      expect(() => store().transaction(() => {
+        store().setSetting('a', '1')
+        store().saveCoop(coop('alpha'))
+        throw new Error('boom')
+      })).toThrow('boom')
+      expect(store().getSetting('a')).toBeNull()
+      expect(store().getCoop('alpha')).toBeNull()
+    })
+
+    it('allows nested transactions, committing with the outer one', () => {
+      store().transaction(() => {
+        store().setSetting('outer', '1')
+        store().transaction(() => store().setSetting('inner', '1'))
+      })
+      expect(store().getSetting('outer')).toBe('1')
+      expect(store().getSetting('inner')).toBe('1')
+    })
+
+    it('rolls back nested work when the outer transaction fails', () => {
+      expect(() => store().transaction(() => {
+        store().transaction(() => store().setSetting('inner', '1'))
+        throw new Error('outer fails')
+      })).toThrow('outer fails')
+      expect(store().getSetting('inner')).toBeNull()
+    })
+  })
+}
