@@ -27,7 +27,7 @@ export function createApp (hub: HubContext): Express {
   const authenticate = inboxAuthentication(hub.remote, hub.logger.child({ component: 'inbox' }))
   app.use(wellKnownRoutes({ hubUrl: hub.config.hubUrl, hubName: hub.config.hubName ?? hostFromUrl(hub.config.hubUrl), version: hub.version, store: hub.store }))
   app.use(hubObjectRoutes(hub.apex, hub.store, hub.config.hubUrl))
-  app.use(activityPubRoutes({ apex: hub.apex, authenticate, maxBodyBytes: hub.config.maxBodyBytes }))
+  app.use(activityPubRoutes({ apex: hub.apex, store: hub.store, authenticate, maxBodyBytes: hub.config.maxBodyBytes }))
   // The instance actor publishes nothing; what reaches its inbox is authenticated and dropped.
   app.post(ROUTES.instanceInbox, ...activityBodyParser(hub.config.maxBodyBytes), authenticate, (_req, res) => { res.status(202).end() })
 

@@ -1,12 +1,15 @@
 import { RequestHandler, Router } from 'express'
 import type { Apex } from '../apex-setup'
 import { activityBodyParser } from '../inbox/activity-body-parser'
+import { skipRepeatedDelivery } from '../inbox/repeated-delivery'
+import type { HubStore } from '../../store/store.port'
 import { ROUTES } from './route-paths'
 import { requirePublic, respondInbox, respondResult, respondTarget, targetByRequestIri } from './apex-responders'
 
 /** What the ActivityPub routes need besides apex. */
 export interface ActivityPubRouteDeps {
   apex: Apex
+  store: HubStore
   /** Authenticates inbox POSTs (signature, Digest, Date, signer). */
   authenticate: RequestHandler
   maxBodyBytes: number
@@ -17,7 +20,7 @@ export interface ActivityPubRouteDeps {
  * objects and activities. apex's own signature check is replaced by the hub's, and its plain-text
  * responders by JSON ones; the rest of each apex middleware chain runs as apex wrote it.
  */
-export function activityPubRoutes ({ apex, authenticate, maxBodyBytes }: ActivityPubRouteDeps): Router {
+export function activityPubRoutes ({ apex, store, authenticate, maxBodyBytes }: ActivityPubRouteDeps): Router {
   const router = Router()
   const v = apex.net.validators
   const s = apex.net.security
@@ -25,6 +28,7 @@ export function activityPubRoutes ({ apex, authenticate, maxBodyBytes }: Activit
   const a = apex.net.activity
   const target = respondTarget(apex)
   const result = respondResult(apex)
+  const skipRepeated = skipRepeatedDelivery(store)
 
   router.get(ROUTES.actor, v.jsonld, v.targetActor, target)
   router.get(ROUTES.outbox, v.jsonld, v.targetActor, s.verifyAuthorization, c.outbox, result)
@@ -43,6 +47,7 @@ export function activityPubRoutes ({ apex, authenticate, maxBodyBytes }: Activit
     v.actor,
     v.activityObject,
     v.inboxActivity,
+    skipRepeated,
     a.save,
     a.inboxSideEffects,
     respondInbox

@@ -1,0 +1,30 @@
+import fs from 'fs'
+import os from 'os'
+import path from 'path'
+import { loadConfig } from '../../src/config/config'
+import { RunningHub, startHub } from '../../src/main'
+import { freePort } from './ports'
+
+/** A hub started inside the test process (for tests that look into its store). */
+export interface TestHub extends RunningHub {
+  url: string
+  adminToken: string
+}
+
+/** Starts a hub in this process on a free loopback port with a fresh DATA_DIR. */
+export async function startTestHub (env: Record<string, string> = {}): Promise<TestHub> {
+  const port = await freePort()
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioo-hub-'))
+  const adminToken = `test-admin-token-${Math.random().toString(36).slice(2)}-abcdefghij`
+  const config = loadConfig({
+    PORT: String(port),
+    HUB_URL: `http://127.0.0.1:${port}`,
+    DATA_DIR: dataDir,
+    HUB_ADMIN_TOKEN: adminToken,
+    HUB_ALLOW_PRIVATE_ADDRESSES: '1',
+    LOG_LEVEL: 'silent',
+    ...env
+  })
+  const running = await startHub(config)
+  return { ...running, url: config.hubUrl, adminToken }
+}
