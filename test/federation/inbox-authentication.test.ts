@@ -1,4 +1,4 @@
-import { api, eventually } from '../helpers/hub-process'
+import { api, eventually, getActivityJson } from '../helpers/hub-process'
 import { FakePeer, mastodonSignedHeaders, testKeyPair, verifyReceived } from '../helpers/fake-peer'
 import { startTestHub, TestHub } from '../helpers/in-process-hub'
 import { loadPeerFixture, MastodonPeer, startMastodonPeer } from './mastodon-peer'
@@ -158,11 +158,11 @@ describe('inbox authentication', () => {
     const accept = await eventually(async () => mastodon.peer.postsTo(mastodon.sharedInbox)[0], 'the Accept to reach Mastodon\'s shared inbox')
     const sent = JSON.parse(accept.body)
     expect(sent).toMatchObject({ type: 'Accept', actor: coopId, object: { id: activity.id, type: 'Follow', actor: mastodon.actorId } })
-    const coopActor = await fetch(coopId, { headers: { accept: 'application/activity+json' } }).then(r => r.json())
+    const coopActor = await getActivityJson(coopId)
     expect(accept.headers.signature).toContain(`keyId="${coopActor.publicKey.id}"`)
     expect(verifyReceived(accept, coopActor.publicKey.publicKeyPem)).toBe(true)
 
-    const followers = await fetch(`${coopId}/followers`, { headers: { accept: 'application/activity+json' } }).then(r => r.json())
+    const followers = await getActivityJson(`${coopId}/followers`)
     expect(followers.totalItems).toBe(1)
   })
 
@@ -172,7 +172,7 @@ describe('inbox authentication', () => {
     const res = await post(body, signedByAlice(body))
     expect(res.status).toBe(202)
     await hub.hub.inbox.idle()
-    const followers = await fetch(`${coopId}/followers`, { headers: { accept: 'application/activity+json' } }).then(r => r.json())
+    const followers = await getActivityJson(`${coopId}/followers`)
     expect(followers.totalItems).toBe(1)
     expect(mastodon.peer.postsTo(mastodon.sharedInbox).length).toBe(before)
     expect(await hub.hub.store.getActivity(activity.id)).not.toBeNull()

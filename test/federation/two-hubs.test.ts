@@ -1,4 +1,4 @@
-import { api, eventually, HubProcess, startHubProcess } from '../helpers/hub-process'
+import { api, eventually, getActivityJson, HubProcess, startHubProcess } from '../helpers/hub-process'
 
 /**
  * Two hubs as separate processes on loopback: a co-op on B follows a co-op on A, A accepts,
@@ -34,7 +34,7 @@ describe('two hubs federating hosted services', () => {
       return list.json.items[0]?.state === 'accepted' ? true : undefined
     }, 'A to accept the follow')
     // The Follow is not public, so the collection shows its size, not its members.
-    const followers = await fetch(`${a.url}/u/alpha/followers`, { headers: { accept: 'application/activity+json' } }).then(r => r.json())
+    const followers = await getActivityJson(`${a.url}/u/alpha/followers`)
     expect(followers).toMatchObject({ type: 'OrderedCollection', totalItems: 1 })
 
     // Publish.
@@ -75,9 +75,9 @@ describe('two hubs federating hosted services', () => {
     expect(queueB.json).toEqual({ queued: 0, failures: [] })
 
     // Restart both with the same DATA_DIRs.
-    const keyBefore = await fetch(`${a.url}/u/alpha`, { headers: { accept: 'application/activity+json' } }).then(r => r.json())
+    const keyBefore = await getActivityJson(`${a.url}/u/alpha`)
     ;[a, b] = await Promise.all([a.restart(), b.restart()])
-    const keyAfter = await fetch(`${a.url}/u/alpha`, { headers: { accept: 'application/activity+json' } }).then(r => r.json())
+    const keyAfter = await getActivityJson(`${a.url}/u/alpha`)
     expect(keyAfter.publicKey).toEqual(keyBefore.publicKey)
     const alphaAfter = await api(a, 'GET', '/api/v1/coops/alpha')
     expect(alphaAfter.json.services.map((s: any) => s.name)).toEqual(['Alpha Mail'])

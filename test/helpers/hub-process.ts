@@ -96,3 +96,9 @@ export async function api (hub: { url: string }, method: string, pathname: strin
   const text = await res.text()
   return { status: res.status, json: text ? JSON.parse(text) : null }
 }
+
+/** GETs an ActivityPub document as JSON. */
+export async function getActivityJson (url: string): Promise<any> {
+  const res = await fetch(url, { headers: { accept: 'application/activity+json' } })
+  return await res.json()
+}
