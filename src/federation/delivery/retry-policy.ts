@@ -1,11 +1,11 @@
 /**
  * When to try a failed delivery again. Exponential back-off from 30 s, doubling, capped at 6 h
- * per wait, with ±20 % jitter so a recovering peer is not hit by every hub at once. Twelve tries
- * span about 31 hours, more than the day a peer may be down for maintenance.
+ * per wait, with ±20 % jitter so a recovering peer is not hit by every hub at once. Fifteen tries
+ * span about 32 hours (at least 26 with the jitter), more than a day a peer may be down.
  */
 export const RETRY_BASE_MS = 30_000
 export const RETRY_MAX_WAIT_MS = 6 * 60 * 60 * 1000
-export const MAX_ATTEMPTS = 12
+export const MAX_ATTEMPTS = 15
 
 /** What to do after an attempt: try again after `waitMs`, or give up for good. */
 export type RetryDecision = { retry: true, waitMs: number } | { retry: false, reason: string }

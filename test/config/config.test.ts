@@ -1,0 +1,48 @@
+import { spawnSync } from 'child_process'
+import path from 'path'
+import { loadConfig } from '../../src/config/config'
+import { ConfigError } from '../../src/errors/config-error'
+
+describe('configuration from the environment', () => {
+  it('uses the documented defaults', () => {
+    const config = loadConfig({}, '/srv/hub')
+    expect(config).toMatchObject({
+      port: 8080,
+      hubUrl: 'http://localhost:8080',
+      dataDir: path.resolve('/srv/hub', 'data'),
+      adminToken: null,
+      allowPrivateAddresses: false,
+      maxBodyBytes: 1024 * 1024
+    })
+  })
+
+  it('derives HUB_URL from PORT and normalises a given one to its origin', () => {
+    expect(loadConfig({ PORT: '9000' }).hubUrl).toBe('http://localhost:9000')
+    expect(loadConfig({ HUB_URL: 'https://Hub.Example.COOP/' }).hubUrl).toBe('https://hub.example.coop')
+  })
+
+  it.each([
+    ['PORT', 'eighty', /PORT must be a whole number/],
+    ['PORT', '70000', /PORT must be a whole number/],
+    ['HUB_URL', 'hub.example', /HUB_URL must be an absolute URL/],
+    ['HUB_URL', 'ftp://hub.example', /HUB_URL must use http or https/],
+    ['HUB_URL', 'https://hub.example/path', /HUB_URL must be the bare origin/],
+    ['HUB_ADMIN_TOKEN', 'short', /HUB_ADMIN_TOKEN must be at least 24 characters/],
+    ['HUB_ALLOW_PRIVATE_ADDRESSES', 'yes', /HUB_ALLOW_PRIVATE_ADDRESSES must be 1 or 0/],
+    ['DATA_DIR', '  ', /DATA_DIR is set but empty/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/]
+  ])('refuses %s=%j with a message naming it', (name, value, message) => {
+    let error: unknown
+    try { loadConfig({ [name]: value }) } catch (err) { error = err }
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).variable).toBe(name)
+    expect((error as Error).message).toMatch(message)
+  })
+
+  it('stops the hub at start-up with exit code 2 and the variable named', () => {
+    const main = path.join(__dirname, '..', '..', 'dist', 'main.js')
+    const run = spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH, PORT: 'abc' }, encoding: 'utf8', timeout: 20_000 })
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain('Cannot start: PORT must be a whole number')
+  })
+})
