@@ -1,4 +1,4 @@
-import { api } from '../helpers/hub-process'
+import { api, getActivityJson } from '../helpers/hub-process'
 import { startTestHub, TestHub } from '../helpers/in-process-hub'
 
 /** The admin JSON API for co-ops and their services: statuses, errors and token rules. */
@@ -88,7 +88,7 @@ describe('co-op and service API', () => {
       const updated = await api(hub, 'PUT', '/api/v1/coops/alpha/services/files', alphaToken, { ...service, name: 'Files 2' })
       expect(updated.status).toBe(200)
       expect(updated.json).toEqual(created.json)
-      const object = await fetch(created.json.id, { headers: { accept: 'application/activity+json' } }).then(r => r.json())
+      const object = await getActivityJson(created.json.id)
       expect(object).toMatchObject({ type: ['Page', 'ioo:HostedService'], name: 'Files 2', attributedTo: alphaId, url: service.url, serviceType: 'file-hosting', access: 'members' })
       expect(object.summary.length).toBeGreaterThan(0)
       expect(object.to).toBe('https://www.w3.org/ns/activitystreams#Public')
@@ -127,7 +127,7 @@ describe('co-op and service API', () => {
       expect(res.status).toBe(204)
       const object = await fetch(`${hub.url}/u/alpha/services/tmp`, { headers: { accept: 'application/activity+json' } })
       expect(object.status).toBe(410)
-      expect((await object.json()).type).toBe('Tombstone')
+      expect(((await object.json()) as any).type).toBe('Tombstone')
       const again = await api(hub, 'DELETE', '/api/v1/coops/alpha/services/tmp', alphaToken)
       expect(again.status).toBe(404)
       expect(again.json.message).toBe('Co-op "alpha" has no service "tmp"')

@@ -1,7 +1,7 @@
 import Ajv from 'ajv'
 import fs from 'fs'
 import path from 'path'
-import { api, getActivityJson } from '../helpers/hub-process'
+import { api, getActivityJson, getJson } from '../helpers/hub-process'
 import { startTestHub, TestHub } from '../helpers/in-process-hub'
 
 /** WebFinger, NodeInfo, the instance actor and co-op actors as other servers read them. */
@@ -30,9 +30,9 @@ describe('discovery', () => {
   })
 
   it('answers WebFinger for the actor URL, and for the hub URL with the instance actor (FEP-d556)', async () => {
-    const byUrl = await fetch(`${hub.url}/.well-known/webfinger?resource=${encodeURIComponent(`${hub.url}/u/alpha`)}`).then(r => r.json())
+    const byUrl = await getJson(`${hub.url}/.well-known/webfinger?resource=${encodeURIComponent(`${hub.url}/u/alpha`)}`)
     expect(byUrl.subject).toBe(`acct:alpha@${host}`)
-    const server = await fetch(`${hub.url}/.well-known/webfinger?resource=${encodeURIComponent(`${hub.url}/`)}`).then(r => r.json())
+    const server = await getJson(`${hub.url}/.well-known/webfinger?resource=${encodeURIComponent(`${hub.url}/`)}`)
     expect(server.links).toContainEqual({ rel: 'https://www.w3.org/ns/activitystreams#Service', type: 'application/activity+json', href: `${hub.url}/actor` })
   })
 
@@ -44,11 +44,11 @@ describe('discovery', () => {
   ])('answers WebFinger %s with %i and a reason', async (query, status, message) => {
     const res = await fetch(`${hub.url}/.well-known/webfinger${query.replace('HOST', host)}`)
     expect(res.status).toBe(status)
-    expect((await res.json()).message).toMatch(message)
+    expect(((await res.json()) as any).message).toMatch(message)
   })
 
   it('serves NodeInfo 2.1 that is valid against the official schema', async () => {
-    const links = await fetch(`${hub.url}/.well-known/nodeinfo`).then(r => r.json())
+    const links = await getJson(`${hub.url}/.well-known/nodeinfo`)
     expect(links.links).toContainEqual({ rel: 'http://nodeinfo.diaspora.software/ns/schema/2.1', href: `${hub.url}/nodeinfo/2.1` })
     expect(links.links).toContainEqual({ rel: 'https://www.w3.org/ns/activitystreams#Application', href: `${hub.url}/actor` })
     const res = await fetch(`${hub.url}/nodeinfo/2.1`)
@@ -74,7 +74,7 @@ describe('discovery', () => {
   it('serves a co-op as an Organization with the properties Mastodon reads', async () => {
     const res = await fetch(`${hub.url}/u/alpha`, { headers: { accept: 'application/activity+json' } })
     expect(res.headers.get('content-type')).toMatch(/^application\/activity\+json/)
-    const actor = await res.json()
+    const actor = await res.json() as any
     expect(actor['@context'][0]).toBe('https://www.w3.org/ns/activitystreams')
     expect(actor).toMatchObject({
       id: `${hub.url}/u/alpha`,
@@ -97,7 +97,7 @@ describe('discovery', () => {
   })
 
   it('serves the hub context at /ns and the services collection', async () => {
-    const ns = await fetch(`${hub.url}/ns`).then(r => r.json())
+    const ns = await getJson(`${hub.url}/ns`)
     expect(ns['@context'].ioo).toBe('https://w3id.org/ioocloud/ns#')
     const col = await getActivityJson(`${hub.url}/u/alpha/services`)
     expect(col).toMatchObject({ type: 'OrderedCollection', totalItems: 0 })

@@ -1,4 +1,4 @@
-import { api, eventually } from '../helpers/hub-process'
+import { api, eventually, getActivityJson } from '../helpers/hub-process'
 import { mastodonSignedHeaders } from '../helpers/fake-peer'
 import { startTestHub, TestHub } from '../helpers/in-process-hub'
 import { loadPeerFixture, MastodonPeer, startMastodonPeer } from './mastodon-peer'
@@ -36,7 +36,7 @@ describe('follow approval and trust', () => {
   }
 
   it('advertises manual approval and keeps a Follow pending until the admin answers', async () => {
-    const actor = await fetch(coopId, { headers: { accept: 'application/activity+json' } }).then(r => r.json())
+    const actor = await getActivityJson(coopId)
     expect(actor.manuallyApprovesFollowers).toBe(true)
 
     expect(await deliver(followActivity('follow-1'))).toBe(202)
@@ -50,7 +50,7 @@ describe('follow approval and trust', () => {
     expect(accepted.json.state).toBe('accepted')
     const sent = await eventually(async () => mastodon.peer.postsTo(mastodon.sharedInbox)[0], 'the Accept to be delivered')
     expect(JSON.parse(sent.body)).toMatchObject({ type: 'Accept', object: { id: `${mastodon.peer.origin}/follow-1` } })
-    const followers = await fetch(`${coopId}/followers`, { headers: { accept: 'application/activity+json' } }).then(r => r.json())
+    const followers = await getActivityJson(`${coopId}/followers`)
     expect(followers.totalItems).toBe(1)
 
     const again = await api(hub, 'POST', `/api/v1/coops/careful/follow-requests/${encodeURIComponent(`${mastodon.peer.origin}/follow-1`)}/accept`, token)
@@ -63,7 +63,7 @@ describe('follow approval and trust', () => {
     const res = await api(hub, 'POST', `/api/v1/coops/careful/follow-requests/${encodeURIComponent(`${mastodon.peer.origin}/follow-2`)}/reject`, token)
     expect(res.json.state).toBe('rejected')
     await eventually(async () => mastodon.peer.postsTo(mastodon.sharedInbox).map(r => JSON.parse(r.body)).find(a => a.type === 'Reject'), 'the Reject to be delivered')
-    const followers = await fetch(`${coopId}/followers`, { headers: { accept: 'application/activity+json' } }).then(r => r.json())
+    const followers = await getActivityJson(`${coopId}/followers`)
     expect(followers.totalItems).toBe(1)
   })
 

@@ -102,3 +102,8 @@ export async function getActivityJson (url: string): Promise<any> {
   const res = await fetch(url, { headers: { accept: 'application/activity+json' } })
   return await res.json()
 }
+
+/** GETs any JSON document. */
+export async function getJson (url: string): Promise<any> {
+  return await (await fetch(url)).json()
+}
