@@ -87,7 +87,7 @@ describe('SqliteStore', () => {
   it('applies only the migrations a database lacks, in version order', () => {
     const raw = new Database(':memory:')
     try {
-      const extra = { version: migrations.length + 1, name: 'test column', up: (db: Database.Database) => { db.exec('ALTER TABLE settings ADD COLUMN note TEXT') } }
+      const extra = { version: Math.max(...migrations.map(m => m.version)) + 1, name: 'test column', up: (db: Database.Database) => { db.exec('ALTER TABLE settings ADD COLUMN note TEXT') } }
       expect(migrate(raw)).toEqual(migrations.map(m => m.version))
       expect(migrate(raw, [extra, ...migrations])).toEqual([extra.version])
       expect(migrate(raw, [extra, ...migrations])).toEqual([])
