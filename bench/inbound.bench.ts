@@ -1,0 +1,99 @@
+import fs from 'fs'
+import os from 'os'
+import path from 'path'
+import type { Comparison } from './harness/report'
+import { runLoad } from './harness/load'
+import { repeat, RepeatOptions } from './harness/repeat'
+import { startChild, ChildServer } from './support/child-server'
+import { RemotePeers } from './support/remote-peers'
+
+const ROOT = path.resolve(__dirname, '..', '..')
+const ACTORS = 200
+const PER_RUN = 1000
+
+/** An inbox under test: where to POST and which local actor the activities address. */
+interface InboxTarget {
+  name: string
+  server: ChildServer
+  inboxUrl: string
+  recipient: string
+}
+
+async function startHub (dataDir: string): Promise<InboxTarget> {
+  const port = 20000 + Math.floor(Math.random() * 20000)
+  const origin = `http://127.0.0.1:${port}`
+  const token = 'bench-admin-token-0123456789abcdef'
+  const server = await startChild(path.join(ROOT, 'dist', 'main.js'), {
+    PORT: String(port), HUB_URL: origin, DATA_DIR: dataDir, HUB_ADMIN_TOKEN: token, HUB_ALLOW_PRIVATE_ADDRESSES: '1', LOG_LEVEL: 'error'
+  }, `${origin}/nodeinfo/2.1`)
+  const res = await fetch(`${origin}/api/v1/coops`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ username: 'coop', name: 'Bench Co-op' }) })
+  if (res.status !== 201) throw new Error(`could not create the co-op: ${res.status} ${await res.text()}`)
+  return { name: 'hub', server, inboxUrl: `${origin}/u/coop/inbox`, recipient: `${origin}/u/coop` }
+}
+
+async function startReference (name: string, script: string, dataDir: string): Promise<InboxTarget> {
+  const server = await startChild(path.join(ROOT, 'dist-bench', 'bench', 'references', script), { BENCH_DB: path.join(dataDir, `${name}.sqlite`) })
+  return { name, server, inboxUrl: `${server.origin}/u/coop/inbox`, recipient: `${server.origin}/u/coop` }
+}
+
+/** Activities per second and latency of one inbox at one concurrency. */
+async function measure (target: InboxTarget, peers: RemotePeers, concurrency: number, options: RepeatOptions): Promise<{ perSecond: ReturnType<typeof Object>, p50: unknown, p99: unknown }> {
+  // First sight of every actor (key fetch) happens here, before anything is counted.
+  const firstSight = await runLoad(new URL(target.inboxUrl).origin, peers.prepareCreates(target.inboxUrl, target.recipient, ACTORS), concurrency)
+  if (firstSight.failed > 0) throw new Error(`${target.name} refused ${firstSight.failed} warm-up activities: ${JSON.stringify(firstSight.statuses)}\n${target.server.output().slice(-2000)}`)
+  return await repeat(options, async () => {
+    const requests = peers.prepareCreates(target.inboxUrl, target.recipient, PER_RUN)
+    const result = await runLoad(new URL(target.inboxUrl).origin, requests, concurrency)
+    if (result.failed > 0) throw new Error(`${target.name} refused ${result.failed} of ${PER_RUN}: ${JSON.stringify(result.statuses)}`)
+    return { perSecond: result.perSecond, p50: result.p50Ms, p99: result.p99Ms }
+  })
+}
+
+/** The inbound benchmark: the hub against the ideal inbox and apex's default pipeline. */
+export async function inboundBenchmark (options: RepeatOptions, log: (line: string) => void): Promise<Comparison[]> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioo-bench-inbound-'))
+  log(`inbound: generating ${ACTORS} remote actors' keys`)
+  const peers = await new RemotePeers().start(ACTORS)
+  const comparisons: Comparison[] = []
+  try {
+    for (const concurrency of [10, 50]) {
+      const results: Record<string, Awaited<ReturnType<typeof measure>>> = {}
+      for (const start of [() => startHub(path.join(dataDir, `hub-${concurrency}`)), () => startReference('ideal', 'ideal-inbox.js', dataDir), () => startReference('apex', 'apex-inbox.js', dataDir)]) {
+        const target = await start()
+        try {
+          log(`inbound: ${target.name}, ${concurrency} connections`)
+          results[target.name] = await measure(target, peers, concurrency, options)
+        } finally {
+          await target.server.stop()
+        }
+      }
+      const hub = results.hub as any
+      const ideal = results.ideal as any
+      const apex = results.apex as any
+      comparisons.push({
+        name: `inbound, ${concurrency} connections: signed Creates from ${ACTORS} actors`, unit: 'activities/s',
+        hub: hub.perSecond, reference: { name: 'minimal ideal inbox (parse, Digest, RSA verify, one insert)', value: ideal.perSecond },
+        ratio: hub.perSecond.median / ideal.perSecond.median, target: '≥ 0.6', met: hub.perSecond.median >= 0.6 * ideal.perSecond.median
+      })
+      comparisons.push({
+        name: `inbound, ${concurrency} connections, against apex's own pipeline`, unit: 'activities/s',
+        hub: hub.perSecond, reference: { name: 'activitypub-express default inbox on the same store', value: apex.perSecond },
+        ratio: hub.perSecond.median / apex.perSecond.median, target: '≥ 2', met: hub.perSecond.median >= 2 * apex.perSecond.median
+      })
+      comparisons.push({
+        name: `inbound latency p50, ${concurrency} connections`, unit: 'ms',
+        hub: hub.p50, reference: { name: 'minimal ideal inbox', value: ideal.p50 },
+        ratio: hub.p50.median / ideal.p50.median, target: 'reported', met: true
+      })
+      comparisons.push({
+        name: `inbound latency p99, ${concurrency} connections`, unit: 'ms',
+        hub: hub.p99, reference: { name: 'minimal ideal inbox', value: ideal.p99 },
+        ratio: hub.p99.median / ideal.p99.median, target: 'reported', met: true
+      })
+    }
+  } finally {
+    await peers.stop()
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  }
+  return comparisons
+}

@@ -1,0 +1,28 @@
+/**
+ * `npm run bench`: every benchmark, each figure next to a reference measured in the same run on
+ * the same machine. Prints a table and writes bench/results/latest.json. `--only inbound,fanout`
+ * runs a subset.
+ */
+import path from 'path'
+import { machineFacts } from './harness/machine'
+import { BenchReport, printReport, writeReport } from './harness/report'
+import { inboundBenchmark } from './inbound.bench'
+
+const ROOT = path.resolve(__dirname, '..', '..')
+
+async function main (): Promise<void> {
+  const onlyArg = process.argv.indexOf('--only')
+  const only = onlyArg >= 0 ? new Set(process.argv[onlyArg + 1].split(',')) : null
+  const runs = { warmups: 1, runs: 3 }
+  const log = (line: string): void => { process.stderr.write(`${line}\n`) }
+  const report: BenchReport = { startedAt: new Date().toISOString(), machine: machineFacts(), comparisons: [], absolutes: [], notes: [] }
+  if (!only || only.has('inbound')) report.comparisons.push(...await inboundBenchmark(runs, log))
+  printReport(report)
+  const file = writeReport(report, path.join(ROOT, 'bench', 'results'))
+  process.stdout.write(`\nResults written to ${path.relative(ROOT, file)} and bench/results/latest.json\n`)
+}
+
+main().catch(err => {
+  process.stderr.write(`Benchmark failed: ${(err as Error).stack}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,80 @@
+import crypto from 'crypto'
+import http from 'http'
+import { AddressInfo } from 'net'
+import { digestHeader } from '../../src/federation/signatures/digest'
+import { signRequest } from '../../src/federation/signatures/draft-cavage'
+import type { PreparedRequest } from '../harness/load'
+
+interface RemoteActor {
+  id: string
+  keyId: string
+  privateKeyPem: string
+  publicKeyPem: string
+}
+
+/**
+ * Remote actors on one loopback server: each serves its actor document (fetched once by the
+ * inbox under test, then cached) and signs the activities the load generator sends.
+ */
+export class RemotePeers {
+  readonly actors: RemoteActor[] = []
+  private server!: http.Server
+  origin = ''
+  private sequence = 0
+
+  /** Generates `count` key pairs and serves the actors. */
+  async start (count: number): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      const match = /^\/users\/(\d+)/.exec(req.url ?? '')
+      const actor = match ? this.actors[Number(match[1])] : undefined
+      if (!actor) { res.writeHead(404).end(); return }
+      res.writeHead(200, { 'content-type': 'application/activity+json' }).end(JSON.stringify({
+        '@context': ['https://www.w3.org/ns/activitystreams', 'https://w3id.org/security/v1'],
+        id: actor.id,
+        type: 'Person',
+        preferredUsername: `user${match?.[1]}`,
+        inbox: `${actor.id}/inbox`,
+        publicKey: { id: actor.keyId, owner: actor.id, publicKeyPem: actor.publicKeyPem }
+      }))
+    })
+    await new Promise<void>(resolve => this.server.listen(0, '127.0.0.1', resolve))
+    this.origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
+    for (let i = 0; i < count; i++) {
+      const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })
+      const id = `${this.origin}/users/${i}`
+      this.actors.push({
+        id,
+        keyId: `${id}#main-key`,
+        publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
+        privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
+      })
+    }
+    return this
+  }
+
+  /** `n` signed Create(Note) activities to `inboxUrl`, round-robin over the actors, addressed to `recipient`. */
+  prepareCreates (inboxUrl: string, recipient: string, n: number): PreparedRequest[] {
+    const url = new URL(inboxUrl)
+    const out: PreparedRequest[] = []
+    for (let i = 0; i < n; i++) {
+      const actor = this.actors[i % this.actors.length]
+      const seq = this.sequence++
+      const body = JSON.stringify({
+        '@context': 'https://www.w3.org/ns/activitystreams',
+        id: `${actor.id}/activities/${seq}`,
+        type: 'Create',
+        actor: actor.id,
+        to: [recipient],
+        object: { id: `${actor.id}/notes/${seq}`, type: 'Note', attributedTo: actor.id, to: [recipient], content: `Note ${seq} for the benchmark` }
+      })
+      const headers: Record<string, string> = { host: url.host, digest: digestHeader(body), 'content-type': 'application/activity+json' }
+      Object.assign(headers, signRequest({ method: 'POST', path: url.pathname, headers }, actor.keyId, actor.privateKeyPem))
+      out.push({ path: url.pathname, headers, body })
+    }
+    return out
+  }
+
+  async stop (): Promise<void> {
+    await new Promise<void>(resolve => this.server.close(() => resolve()))
+  }
+}
