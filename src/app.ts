@@ -13,6 +13,17 @@ import { hubObjectRoutes } from './federation/routes/hub-object.routes'
 import { ROUTES } from './federation/routes/route-paths'
 import { wellKnownRoutes } from './federation/routes/well-known.routes'
 import { hostFromUrl } from './config/hub-name'
+import { directoryRoutes } from './api/directory.routes'
+import { feedRoutes } from './directory/feeds/feed.routes'
+import { webRoutes } from './directory/web/web.routes'
+import { openApiRoutes } from './api/openapi'
+import { poolRoutes } from './api/pools.routes'
+import { agreementRoutes } from './api/agreements.routes'
+import { domainBlockRoutes } from './api/domain-blocks.routes'
+import { jobRoutes } from './api/jobs.routes'
+import { sourceRoutes } from './api/sources.routes'
+import { siblingRoutes } from './api/siblings.routes'
+import { inboxRateLimit, refuseBlockedDomains } from './federation/abuse/inbox-guards'
 
 /** Builds the Express app: discovery, ActivityPub, the JSON API, and JSON errors everywhere. */
 export function createApp (hub: HubContext): Express {
@@ -22,21 +33,37 @@ export function createApp (hub: HubContext): Express {
   app.set('trust proxy', false)
   app.use(hub.apex)
   // apex emits this on the app after an inbox POST was answered; Express's types only know 'mount'.
-  ;(app as unknown as EventEmitter).on('apex-inbox', (event: InboxEvent) => { void hub.inbox.dispatch(event) })
+  // The journal entry written before the activity was stored is closed once its handlers ran.
+  ;(app as unknown as EventEmitter).on('apex-inbox', (event: InboxEvent) => { void hub.journal.dispatch(event, e => hub.inbox.dispatch(e)) })
 
-  const authenticate = inboxAuthentication(hub.remote, hub.logger.child({ component: 'inbox' }))
+  const inboxLog = hub.logger.child({ component: 'inbox' })
+  const authenticate = inboxAuthentication(hub.remote, inboxLog, { hubUrl: hub.config.hubUrl })
+  const guards = { beforeBody: [inboxRateLimit(hub.rateLimiter, inboxLog)], afterBody: [refuseBlockedDomains(hub.domainBlocks)] }
   app.use(wellKnownRoutes({ hubUrl: hub.config.hubUrl, hubName: hub.config.hubName ?? hostFromUrl(hub.config.hubUrl), version: hub.version, store: hub.store }))
   app.use(hubObjectRoutes(hub.apex, hub.store, hub.config.hubUrl))
-  app.use(activityPubRoutes({ apex: hub.apex, store: hub.store, authenticate, maxBodyBytes: hub.config.maxBodyBytes }))
+  // One URL, two representations (JSON for ActivityPub clients, HTML for browsers): caches must key on Accept.
+  app.get(ROUTES.actor, (_req, res, next) => { res.vary('Accept'); next() })
+  app.use(activityPubRoutes({ apex: hub.apex, store: hub.store, authenticate, maxBodyBytes: hub.config.maxBodyBytes, guards, remote: hub.remote, journal: hub.journal, hubUrl: hub.config.hubUrl, logger: inboxLog }))
   // The instance actor publishes nothing; what reaches its inbox is authenticated and dropped.
-  app.post(ROUTES.instanceInbox, ...activityBodyParser(hub.config.maxBodyBytes), authenticate, (_req, res) => { res.status(202).end() })
+  app.post(ROUTES.instanceInbox, ...guards.beforeBody, ...activityBodyParser(hub.config.maxBodyBytes), ...guards.afterBody, authenticate, (_req, res) => { res.status(202).end() })
 
   const api = express.Router()
   api.use(express.json({ limit: hub.config.maxBodyBytes, type: ['application/json', 'application/*+json'] }))
   api.use(coopRoutes(hub))
   api.use(serviceRoutes(hub))
   api.use(adminRoutes(hub))
+  api.use(domainBlockRoutes(hub))
+  api.use(directoryRoutes(hub))
+  api.use(openApiRoutes(hub))
+  api.use(poolRoutes(hub))
+  api.use(agreementRoutes(hub))
+  api.use(jobRoutes(hub))
+  api.use(sourceRoutes(hub))
+  api.use(siblingRoutes(hub))
   app.use('/api/v1', api)
+  app.use(feedRoutes(hub))
+  // After the ActivityPub routes: apex answers /u/:actor for ActivityStreams clients, browsers get the page.
+  app.use(webRoutes(hub))
 
   app.use(notFoundResponder)
   app.use(errorResponder(hub.logger))

@@ -23,6 +23,24 @@ import { RemoteActors } from './federation/remote-actors'
 import { ROUTES } from './federation/routes/route-paths'
 import { SchemaValidator } from './schemas/schema-validator'
 import { PROJECT_ROOT } from './schemas/schema-files'
+import { PoolService } from './pools/pool.service'
+import { PledgeService } from './pools/pledge.service'
+import { AgreementService } from './agreements/agreement.service'
+import { TrustedServers } from './agreements/trusted-servers'
+import { onPoolDeleted, onPoolPublished } from './federation/inbox/handlers/funding-pool.handlers'
+import { onPledgeAnswer, onPledgeOffer, onPledgeUndo, onPledgeUpdate } from './federation/inbox/handlers/pledge.handlers'
+import { onAgreementDecision, onAgreementOffer, onAgreementUpdate } from './federation/inbox/handlers/agreement.handlers'
+import { HubChanges } from './events/hub-changes'
+import { DirectoryService } from './directory/directory.service'
+import { NetworkData, networkDataFromStore } from './directory/network-data'
+import { DomainBlockService } from './federation/abuse/domain-block.service'
+import { RateLimiter } from './federation/abuse/rate-limiter'
+import { pruneFollowersAt } from './federation/delivery/follower-pruning'
+import { blockedHostCheck, orderedQueueForDelivery } from './federation/federation-safety'
+import { InboxJournal } from './federation/inbox/inbox-journal'
+import { onActorUpdatedForDirectory, onFollowAcceptedForDirectory } from './federation/inbox/handlers/directory.handlers'
+import { createSync, SyncParts } from './sync/sync-context'
+import { poolsCollection } from './sync/siblings/federated-collection'
 
 /** The hub's parts, wired once and shared by the HTTP server and the CLI. */
 export interface HubContext {
@@ -42,6 +60,23 @@ export interface HubContext {
   delivery: DeliveryWorker
   inbox: InboxDispatcher
   instanceKey: () => SigningKey
+  pools: PoolService
+  pledges: PledgeService
+  agreements: AgreementService
+  trustedServers: TrustedServers
+  /** Changes other parts mirror (the directory index listens). */
+  changes: HubChanges
+  directory: DirectoryService
+  /** Pools and agreements as the directory pages and feeds read them. */
+  network: NetworkData
+  /** Domains the admin blocked (API, CLI, inbox, outbound). */
+  domainBlocks: DomainBlockService
+  /** Per-remote-host limit on inbox requests. */
+  rateLimiter: RateLimiter
+  /** Inbox crash safety and once-per-recipient processing. */
+  journal: InboxJournal
+  /** Scheduled sync: jobs, their runner and scheduler, directory sources, sibling sync, health probes. */
+  sync: SyncParts
 }
 
 /** The hub's version, from package.json. */
@@ -61,8 +96,10 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
   await store.setup()
   const instance = await ensureInstanceActor(apex, store, config.hubUrl)
   const instanceKey = signingKeyOf(instance)
+  const isBlockedHost = blockedHostCheck(store)
   const client = new OutboundClient({
-    allowPrivateAddresses: config.allowPrivateAddresses,
+    allowPrivateAddresses: config.privateAddressAllowList.length > 0 ? config.privateAddressAllowList : config.allowPrivateAddresses,
+    isBlockedHost,
     userAgent: `ioocloud-hub/${version} (+${config.hubUrl})`
   })
   const remote = new RemoteActors(apex, store, client, () => instanceKey, logger)
@@ -76,23 +113,35 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
       keyCache.set(actorId, key)
     }
     return key
-  }, logger.child({ component: 'delivery' }))
+  }, logger.child({ component: 'delivery' }), {
+    isBlockedHost,
+    onGone: async gone => {
+      const pruned = await pruneFollowersAt(store, gone.actorId, gone.address)
+      if (pruned.length > 0) logger.info({ inbox: gone.address, pruned }, 'delivery: the inbox is gone; its followers were removed')
+    }
+  })
 
   // The hub's own network parts replace apex's (deprecated `request` client, lossy queue).
   apex.requestObject = id => remote.fetchNode(id)
-  apex.queueForDelivery = async (actor, activity, addresses) => {
-    await store.deliveryEnqueue(actor.id, apex.stringifyPublicJSONLD(activity), addresses)
-    delivery.wake()
-  }
+  apex.queueForDelivery = orderedQueueForDelivery(apex, store, delivery, isBlockedHost, logger.child({ component: 'delivery' }))
   apex.startDelivery = () => delivery.wake()
   apex.runDelivery = () => delivery.wake()
 
   const schemas = new SchemaValidator()
+  const domainBlocks = new DomainBlockService(store, schemas)
+  const rateLimiter = new RateLimiter(config.inboxRateLimitPerMinute)
+  const journal = new InboxJournal(store, logger.child({ component: 'inbox' }))
   const tokens = new TokenService(store)
   const publisher = new Publisher(apex, store)
-  const coops = new CoopService(apex, store, tokens, schemas, config.hubUrl)
-  const services = new HostedServiceService(apex, store, coops, publisher, schemas, config.hubUrl)
+  const changes = new HubChanges(logger.child({ component: 'changes' }))
+  const coops = new CoopService(apex, store, tokens, schemas, config.hubUrl, changes)
+  const services = new HostedServiceService(apex, store, coops, publisher, schemas, config.hubUrl, changes)
   const follows = new FollowService(apex, store, coops, publisher, remote, client, schemas, config.allowPrivateAddresses)
+
+  const pools = new PoolService(apex, store, coops, publisher, schemas)
+  const pledges = new PledgeService(apex, store, coops, pools, publisher, remote, schemas, logger.child({ component: 'pledges' }))
+  const agreements = new AgreementService(apex, store, coops, publisher, remote, client, schemas, logger.child({ component: 'agreements' }), config.allowPrivateAddresses)
+  const trustedServers = new TrustedServers(apex, store, coops, remote, schemas, logger.child({ component: 'trusted-servers' }))
 
   const inboxLog = logger.child({ component: 'inbox' })
   const inbox = new InboxDispatcher(inboxLog)
@@ -102,8 +151,32 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
     .on('Create', onServicePublished(services, store, inboxLog))
     .on('Update', onServicePublished(services, store, inboxLog))
     .on('Delete', onServiceDeleted(services))
+    .on('Accept', onFollowAcceptedForDirectory(changes))
+    .on('Update', onActorUpdatedForDirectory(changes))
+    .on('Create', onPoolPublished(pools, store, inboxLog))
+    .on('Update', onPoolPublished(pools, store, inboxLog))
+    .on('Delete', onPoolDeleted(pools))
+    .on('Offer', onPledgeOffer(pledges))
+    .on('Accept', onPledgeAnswer(pledges, 'accepted'))
+    .on('Reject', onPledgeAnswer(pledges, 'rejected'))
+    .on('Undo', onPledgeUndo(pledges))
+    .on('Update', onPledgeUpdate(pledges, inboxLog))
+    .on('Offer', onAgreementOffer(agreements))
+    .on('Accept', onAgreementDecision(agreements, 'accepted'))
+    .on('Reject', onAgreementDecision(agreements, 'rejected'))
+    .on('Update', onAgreementUpdate(agreements))
 
-  return { config, version, logger, store, apex, schemas, tokens, coops, services, follows, publisher, remote, client, delivery, inbox, instanceKey: () => instanceKey }
+  const directory = new DirectoryService(store, config.hubUrl, logger.child({ component: 'directory' }))
+  changes.subscribe(change => directory.onChange(change))
+  await directory.reindexAll()
+  const network: NetworkData = networkDataFromStore(store)
+  const sync = createSync({
+    config, store, apex, remote, client, services, schemas, logger,
+    collections: [poolsCollection(store, pools)],
+    onSiblingReachability: actorId => changes.publish({ type: 'actor', actorId })
+  })
+
+  return { config, version, logger, store, apex, schemas, tokens, coops, services, follows, publisher, remote, client, delivery, inbox, instanceKey: () => instanceKey, changes, directory, network, pools, pledges, agreements, trustedServers, domainBlocks, rateLimiter, journal, sync }
 }
 
 /** The key a local actor signs with: keyId is its `publicKey.id`. */

@@ -32,11 +32,19 @@ export async function startHub (config: HubConfig): Promise<RunningHub> {
     process.stdout.write(`\nAdmin token (shown once; also saved in ${admin.file}, readable only by you):\n\n  ${admin.token}\n\n`)
   }
   logger.info({ url: config.hubUrl, port: config.port, dataDir: config.dataDir, adminToken: admin.source === 'environment' ? 'from HUB_ADMIN_TOKEN' : `in ${admin.source === 'generated' ? admin.file : admin.file}` }, 'IoOCloud Hub is serving')
+  // This process is the only one sending from this store: leases a killed process held are stale.
+  const released = await hub.store.deliveryControl.releaseAllLeases()
+  if (released > 0) logger.info({ released }, 'deliveries interrupted by the last stop will be sent again')
   hub.delivery.wake()
+  // Activities answered 2xx whose handlers a crash interrupted run now.
+  void hub.journal.replay(event => hub.inbox.dispatch(event))
+  // Scheduled sync (docs/sync.md); several processes may run it on one database: each tick runs once.
+  if (config.sync.scheduler) hub.sync.scheduler.start()
   let stopping: Promise<void> | null = null
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       await new Promise<void>(resolve => server.close(() => resolve()))
+      await hub.sync.scheduler.stop()
       await hub.delivery.stop()
       await hub.inbox.idle()
       await hub.client.close()

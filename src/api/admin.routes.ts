@@ -9,5 +9,14 @@ export function adminRoutes (hub: HubContext): Router {
   router.get('/admin/deliveries', requireToken(hub.tokens), requireAdmin, wrap(async (_req, res) => {
     res.json({ queued: hub.store.deliveryQueueSize(), failures: hub.store.listDeliveryFailures(100) })
   }))
+  // The queue and the failures per remote host, with each host's circuit breaker state.
+  router.get('/admin/deliveries/hosts', requireToken(hub.tokens), requireAdmin, wrap(async (_req, res) => {
+    const circuits = new Map(hub.delivery.breaker.states().map(c => [c.host, c]))
+    const items = (await hub.store.deliveryControl.hostSummary()).map(h => {
+      const c = circuits.get(h.host)
+      return { ...h, circuit: c ? { state: c.state, consecutiveFailures: c.consecutiveFailures, openUntil: c.openUntil } : { state: 'closed', consecutiveFailures: 0, openUntil: null } }
+    })
+    res.json({ items })
+  }))
   return router
 }

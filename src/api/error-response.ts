@@ -1,6 +1,6 @@
 import { ErrorRequestHandler, RequestHandler } from 'express'
 import {
-  AppError, AuthenticationError, ConflictError, ForbiddenAddressError, ForbiddenError, GoneError,
+  AppError, AuthenticationError, ConflictError, DomainBlockedError, RateLimitedError, ForbiddenAddressError, ForbiddenError, GoneError,
   MalformedBodyError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, RemoteError,
   SignatureError, UnsupportedMediaTypeError, ValidationError
 } from '../errors/app-errors'
@@ -12,6 +12,8 @@ export function statusFor (err: AppError): number {
   if (err instanceof ForbiddenAddressError) return 400
   if (err instanceof AuthenticationError || err instanceof SignatureError) return 401
   if (err instanceof ForbiddenError) return 403
+  if (err instanceof DomainBlockedError) return 403
+  if (err instanceof RateLimitedError) return 429
   if (err instanceof NotFoundError) return 404
   if (err instanceof MethodNotAllowedError) return 405
   if (err instanceof ConflictError) return 409
@@ -41,6 +43,7 @@ export function errorResponder (logger: Logger): ErrorRequestHandler {
       if (status >= 500) logger.warn({ err: err.message, path: req.path }, 'request failed')
       else logger.debug({ status, path: req.path, message: err.message }, 'request refused')
       if (res.headersSent) return
+      if (err instanceof RateLimitedError) res.set('Retry-After', String(err.retryAfterSeconds))
       res.status(status).json(body)
       return
     }

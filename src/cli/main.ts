@@ -5,6 +5,8 @@ import { ConfigError } from '../errors/config-error'
 import { createHubContext } from '../hub-context'
 import { createLogger } from '../log/logger'
 import { openStore } from '../store/open-store'
+import { addDomainBlockCommands } from './domain-block.command'
+import { addSyncCommands } from './sync.commands'
 
 /** Runs one CLI command against the hub's store (same DATA_DIR and HUB_URL as the server). */
 export async function runCli (argv: string[], out: (line: string) => void = line => process.stdout.write(line + '\n')): Promise<number> {
@@ -34,6 +36,9 @@ export async function runCli (argv: string[], out: (line: string) => void = line
         out(`API token for this co-op (shown once, keep it safe):\n  ${created.token}`)
       })
     })
+
+  addDomainBlockCommands(program, work => withHub(out, work), out, code => { exitCode = code })
+  addSyncCommands(program, work => withHub(out, work), out, code => { exitCode = code })
 
   try {
     await program.parseAsync(argv, { from: 'user' })

@@ -1,5 +1,7 @@
 import path from 'path'
 import { ConfigError } from '../errors/config-error'
+import { addressRangeProblem } from '../federation/http/address-guard'
+import { loadSyncConfig, SyncConfig } from './sync-config'
 
 /** Everything the hub reads from its environment, parsed and checked once at start-up. */
 export interface HubConfig {
@@ -15,7 +17,16 @@ export interface HubConfig {
   allowPrivateAddresses: boolean
   /** Largest inbox or API body accepted, in bytes. */
   maxBodyBytes: number
+  /**
+   * Non-public addresses allowed anyway when HUB_ALLOW_PRIVATE_ADDRESSES lists some (IPs or CIDR
+   * ranges, e.g. a sibling hub on the LAN); empty when it is 0 or 1.
+   */
+  privateAddressAllowList: string[]
+  /** Inbox requests a minute accepted from one remote host before it gets 429. */
+  inboxRateLimitPerMinute: number
   logLevel: string
+  /** Scheduled sync: job schedules, leases, source and probe limits (docs/sync.md). */
+  sync: SyncConfig
 }
 
 type Env = Record<string, string | undefined>
@@ -29,13 +40,15 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): HubCon
   const dataDir = path.resolve(cwd, nonEmpty(env.DATA_DIR, 'DATA_DIR') ?? './data')
   const adminToken = parseAdminToken(env.HUB_ADMIN_TOKEN)
   const hubName = nonEmpty(env.HUB_NAME, 'HUB_NAME') ?? null
-  const allowPrivateAddresses = parseFlag(env.HUB_ALLOW_PRIVATE_ADDRESSES, 'HUB_ALLOW_PRIVATE_ADDRESSES')
+  const { allowPrivateAddresses, privateAddressAllowList } = parsePrivateAddresses(env.HUB_ALLOW_PRIVATE_ADDRESSES)
+  const inboxRateLimitPerMinute = parsePositiveInt(env.HUB_INBOX_RATE_LIMIT, 'HUB_INBOX_RATE_LIMIT', 600)
   const maxBodyBytes = parsePositiveInt(env.HUB_MAX_BODY_BYTES, 'HUB_MAX_BODY_BYTES', 1024 * 1024)
   const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase()
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}; got "${env.LOG_LEVEL}"`)
   }
-  return { port, hubUrl, dataDir, hubName, adminToken, allowPrivateAddresses, maxBodyBytes, logLevel }
+  const sync = loadSyncConfig(env)
+  return { port, hubUrl, dataDir, hubName, adminToken, allowPrivateAddresses, privateAddressAllowList, inboxRateLimitPerMinute, maxBodyBytes, logLevel, sync }
 }
 
 function nonEmpty (value: string | undefined, name: string): string | undefined {
@@ -94,4 +107,18 @@ function parsePositiveInt (raw: string | undefined, name: string, fallback: numb
     throw new ConfigError(name, `must be a positive whole number; got "${raw}"`)
   }
   return Number(value)
+}
+
+/** 1 or 0 (all non-public addresses allowed or none), or a comma-separated list of IPs and CIDR ranges. */
+function parsePrivateAddresses (raw: string | undefined): { allowPrivateAddresses: boolean, privateAddressAllowList: string[] } {
+  const value = nonEmpty(raw, 'HUB_ALLOW_PRIVATE_ADDRESSES')
+  if (value === undefined || !/[.:/]/.test(value)) {
+    return { allowPrivateAddresses: parseFlag(raw, 'HUB_ALLOW_PRIVATE_ADDRESSES'), privateAddressAllowList: [] }
+  }
+  const list = value.split(',').map(v => v.trim()).filter(Boolean)
+  for (const range of list) {
+    const problem = addressRangeProblem(range)
+    if (problem) throw new ConfigError('HUB_ALLOW_PRIVATE_ADDRESSES', `must be 1, 0 or a comma-separated list of IP addresses and CIDR ranges; ${problem}`)
+  }
+  return { allowPrivateAddresses: false, privateAddressAllowList: list }
 }

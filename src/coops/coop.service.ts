@@ -6,6 +6,7 @@ import { buildCoopActor } from '../federation/actors/coop-actor'
 import { Apex, first } from '../federation/apex-setup'
 import type { SchemaValidator } from '../schemas/schema-validator'
 import type { ApexNode, CoopRecord, HubStore } from '../store/store.port'
+import type { HubChanges } from '../events/hub-changes'
 
 /** The answer to creating a co-op; the token is shown this once. */
 export interface CreatedCoop {
@@ -33,7 +34,9 @@ export class CoopService {
     private readonly store: HubStore,
     private readonly tokens: TokenService,
     private readonly schemas: SchemaValidator,
-    private readonly hubUrl: string
+    private readonly hubUrl: string,
+    /** Told when a co-op is created (the directory index listens). */
+    private readonly changes?: HubChanges
   ) {}
 
   /** Creates a co-op from an API or CLI body; 409 when the username is taken. */
@@ -56,6 +59,7 @@ export class CoopService {
       this.store.saveCoop({ username: input.username, actorId: actor.id, followPolicy, createdAt: new Date().toISOString() })
       token = this.tokens.issue(actor.id, `co-op ${input.username}`)
     })
+    await this.changes?.publish({ type: 'coop', actorId: actor.id })
     return { id: actor.id, username: input.username, token }
   }
 

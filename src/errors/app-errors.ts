@@ -76,3 +76,14 @@ export class GoneError extends AppError {
 export class MethodNotAllowedError extends AppError {
   readonly code = 'method_not_allowed'
 }
+
+/** A request from, or to, a domain the hub admin blocked. */
+export class DomainBlockedError extends AppError {
+  readonly code = 'domain_blocked'
+}
+
+/** A remote host sent more requests than the hub accepts; it may try again after `retryAfterSeconds`. */
+export class RateLimitedError extends AppError {
+  readonly code = 'rate_limited'
+  constructor (message: string, readonly retryAfterSeconds: number) { super(message) }
+}

@@ -25,6 +25,14 @@ export class Publisher {
     return await this.send(actor, kind, { object: node })
   }
 
+  /** Stores `object` (plain JSON-LD without @context) as the actor's, without sending anything. */
+  async storeObject (actor: ApexNode, object: Record<string, unknown>): Promise<ApexNode> {
+    const node = await this.apex.fromJSONLD({ '@context': this.apex.context, ...object }) as ApexNode
+    if (await this.store.getObject(node.id) !== null) await this.store.updateObject(node, actor.id, true)
+    else await this.store.saveObject(node)
+    return node
+  }
+
   /** Replaces the object with a Tombstone and sends Delete to followers. */
   async publishDelete (actor: ApexNode, objectId: string): Promise<ApexNode> {
     const tombstone = await this.apex.buildTombstone({ id: objectId, type: 'Tombstone' })

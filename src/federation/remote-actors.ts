@@ -2,6 +2,7 @@ import type { Logger } from '../log/logger'
 import { RemoteError } from '../errors/app-errors'
 import type { HubStore, ApexNode } from '../store/store.port'
 import { Apex, first, idOf } from './apex-setup'
+import { multikeyToPem } from './actors/multikey'
 import type { OutboundClient, SigningKey } from './http/outbound-client'
 
 /** A verified public key and the actor that owns it. */
@@ -51,8 +52,8 @@ export class RemoteActors {
     let actor = await this.store.getObject(docUrl)
     if (!actor || refresh) {
       const doc = await this.fetchNode(docUrl)
-      // A key document (no inbox, has owner): fetch the actor that owns it.
-      const owner = idOf(doc.owner)
+      // A key document (no inbox, has owner or FEP-521a controller): fetch the actor that owns it.
+      const owner = idOf(doc.owner) ?? idOf(termValue(doc, 'controller'))
       actor = typeof first(doc.inbox) === 'string' ? doc : owner ? await this.getActor(owner, true) : null
       if (!actor) throw new RemoteError(`${keyId} is neither an actor nor a key with an owner`)
       if (actor === doc) await this.cache(actor, await this.store.getObject(actor.id) !== null)
@@ -60,9 +61,9 @@ export class RemoteActors {
     const keys = (Array.isArray(actor.publicKey) ? actor.publicKey : [actor.publicKey]) as Array<Record<string, unknown> | undefined>
     // Fragment-less keyIds (what apex itself sends) name the actor: accept its only key.
     const key = keys.find(k => k && k.id === keyId) ?? (keyId === actor.id && keys.length === 1 ? keys[0] : undefined)
-    const pem = first<string>(key?.publicKeyPem)
-    if (!key || typeof pem !== 'string') {
-      throw new RemoteError(`${actor.id} does not publish the key ${keyId}`)
+    const pem = first<string>(key?.publicKeyPem) ?? multikeyOf(actor, keyId)
+    if (typeof pem !== 'string') {
+      throw new RemoteError(`${actor.id} does not publish the key ${keyId} (neither in publicKey nor as a Multikey in assertionMethod)`)
     }
     return { actor, keyId, publicKeyPem: pem }
   }
@@ -75,4 +76,33 @@ export class RemoteActors {
       this.logger.warn({ err, id: node.id }, 'could not cache a remote actor')
     }
   }
+}
+
+/**
+ * The PEM of a FEP-521a `Multikey` the actor lists in `assertionMethod` under `keyId`; its
+ * controller must be the actor. apex compacts the Multikey terms with the `sec:` prefix.
+ */
+function multikeyOf (actor: ApexNode, keyId: string): string | undefined {
+  const methods = Array.isArray(actor.assertionMethod) ? actor.assertionMethod : [actor.assertionMethod]
+  for (const method of methods) {
+    if (!method || typeof method !== 'object') continue
+    const m = method as Record<string, unknown>
+    if (m.id !== keyId) continue
+    const controller = idOf(termValue(m, 'controller'))
+    if (controller !== undefined && controller !== actor.id) return undefined
+    const multibase = literal(termValue(m, 'publicKeyMultibase'))
+    return typeof multibase === 'string' ? multikeyToPem(multibase) ?? undefined : undefined
+  }
+  return undefined
+}
+
+/** A term's value under its short name, its `sec:` name or its full IRI. */
+function termValue (node: Record<string, unknown>, term: string): unknown {
+  return node[term] ?? node[`sec:${term}`] ?? node[`https://w3id.org/security#${term}`]
+}
+
+/** A JSON-LD literal's plain value (`{"@value": …}` or the value itself). */
+function literal (value: unknown): unknown {
+  const v = first(value)
+  return v && typeof v === 'object' && '@value' in v ? (v as { '@value': unknown })['@value'] : v
 }

@@ -6,6 +6,7 @@ import { serviceIri } from '../federation/routes/route-paths'
 import type { SchemaValidator } from '../schemas/schema-validator'
 import type { ApexNode, HubStore, ServiceRecord } from '../store/store.port'
 import type { CoopService } from '../coops/coop.service'
+import type { HubChanges } from '../events/hub-changes'
 
 /** A hosted service as the public API lists it. */
 export interface ServiceView {
@@ -32,7 +33,9 @@ export class HostedServiceService {
     private readonly coops: CoopService,
     private readonly publisher: Publisher,
     private readonly schemas: SchemaValidator,
-    private readonly hubUrl: string
+    private readonly hubUrl: string,
+    /** Told when an actor's listed services change (the directory index listens). */
+    private readonly changes?: HubChanges
   ) {}
 
   /** Creates or replaces a co-op's service and federates Create or Update; answers its id. */
@@ -48,6 +51,7 @@ export class HostedServiceService {
     const service = buildHostedService(input, { id, actorId: actor.id, followers: first<string>(actor.followers) ?? `${actor.id}/followers`, published: (existing?.object.published as string | undefined) ?? now, updated: now })
     await this.publisher.publishObject(actor, existing ? 'Update' : 'Create', service as unknown as Record<string, unknown>)
     this.store.upsertService(toRecord(service, true))
+    await this.changes?.publish({ type: 'services', actorId: actor.id, local: true })
     return { id, created: !existing }
   }
 
@@ -58,6 +62,7 @@ export class HostedServiceService {
     if (!this.store.getService(id)) throw new NotFoundError(`Co-op "${username}" has no service "${key}"`)
     await this.publisher.publishDelete(actor, id)
     this.store.deleteService(id)
+    await this.changes?.publish({ type: 'services', actorId: actor.id, local: true })
   }
 
   /** Services this hub lists, local and federated, with the actor publishing each. */
@@ -86,14 +91,35 @@ export class HostedServiceService {
     if (service.attributedTo !== actor.id) return `it is attributed to ${service.attributedTo}, not to its sender ${actor.id}`
     if (new URL(service.id).origin !== new URL(actor.id).origin) return `its id ${service.id} is not on its sender's server`
     this.store.upsertService(toRecord(service, false))
+    await this.changes?.publish({ type: 'services', actorId: actor.id, local: false })
     return null
   }
 
+  /**
+   * Sets a local service's health from a probe and federates an Update; false (and no Update)
+   * when the status is the one it already has, or the service is not a local one.
+   */
+  async updateHealth (id: string, status: NonNullable<HostedService['status']>, checkedAt: string): Promise<boolean> {
+    const existing = this.store.getService(id)
+    if (!existing || !existing.local) return false
+    const current = existing.object as unknown as HostedService
+    if (current.status === status) return false
+    const actor = await this.publisher.localActor(existing.actorId)
+    if (!actor) return false
+    const service: HostedService = { ...current, status, checkedAt, updated: checkedAt }
+    await this.publisher.publishObject(actor, 'Update', service as unknown as Record<string, unknown>)
+    this.store.upsertService(toRecord(service, true))
+    await this.changes?.publish({ type: 'services', actorId: actor.id, local: true })
+    return true
+  }
+
   /** Unlists a federated service its publisher deleted; false when it was not listed or not theirs. */
-  forget (actorId: string, objectId: string): boolean {
+  async forget (actorId: string, objectId: string): Promise<boolean> {
     const existing = this.store.getService(objectId)
     if (!existing || existing.local || existing.actorId !== actorId) return false
-    return this.store.deleteService(objectId)
+    const deleted = this.store.deleteService(objectId)
+    if (deleted) await this.changes?.publish({ type: 'services', actorId, local: false })
+    return deleted
   }
 }
 

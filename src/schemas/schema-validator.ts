@@ -6,13 +6,39 @@ import type { CoopCreateRequest } from './generated/coop-create'
 import type { FollowCreateRequest } from './generated/follow-create'
 import type { HostedService } from './generated/hosted-service'
 import type { ServicePutRequest } from './generated/service-put'
+import type { SourceCreateRequest } from './generated/source-create'
+import type { DirectoryEntry } from './generated/directory-entry'
+import type { DirectoryFeed } from './generated/directory-feed'
+import type { DomainBlockCreateRequest } from './generated/domain-block-create'
+import type { AgreementAmendRequest } from './generated/agreement-amend'
+import type { AgreementCreateRequest } from './generated/agreement-create'
+import type { AgreementDecisionRequest } from './generated/agreement-decision'
+import type { FundingPool } from './generated/funding-pool'
+import type { MemberExchangeAgreement } from './generated/member-exchange-agreement'
+import type { Pledge } from './generated/pledge'
+import type { PledgeCreateRequest } from './generated/pledge-create'
+import type { PoolCreateRequest } from './generated/pool-create'
+import type { PoolUpdateRequest } from './generated/pool-update'
 
 /** Maps each schema (by its file below schemas/) to the type generated from it. */
 export interface SchemaTypes {
   'api/coop-create.schema.json': CoopCreateRequest
   'api/follow-create.schema.json': FollowCreateRequest
   'api/service-put.schema.json': ServicePutRequest
+  'api/domain-block-create.schema.json': DomainBlockCreateRequest
   'objects/hosted-service.schema.json': HostedService
+  'api/source-create.schema.json': SourceCreateRequest
+  'objects/directory-entry.schema.json': DirectoryEntry
+  'objects/directory-feed.schema.json': DirectoryFeed
+  'api/pool-create.schema.json': PoolCreateRequest
+  'api/pool-update.schema.json': PoolUpdateRequest
+  'api/pledge-create.schema.json': PledgeCreateRequest
+  'api/agreement-create.schema.json': AgreementCreateRequest
+  'api/agreement-amend.schema.json': AgreementAmendRequest
+  'api/agreement-decision.schema.json': AgreementDecisionRequest
+  'objects/funding-pool.schema.json': FundingPool
+  'objects/pledge.schema.json': Pledge
+  'objects/member-exchange-agreement.schema.json': MemberExchangeAgreement
 }
 
 export type SchemaName = keyof SchemaTypes
@@ -82,6 +108,8 @@ function fieldErrors (errors: ErrorObject[]): FieldErrors {
 function describePattern (field: string, pattern: string): string {
   if (pattern === '^https?://') return 'must be an http or https URL'
   if (pattern === '^[A-Z]{2}$') return 'must be a two-letter ISO 3166 country code in capitals, e.g. DE'
+  if (pattern === '^[A-Z]{3}$') return 'must be a three-letter ISO 4217 currency code in capitals, e.g. EUR'
+  if (pattern.startsWith('^(0|[1-9][0-9]{0,17})')) return 'must be a decimal string with digits and at most one point, e.g. "12.50" (no sign, exponent or separators)'
   if (field === 'username') return 'must be 1 to 30 characters: lower-case letters, digits and _, starting with a letter or digit'
   if (pattern.startsWith('^[a-z0-9][a-z0-9-]')) return 'must be a lower-case slug of letters, digits and -, e.g. file-hosting'
   return `must match ${pattern}`

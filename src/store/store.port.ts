@@ -7,6 +7,16 @@
  * tokens, hosted services, follows, the delivery queue). Every adapter passes the same contract
  * suite in `test/store/store.contract.ts`.
  */
+import type { DirectoryRepository } from './ports/directory.port'
+import type { PoolRepository } from './ports/pool.port'
+import type { AgreementRepository } from './ports/agreement.port'
+import type { DeliveryControlRepository } from './ports/delivery-control.port'
+import type { DomainBlockRepository } from './ports/domain-blocks.port'
+import type { InboxJournalRepository } from './ports/inbox-journal.port'
+import type { JobRepository } from './ports/jobs.port'
+import type { SourceRepository } from './ports/sync-sources.port'
+import type { SiblingRepository } from './ports/siblings.port'
+import type { HealthRepository } from './ports/health.port'
 
 /** A JSON-LD node as apex holds it: compacted against the hub context, arrays not unboxed. */
 export interface ApexNode {
@@ -192,6 +202,31 @@ export interface HubQueries {
 
   getSetting(key: string): string | null
   setSetting(key: string, value: string): void
+
+  /** The directory of participating clouds: source records, merged entries, search. */
+  readonly directory: DirectoryRepository
+
+  /** Funding pools and pledges, local and federated. */
+  readonly pools: PoolRepository
+
+  /** Member-exchange agreements and their versions. */
+  readonly agreements: AgreementRepository
+
+  /** Domains the admin refuses to federate with. */
+  readonly domainBlocks: DomainBlockRepository
+  /** Received activities whose handlers have not finished yet. */
+  readonly inboxJournal: InboxJournalRepository
+  /** Delivery ordering, postponement, leases and the per-host view. */
+  readonly deliveryControl: DeliveryControlRepository
+
+  /** Scheduled jobs: leases (one run at a time across processes) and run history. */
+  readonly jobs: JobRepository
+  /** Directory sources the admin configured, with their import state. */
+  readonly syncSources: SourceRepository
+  /** Followed co-ops' reachability, NodeInfo and follow suggestions. */
+  readonly siblings: SiblingRepository
+  /** Service health check history. */
+  readonly health: HealthRepository
 
   close(): void
 }

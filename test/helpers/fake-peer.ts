@@ -8,6 +8,16 @@ export interface ReceivedRequest {
   path: string
   headers: http.IncomingHttpHeaders
   body: string
+  /** When it arrived (ms since the epoch). */
+  at: number
+}
+
+/** An answer the fake peer gives to a POST instead of the default 202. */
+export interface ScriptedAnswer {
+  status: number
+  headers?: Record<string, string>
+  /** Milliseconds to wait before answering. */
+  delayMs?: number
 }
 
 /**
@@ -18,6 +28,10 @@ export interface ReceivedRequest {
 export class FakePeer {
   readonly received: ReceivedRequest[] = []
   private readonly documents = new Map<string, unknown>()
+  private readonly redirects = new Map<string, string>()
+  private readonly scripts = new Map<string, ScriptedAnswer[]>()
+  /** Milliseconds every POST waits before its answer (a slow peer). */
+  postDelayMs = 0
   private server!: http.Server
   origin = ''
 
@@ -29,10 +43,13 @@ export class FakePeer {
       req.on('end', () => {
         const path = req.url ?? '/'
         if (req.method === 'POST') {
-          this.received.push({ method: 'POST', path, headers: req.headers, body })
-          res.writeHead(202).end()
+          this.received.push({ method: 'POST', path, headers: req.headers, body, at: Date.now() })
+          const answer = this.scripts.get(path)?.shift() ?? { status: 202 }
+          setTimeout(() => { res.writeHead(answer.status, answer.headers ?? {}).end() }, answer.delayMs ?? this.postDelayMs)
           return
         }
+        const location = this.redirects.get(path.split('?')[0])
+        if (location !== undefined) { res.writeHead(302, { location }).end(); return }
         const doc = this.documents.get(path.split('?')[0])
         if (doc === undefined) { res.writeHead(404).end(); return }
         res.writeHead(200, { 'content-type': 'application/activity+json' }).end(JSON.stringify(doc))
@@ -46,6 +63,16 @@ export class FakePeer {
   /** Serves `doc` as JSON at `path`. */
   serve (path: string, doc: unknown): void {
     this.documents.set(path, doc)
+  }
+
+  /** Answers GETs of `path` with a redirect to `location`. */
+  redirect (path: string, location: string): void {
+    this.redirects.set(path, location)
+  }
+
+  /** Answers the next POSTs to `path` with these, in order; 202 after them. */
+  answerPosts (path: string, answers: ScriptedAnswer[]): void {
+    this.scripts.set(path, [...(this.scripts.get(path) ?? []), ...answers])
   }
 
   /** POSTs received at `path`. */

@@ -17,10 +17,12 @@ export interface HubProcess {
   stop: () => Promise<void>
   /** Starts again on the same port and DATA_DIR. */
   restart: () => Promise<HubProcess>
+  /** SIGKILL (no clean shutdown, like a crash) and wait for the exit. */
+  kill: () => Promise<void>
 }
 
 /** Starts `node dist/main.js` (run `npm run build` first) and waits until it answers. */
-export async function startHubProcess (options: { dataDir?: string, port?: number, adminToken?: string } = {}): Promise<HubProcess> {
+export async function startHubProcess (options: { dataDir?: string, port?: number, adminToken?: string, env?: Record<string, string> } = {}): Promise<HubProcess> {
   const port = options.port ?? await freePort()
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ioo-hub-'))
   const adminToken = options.adminToken ?? `test-admin-token-${Math.random().toString(36).slice(2)}-0123456789`
@@ -34,7 +36,10 @@ export async function startHubProcess (options: { dataDir?: string, port?: numbe
       DATA_DIR: dataDir,
       HUB_ADMIN_TOKEN: adminToken,
       HUB_ALLOW_PRIVATE_ADDRESSES: '1',
-      LOG_LEVEL: 'info'
+      LOG_LEVEL: 'info',
+      // Scheduled sync stays off unless a test turns it on: a tick must not change a test's data.
+      HUB_SCHEDULER: '0',
+      ...options.env
     },
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -54,7 +59,11 @@ export async function startHubProcess (options: { dataDir?: string, port?: numbe
     },
     restart: async () => {
       await hub.stop()
-      return await startHubProcess({ dataDir, port, adminToken })
+      return await startHubProcess({ dataDir, port, adminToken, env: options.env })
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await exited
     }
   }
   return hub

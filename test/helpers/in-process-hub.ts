@@ -23,6 +23,8 @@ export async function startTestHub (env: Record<string, string> = {}): Promise<T
     HUB_ADMIN_TOKEN: adminToken,
     HUB_ALLOW_PRIVATE_ADDRESSES: '1',
     LOG_LEVEL: 'silent',
+    // Scheduled sync stays off unless a test turns it on: a tick must not change a test's data.
+    HUB_SCHEDULER: '0',
     ...env
   })
   const running = await startHub(config)

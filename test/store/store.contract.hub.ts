@@ -1,7 +1,7 @@
 /** Contract for the hub's own records: co-ops, tokens, services, follows, settings, transactions. */
 import type { CoopRecord, FollowRequest, OutgoingFollow } from '../../src/store/store.port'
 import { describeDeliveryQueueContract } from './store.contract.deliveries'
-import { fixtures, type StoreRef } from './store.fixtures'
+import { fixtures, rejectionOf, type StoreRef } from './store.fixtures'
 
 const T0 = '2024-01-01T00:00:00.000Z'
 
@@ -39,8 +39,8 @@ export function describeHubQueriesContract (store: StoreRef): void {
 
     it('refuses a second co-op with a taken username or actor id', async () => {
       await store().saveCoop(coop('alpha'))
-      await expect(async () => store().saveCoop({ ...coop('alpha'), actorId: 'https://hub.test/u/other' })).rejects.toThrow()
-      await expect(async () => store().saveCoop({ ...coop('beta'), actorId: coop('alpha').actorId })).rejects.toThrow()
+      expect(await rejectionOf(() => store().saveCoop({ ...coop('alpha'), actorId: 'https://hub.test/u/other' }))).toHaveProperty('message')
+      expect(await rejectionOf(() => store().saveCoop({ ...coop('beta'), actorId: coop('alpha').actorId }))).toHaveProperty('message')
       expect(await store().listCoops()).toEqual([coop('alpha')])
     })
   })

@@ -6,7 +6,7 @@
 import type { ApexNode, HubStore } from '../../src/store/store.port'
 import { describeApexActivityContract } from './store.contract.activities'
 import { describeHubQueriesContract } from './store.contract.hub'
-import { fixtures, withoutMeta } from './store.fixtures'
+import { fixtures, rejectionOf, withoutMeta } from './store.fixtures'
 
 /**
  * Registers the whole contract for one adapter. `makeStore` gives a fresh, empty store per test;
@@ -142,7 +142,7 @@ export function describeStoreContract (
     it('close() ends the store: later calls fail', async () => {
       await store().setSetting('k', 'v')
       await store().close()
-      await expect(async () => store().getSetting('k')).rejects.toThrow()
+      expect(await rejectionOf(() => store().getSetting('k'))).toHaveProperty('message')
     })
   })
 }

@@ -68,3 +68,16 @@ export function withoutMeta<T extends { _meta?: unknown }> (node: T): Omit<T, '_
   delete copy._meta
   return copy
 }
+
+/**
+ * What `work` threw or rejected with; fails when it did not. Errors from the native SQLite addon
+ * may come from another jest sandbox's realm, where `toThrow()` does not recognise them as Errors.
+ */
+export async function rejectionOf (work: () => unknown): Promise<unknown> {
+  try {
+    await work()
+  } catch (err) {
+    return err ?? new Error('rejected with nothing')
+  }
+  throw new Error('expected the call to fail, but it succeeded')
+}

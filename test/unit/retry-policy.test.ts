@@ -30,9 +30,12 @@ describe('delivery retry policy', () => {
     expect(decideRetry(0, 500, 2000, noJitter)).toEqual({ retry: true, waitMs: 30_000 })
   })
 
-  it('gives up at once on other 4xx (400, 401, 403, 404, 410)', () => {
-    for (const status of [400, 401, 403, 404, 410]) {
+  it('gives up at once on other 4xx (400, 401, 403, 404, 410); 404 and 410 mark the inbox gone', () => {
+    for (const status of [400, 401, 403]) {
       expect(decideRetry(0, status, null)).toEqual({ retry: false, reason: `the peer refused it with ${status}` })
+    }
+    for (const status of [404, 410]) {
+      expect(decideRetry(0, status, null)).toEqual({ retry: false, reason: `the inbox is gone (${status})`, gone: true })
     }
     expect(decideRetry(0, 408, null, noJitter)).toMatchObject({ retry: true })
   })

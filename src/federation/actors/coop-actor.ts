@@ -8,6 +8,8 @@ export interface CoopProfile {
   url?: string
   icon?: string
   followPolicy: 'automatic' | 'approval'
+  location?: { name?: string, country?: string, latitude?: number, longitude?: number }
+  languages?: string[]
 }
 
 /**
@@ -29,16 +31,33 @@ export function buildCoopActor (hubUrl: string, profile: CoopProfile, publicKeyP
     followers: stream(ROUTES.followers),
     following: stream(ROUTES.following),
     liked: stream(ROUTES.liked),
+    endpoints: { sharedInbox: `${hubUrl}${ROUTES.sharedInbox}` },
     services: servicesCollectionIri(hubUrl, profile.username),
     manuallyApprovesFollowers: profile.followPolicy === 'approval',
     publicKey: { id: `${id}#main-key`, owner: id, publicKeyPem },
     published: new Date().toISOString()
   }
   if (profile.icon) actor.icon = { type: 'Image', url: profile.icon }
+  const place = placeOf(profile.location)
+  if (place) actor.location = place
+  if (profile.languages?.length) actor.knowsLanguage = profile.languages
   if (profile.url) {
     actor.attachment = [{ type: 'PropertyValue', name: 'Website', value: `<a href="${escapeAttr(profile.url)}" rel="me nofollow noopener" target="_blank">${escapeText(profile.url)}</a>` }]
   }
   return actor
+}
+
+/** The co-op's location as an AS2 `Place` (with schema.org `addressCountry`), or undefined when empty. */
+function placeOf (location: CoopProfile['location']): Record<string, unknown> | undefined {
+  if (!location) return undefined
+  const place: Record<string, unknown> = { type: 'Place' }
+  if (location.name) place.name = location.name
+  if (location.country) place.addressCountry = location.country
+  if (location.latitude !== undefined && location.longitude !== undefined) {
+    place.latitude = location.latitude
+    place.longitude = location.longitude
+  }
+  return Object.keys(place).length > 1 ? place : undefined
 }
 
 /** The instance actor (FEP-2677): an `Application` that signs the hub's own fetches. */

@@ -1,12 +1,25 @@
 import type { Logger } from '../../log/logger'
 import type { Delivery, HubStore } from '../../store/store.port'
 import type { OutboundClient, SigningKey } from '../http/outbound-client'
+import { hostOf } from '../../domain/domain-block'
+import { CircuitBreaker, countsAsHostFailure } from './circuit-breaker'
 import { decideRetry } from './retry-policy'
 
 export interface DeliveryWorkerOptions {
   /** Deliveries in flight at once. */
   concurrency?: number
+  /** Per-host circuit breaker; a fresh one when not given. */
+  breaker?: CircuitBreaker
+  /** Hosts the admin blocked: their deliveries end without being sent. */
+  isBlockedHost?: (host: string) => Promise<boolean>
+  /** Called after an inbox answered 404 or 410 (the delivery has ended): prune its followers. */
+  onGone?: (delivery: Delivery) => Promise<void>
+  /** A delivery postponed by an open circuit for longer than this ends as a failure. */
+  maxQueuedAgeMs?: number
 }
+
+/** Two days: more than the retry policy's ~31 hours, so only a host down that long loses deliveries. */
+export const MAX_QUEUED_AGE_MS = 48 * 60 * 60 * 1000
 
 /**
  * Sends queued deliveries. A delivery is claimed (leased) from the store, POSTed, and removed
@@ -15,6 +28,8 @@ export interface DeliveryWorkerOptions {
  */
 export class DeliveryWorker {
   private readonly concurrency: number
+  /** The per-host circuits (the admin API shows their state). */
+  readonly breaker: CircuitBreaker
   private inFlight = 0
   private timer: NodeJS.Timeout | null = null
   private stopped = false
@@ -27,9 +42,10 @@ export class DeliveryWorker {
     private readonly client: OutboundClient,
     private readonly keyFor: (actorId: string) => Promise<SigningKey | null>,
     private readonly logger: Logger,
-    options: DeliveryWorkerOptions = {}
+    private readonly options: DeliveryWorkerOptions = {}
   ) {
     this.concurrency = options.concurrency ?? 8
+    this.breaker = options.breaker ?? new CircuitBreaker()
   }
 
   /** Starts sending whatever is due; call after enqueueing. */
@@ -40,6 +56,11 @@ export class DeliveryWorker {
       return
     }
     this.pump().catch(err => this.logger.error({ err }, 'delivery: could not read the queue'))
+  }
+
+  /** Resolves when no delivery is in flight (a test waits for quiet before comparing the store). */
+  async idle (): Promise<void> {
+    if (this.inFlight > 0) await new Promise<void>(resolve => this.idleWaiters.push(resolve))
   }
 
   /** Stops claiming new deliveries and waits for those in flight. */
@@ -90,6 +111,17 @@ export class DeliveryWorker {
   }
 
   private async send (delivery: Delivery): Promise<void> {
+    const host = hostOf(delivery.address) ?? ''
+    if (this.options.isBlockedHost && await this.options.isBlockedHost(host)) {
+      this.store.deliveryFail(delivery.id, `the domain of ${host} is blocked on this hub`)
+      return
+    }
+    const circuit = this.breaker.check(host)
+    if (!circuit.allowed) {
+      const outcome = await this.store.deliveryControl.postpone(delivery.id, circuit.until, this.options.maxQueuedAgeMs ?? MAX_QUEUED_AGE_MS)
+      this.logger.debug({ to: delivery.address, until: circuit.until, outcome }, 'delivery: host circuit open, postponed')
+      return
+    }
     const key = await this.keyFor(delivery.actorId)
     if (!key) {
       this.store.deliveryFail(delivery.id, `the sending actor ${delivery.actorId} has no key on this hub`)
@@ -106,6 +138,8 @@ export class DeliveryWorker {
     } catch (err) {
       error = (err as Error).message
     }
+    if (countsAsHostFailure(status)) this.breaker.failed(host)
+    else this.breaker.succeeded(host)
     if (status !== null && status >= 200 && status < 300) {
       this.store.deliveryComplete(delivery.id)
       this.logger.debug({ to: delivery.address, status }, 'delivery: sent')
@@ -118,6 +152,9 @@ export class DeliveryWorker {
     } else {
       this.store.deliveryFail(delivery.id, `${decision.reason}: ${error}`)
       this.logger.warn({ to: delivery.address, reason: decision.reason }, 'delivery: gave up')
+      if (decision.gone && this.options.onGone) {
+        await this.options.onGone(delivery).catch(err => this.logger.error({ err, to: delivery.address }, 'delivery: could not prune the followers of a gone inbox'))
+      }
     }
   }
 }

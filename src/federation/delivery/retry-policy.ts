@@ -7,11 +7,14 @@ export const RETRY_BASE_MS = 30_000
 export const RETRY_MAX_WAIT_MS = 6 * 60 * 60 * 1000
 export const MAX_ATTEMPTS = 15
 
-/** What to do after an attempt: try again after `waitMs`, or give up for good. */
-export type RetryDecision = { retry: true, waitMs: number } | { retry: false, reason: string }
+/** What to do after an attempt: try again after `waitMs`, or give up for good (`gone`: the inbox no longer exists). */
+export type RetryDecision = { retry: true, waitMs: number } | { retry: false, reason: string, gone?: boolean }
 
 /** Decides from the attempt number and the peer's answer (status, or null for a network error). */
 export function decideRetry (attempt: number, status: number | null, retryAfterMs: number | null, random = Math.random): RetryDecision {
+  if (status === 404 || status === 410) {
+    return { retry: false, reason: `the inbox is gone (${status})`, gone: true }
+  }
   if (status !== null && status >= 400 && status < 500 && status !== 408 && status !== 429) {
     return { retry: false, reason: `the peer refused it with ${status}` }
   }

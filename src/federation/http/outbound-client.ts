@@ -1,8 +1,8 @@
 import { Agent, Dispatcher, request } from 'undici'
-import { ForbiddenAddressError, RemoteError } from '../../errors/app-errors'
+import { DomainBlockedError, ForbiddenAddressError, RemoteError } from '../../errors/app-errors'
 import { digestHeader } from '../signatures/digest'
 import { signRequest } from '../signatures/draft-cavage'
-import { checkUrl, guardedLookup } from './address-guard'
+import { checkUrl, guardedLookup, PrivateAddressPolicy } from './address-guard'
 
 /** A key the hub signs with: `keyId` is the actor's `publicKey.id`. */
 export interface SigningKey {
@@ -11,7 +11,9 @@ export interface SigningKey {
 }
 
 export interface OutboundClientOptions {
-  allowPrivateAddresses: boolean
+  allowPrivateAddresses: PrivateAddressPolicy
+  /** Hosts (`URL.host`) the admin blocked: no request goes there, redirects included. */
+  isBlockedHost?: (host: string) => Promise<boolean>
   userAgent: string
   timeoutMs?: number
   maxResponseBytes?: number
@@ -23,6 +25,29 @@ export interface PostResult {
   status: number
   retryAfterMs: number | null
   bodyText: string
+}
+
+/** Options of a plain (document) GET: conditional validators and per-request limits. */
+export interface DocumentRequest {
+  accept: string
+  /** Sent as If-None-Match. */
+  etag?: string | null
+  /** Sent as If-Modified-Since. */
+  lastModified?: string | null
+  timeoutMs?: number
+  maxBytes?: number
+}
+
+/** Any answer to a document GET, whatever its status (probes judge the status themselves). */
+export interface DocumentResponse {
+  /** The URL that answered, after redirects. */
+  url: string
+  status: number
+  /** The media type without parameters, lower-cased ('' when none was sent). */
+  contentType: string
+  etag: string | null
+  lastModified: string | null
+  body: string
 }
 
 export const ACTIVITY_JSON = 'application/activity+json'
@@ -80,6 +105,46 @@ export class OutboundClient {
     throw new RemoteError(`${url} redirected more than ${this.maxRedirects} times`)
   }
 
+  /**
+   * GETs any document (a directory file, NodeInfo, a status page) with conditional validators,
+   * following redirects under the same guard, and answers whatever status came back; a 304
+   * answers an empty body. Network errors, time-outs and oversized bodies throw RemoteError.
+   */
+  async request (url: string, options: DocumentRequest): Promise<DocumentResponse> {
+    const maxBytes = options.maxBytes ?? this.maxBytes
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs
+    let current = new URL(url)
+    for (let hop = 0; hop <= this.maxRedirects; hop++) {
+      checkUrl(current, this.options.allowPrivateAddresses)
+      const headers: Record<string, string> = { accept: options.accept, 'user-agent': this.options.userAgent, host: current.host }
+      if (options.etag) headers['if-none-match'] = options.etag
+      if (options.lastModified) headers['if-modified-since'] = options.lastModified
+      const res = await this.send(current, { method: 'GET', headers }, timeoutMs)
+      if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304 && res.headers.location) {
+        await res.body.dump()
+        current = new URL(String(res.headers.location), current)
+        continue
+      }
+      const body = await this.readLimited(res, current, maxBytes)
+      return {
+        url: current.href,
+        status: res.statusCode,
+        contentType: String(headerValue(res.headers['content-type']) ?? '').split(';')[0].trim().toLowerCase(),
+        etag: headerValue(res.headers.etag) ?? null,
+        lastModified: headerValue(res.headers['last-modified']) ?? null,
+        body
+      }
+    }
+    throw new RemoteError(`${url} redirected more than ${this.maxRedirects} times`)
+  }
+
+  /** Like `request`, but anything other than 2xx or 304 throws RemoteError naming the status. */
+  async getDocument (url: string, options: DocumentRequest): Promise<DocumentResponse> {
+    const res = await this.request(url, options)
+    if (res.status !== 304 && (res.status < 200 || res.status >= 300)) throw new RemoteError(`${res.url} answered ${res.status}`)
+    return res
+  }
+
   /** POSTs an activity to an inbox, signed with Digest; never follows redirects. */
   async postActivity (inbox: string, body: string, signer: SigningKey): Promise<PostResult> {
     const url = new URL(inbox)
@@ -101,9 +166,14 @@ export class OutboundClient {
     await this.agent.close()
   }
 
-  private async send (url: URL, options: { method: 'GET' | 'POST', headers: Record<string, string>, body?: string }): Promise<Dispatcher.ResponseData> {
+  private async send (url: URL, options: { method: 'GET' | 'POST', headers: Record<string, string>, body?: string }, timeoutMs?: number): Promise<Dispatcher.ResponseData> {
+    // Checked on every request and every redirect hop, like the address guard.
+    if (this.options.isBlockedHost && await this.options.isBlockedHost(url.host)) {
+      throw new DomainBlockedError(`${url.host} is blocked on this hub; nothing is sent there or fetched from there`)
+    }
     try {
-      return await request(url, { ...options, dispatcher: this.agent, maxRedirections: 0 })
+      const timeouts = timeoutMs === undefined ? {} : { headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
+      return await request(url, { ...options, ...timeouts, dispatcher: this.agent, maxRedirections: 0 })
     } catch (err) {
       const cause = (err as { cause?: unknown }).cause
       if (err instanceof ForbiddenAddressError) throw err
@@ -112,21 +182,27 @@ export class OutboundClient {
     }
   }
 
-  private async readLimited (res: Dispatcher.ResponseData, url: URL): Promise<string> {
+  private async readLimited (res: Dispatcher.ResponseData, url: URL, maxBytes = this.maxBytes): Promise<string> {
     const declared = Number(res.headers['content-length'])
-    if (Number.isFinite(declared) && declared > this.maxBytes) {
+    if (Number.isFinite(declared) && declared > maxBytes) {
       res.body.destroy()
-      throw new RemoteError(`${url.href} sent ${declared} bytes, more than the ${this.maxBytes} allowed`)
+      throw new RemoteError(`${url.href} sent ${declared} bytes, more than the ${maxBytes} allowed`)
     }
     const chunks: Buffer[] = []
     let size = 0
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length
-      if (size > this.maxBytes) {
-        res.body.destroy()
-        throw new RemoteError(`${url.href} sent more than the ${this.maxBytes} bytes allowed`)
+    try {
+      for await (const chunk of res.body) {
+        size += (chunk as Buffer).length
+        if (size > maxBytes) {
+          res.body.destroy()
+          throw new RemoteError(`${url.href} sent more than the ${maxBytes} bytes allowed`)
+        }
+        chunks.push(chunk as Buffer)
       }
-      chunks.push(chunk as Buffer)
+    } catch (err) {
+      if (err instanceof RemoteError) throw err
+      // A connection cut mid-body (a truncated answer) or a body time-out.
+      throw new RemoteError(`${url.href} broke off its answer after ${size} bytes: ${(err as Error).message}`)
     }
     return Buffer.concat(chunks).toString('utf8')
   }
@@ -139,4 +215,8 @@ export function parseRetryAfter (value: string | string[] | undefined, now = Dat
   if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1000
   const date = Date.parse(raw)
   return Number.isNaN(date) ? null : Math.max(0, date - now)
+}
+
+function headerValue (value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
 }

@@ -1,9 +1,11 @@
 import { NextFunction, Request, RequestHandler, Response } from 'express'
-import { ForbiddenError, MalformedBodyError, RemoteError, SignatureError } from '../../errors/app-errors'
+import { DomainBlockedError, ForbiddenAddressError, ForbiddenError, MalformedBodyError, RemoteError, SignatureError } from '../../errors/app-errors'
 import type { Logger } from '../../log/logger'
+import { contentDigestProblem } from '../signatures/content-digest'
 import { digestMatches } from '../signatures/digest'
 import { parseSignatureHeader, signingString, verifySignature } from '../signatures/draft-cavage'
-import type { RemoteActors } from '../remote-actors'
+import { hasRfc9421Signature, parseRfc9421, verifyRfc9421 } from '../signatures/rfc9421'
+import type { ActorKey, RemoteActors } from '../remote-actors'
 import type { RawBodyRequest } from './activity-body-parser'
 
 /** How far a request's Date may be from this server's clock (Mastodon's and Fedify's window). */
@@ -17,83 +19,126 @@ export function rawActorId (body: Record<string, unknown>): string | null {
   return null
 }
 
+/** Where the inbox is served and the clock (tests move it). */
+export interface InboxAuthenticationOptions {
+  /** The hub's public origin: RFC 9421 signatures cover the URI the peer posted to. */
+  hubUrl: string
+  now?: () => number
+}
+
 /**
- * Authenticates an inbox POST before anything is processed: a draft-cavage signature over
- * `(request-target)`, `host`, `date` (or `(created)`) and `digest`; the Digest recomputed from the
- * exact bytes; the Date within an hour; the key fetched from its owner; the signer the activity's
- * actor or of its origin. Refusals are 401 (or 403 for a signer acting for someone else) with a
- * reason, in every environment.
+ * Authenticates an inbox POST before anything is processed. Either an RFC 9421 signature
+ * (`Signature-Input`: `@method`, the target URI, `content-digest`, `created`) or a draft-cavage
+ * one (`(request-target)`, `host`, `date` or `(created)`, `digest` or `content-digest`); every
+ * `Digest` and `Content-Digest` is recomputed from the exact bytes; the time within an hour; the
+ * key fetched from its owner (PEM or FEP-521a Multikey, RSA or Ed25519); the signer the
+ * activity's actor or of its origin. Refusals are 401 (403 for a signer acting for someone else)
+ * with a reason, in every environment.
  */
-export function inboxAuthentication (remote: RemoteActors, logger: Logger, now: () => number = Date.now): RequestHandler {
+export function inboxAuthentication (remote: RemoteActors, logger: Logger, options: InboxAuthenticationOptions): RequestHandler {
+  const now = options.now ?? Date.now
   return (req: Request, res: Response, next: NextFunction): void => {
-    authenticate(req as RawBodyRequest, remote, now())
+    authenticate(req as RawBodyRequest, remote, options.hubUrl, now())
       .then(sender => {
         res.locals.apex.sender = sender
         next()
       })
       .catch(err => {
-        if (err instanceof RemoteError) {
+        if (err instanceof RemoteError || err instanceof ForbiddenAddressError) {
           logger.info({ err: err.message }, 'inbox: could not fetch the signing key')
           return next(new SignatureError(`The signing key could not be fetched: ${err.message}`))
         }
+        if (err instanceof DomainBlockedError) return next(err)
         next(err)
       })
   }
 }
 
-async function authenticate (req: RawBodyRequest, remote: RemoteActors, now: number): Promise<unknown> {
-  const header = req.get('signature') ?? signatureFromAuthorization(req.get('authorization'))
-  if (!header) throw new SignatureError('This inbox only accepts signed requests: the Signature header is missing')
-  const params = parseSignatureHeader(header)
-  if (!params) throw new SignatureError('The Signature header could not be parsed: expected keyId="…",headers="…",signature="…"')
-
-  const signed = new Set(params.headers)
-  for (const needed of ['(request-target)', 'host', 'digest']) {
-    if (!signed.has(needed)) throw new SignatureError(`The signature must cover ${needed}; it covers: ${params.headers.join(' ')}`)
-  }
-  if (!signed.has('date') && !signed.has('(created)')) {
-    throw new SignatureError('The signature must cover date or (created)')
-  }
-
-  const digest = req.get('digest')
-  if (!digest) throw new SignatureError('The Digest header is missing; it must hold the SHA-256 of the body')
-  if (!req.rawBody || !digestMatches(digest, req.rawBody)) {
-    throw new SignatureError('The Digest header does not match the body: the body was changed after signing, or the digest is not SHA-256')
-  }
-
-  checkClock(req.get('date'), params.created, params.expires, now)
-
-  const text = signingString({
-    method: req.method,
-    path: req.originalUrl,
-    headers: lowerCaseHeaders(req)
-  }, params)
-  if (text === null) throw new SignatureError(`A header the signature lists is missing from the request (${params.headers.join(' ')})`)
-
+async function authenticate (req: RawBodyRequest, remote: RemoteActors, hubUrl: string, now: number): Promise<unknown> {
+  const headers = lowerCaseHeaders(req)
   const body = req.body as Record<string, unknown>
+  checkBodyDigests(headers, req.rawBody)
+  const verified = hasRfc9421Signature(headers)
+    ? await verifyRfc9421Request(req, headers, remote, hubUrl, now)
+    : await verifyCavageRequest(req, headers, remote, now)
+
   const actorId = rawActorId(body)
   if (!actorId) throw new MalformedBodyError('The activity has no actor')
-
-  let key = await remote.getKey(params.keyId)
-  let valid = verifySignature(text, params.signature, key.publicKeyPem, params.algorithm)
-  if (!valid) {
-    // The peer may have rotated its key since we cached it: refetch once.
-    key = await remote.getKey(params.keyId, true)
-    valid = verifySignature(text, params.signature, key.publicKeyPem, params.algorithm)
-  }
-  if (!valid) throw new SignatureError(`The signature does not verify with the key ${params.keyId}`)
-
-  if (key.actor.id === actorId) return key.actor
-  if (new URL(key.actor.id).origin !== safeOrigin(actorId)) {
-    throw new ForbiddenError(`The request is signed by ${key.actor.id} but the activity's actor is ${actorId}: a server may only send its own actors' activities`)
+  if (verified.actor.id === actorId) return verified.actor
+  if (new URL(verified.actor.id).origin !== safeOrigin(actorId)) {
+    throw new ForbiddenError(`The request is signed by ${verified.actor.id} but the activity's actor is ${actorId}: a server may only send its own actors' activities`)
   }
   // Same origin, other actor (e.g. an instance actor relaying): the activity's actor counts as sender.
   return await remote.getActor(actorId)
 }
 
+/** Every digest the request carries must match the exact bytes received. */
+function checkBodyDigests (headers: Record<string, string | undefined>, rawBody: Buffer | undefined): void {
+  const body = rawBody ?? Buffer.alloc(0)
+  if (headers.digest !== undefined && !digestMatches(headers.digest, body)) {
+    throw new SignatureError('The Digest header does not match the body: the body was changed after signing, or the digest is not SHA-256')
+  }
+  if (headers['content-digest'] !== undefined) {
+    const problem = contentDigestProblem(headers['content-digest'], body)
+    if (problem) throw new SignatureError(problem)
+  }
+}
+
+async function verifyCavageRequest (req: Request, headers: Record<string, string | undefined>, remote: RemoteActors, now: number): Promise<ActorKey> {
+  const header = headers.signature ?? signatureFromAuthorization(headers.authorization)
+  if (!header) throw new SignatureError('This inbox only accepts signed requests: the Signature header is missing')
+  const params = parseSignatureHeader(header)
+  if (!params) throw new SignatureError('The Signature header could not be parsed: expected keyId="…",headers="…",signature="…"')
+
+  const signed = new Set(params.headers)
+  for (const needed of ['(request-target)', 'host']) {
+    if (!signed.has(needed)) throw new SignatureError(`The signature must cover ${needed}; it covers: ${params.headers.join(' ')}`)
+  }
+  if (!signed.has('digest') && !signed.has('content-digest')) {
+    throw new SignatureError(`The signature must cover digest (or content-digest); it covers: ${params.headers.join(' ')}`)
+  }
+  if (!signed.has('date') && !signed.has('(created)')) {
+    throw new SignatureError('The signature must cover date or (created)')
+  }
+  if (headers.digest === undefined && headers['content-digest'] === undefined) {
+    throw new SignatureError('The Digest header is missing; it must hold the SHA-256 of the body')
+  }
+  checkClock(headers.date, params.created, params.expires, now)
+
+  const text = signingString({ method: req.method, path: req.originalUrl, headers }, params)
+  if (text === null) throw new SignatureError(`A header the signature lists is missing from the request (${params.headers.join(' ')})`)
+  return await verifyWithKey(remote, params.keyId, key => verifySignature(text, params.signature, key, params.algorithm))
+}
+
+async function verifyRfc9421Request (req: Request, headers: Record<string, string | undefined>, remote: RemoteActors, hubUrl: string, now: number): Promise<ActorKey> {
+  if (headers.signature === undefined) throw new SignatureError('Signature-Input is present but the Signature header is missing')
+  const sig = parseRfc9421({ method: req.method, targetUri: `${hubUrl}${req.originalUrl}`, headers }, headers['signature-input'] as string, headers.signature)
+  const covered = new Set(sig.components)
+  if (!covered.has('@method')) throw new SignatureError('The signature must cover @method')
+  if (!covered.has('@target-uri') && !(covered.has('@authority') && (covered.has('@path') || covered.has('@request-target')))) {
+    throw new SignatureError('The signature must cover @target-uri (or @authority and @path)')
+  }
+  if (!covered.has('content-digest')) throw new SignatureError('The signature of a POST must cover content-digest')
+  if (sig.created === null) throw new SignatureError('The signature has no created parameter')
+  checkClock(undefined, sig.created, sig.expires, now)
+  return await verifyWithKey(remote, sig.keyId, key => verifyRfc9421(sig, key))
+}
+
+/** Fetches the key and checks the signature; on failure refetches once (the peer may have rotated its key). */
+async function verifyWithKey (remote: RemoteActors, keyId: string, check: (publicKeyPem: string) => boolean): Promise<ActorKey> {
+  let key = await remote.getKey(keyId)
+  if (check(key.publicKeyPem)) return key
+  key = await remote.getKey(keyId, true)
+  if (check(key.publicKeyPem)) return key
+  throw new SignatureError(`The signature does not verify with the key ${keyId}`)
+}
+
 function checkClock (date: string | undefined, created: number | null, expires: number | null, now: number): void {
   if (created !== null && created * 1000 > now + CLOCK_WINDOW_MS) {
     throw new SignatureError('The signature was created more than an hour in the future: check the sending server\'s clock')
+  }
+  if (created !== null && created * 1000 < now - CLOCK_WINDOW_MS) {
+    throw new SignatureError('The signature was created more than an hour ago: the request is too old (a replay?) or the sender\'s clock is wrong')
   }
   if (expires !== null && expires * 1000 < now - CLOCK_WINDOW_MS) {
     throw new SignatureError('The signature has expired')

@@ -1,7 +1,15 @@
 import { RequestHandler, Router } from 'express'
 import type { Apex } from '../apex-setup'
 import { activityBodyParser } from '../inbox/activity-body-parser'
-import { skipRepeatedDelivery } from '../inbox/repeated-delivery'
+import { recordReceipt, skipRepeatedDelivery } from '../inbox/repeated-delivery'
+import { parseActivityJsonLd } from '../inbox/activity-json-ld'
+import { refetchForeignEmbeddedObjects } from '../inbox/foreign-embedded-objects'
+import type { InboxJournal } from '../inbox/inbox-journal'
+import { resolveActivityObject, validateInboxActivity } from '../inbox/reactions'
+import { sharedInbox } from '../inbox/shared-inbox'
+import type { RemoteActors } from '../remote-actors'
+import type { Logger } from '../../log/logger'
+import { valueFlowsAlias } from '../inbox/valueflows-alias'
 import type { HubStore } from '../../store/store.port'
 import { ROUTES } from './route-paths'
 import { requirePublic, respondInbox, respondResult, respondTarget, targetByRequestIri } from './apex-responders'
@@ -13,6 +21,12 @@ export interface ActivityPubRouteDeps {
   /** Authenticates inbox POSTs (signature, Digest, Date, signer). */
   authenticate: RequestHandler
   maxBodyBytes: number
+  /** Before the body is read (rate limit), and after it is parsed but before authentication (domain blocks). */
+  guards: { beforeBody: RequestHandler[], afterBody: RequestHandler[] }
+  remote: RemoteActors
+  journal: InboxJournal
+  hubUrl: string
+  logger: Logger
 }
 
 /**
@@ -20,7 +34,7 @@ export interface ActivityPubRouteDeps {
  * objects and activities. apex's own signature check is replaced by the hub's, and its plain-text
  * responders by JSON ones; the rest of each apex middleware chain runs as apex wrote it.
  */
-export function activityPubRoutes ({ apex, store, authenticate, maxBodyBytes }: ActivityPubRouteDeps): Router {
+export function activityPubRoutes ({ apex, store, authenticate, maxBodyBytes, guards, remote, journal, hubUrl, logger }: ActivityPubRouteDeps): Router {
   const router = Router()
   const v = apex.net.validators
   const s = apex.net.security
@@ -28,7 +42,7 @@ export function activityPubRoutes ({ apex, store, authenticate, maxBodyBytes }: 
   const a = apex.net.activity
   const target = respondTarget(apex)
   const result = respondResult(apex)
-  const skipRepeated = skipRepeatedDelivery(store)
+  const skipRepeated = skipRepeatedDelivery(store, journal)
 
   router.get(ROUTES.actor, v.jsonld, v.targetActor, target)
   router.get(ROUTES.outbox, v.jsonld, v.targetActor, s.verifyAuthorization, c.outbox, result)
@@ -38,19 +52,23 @@ export function activityPubRoutes ({ apex, store, authenticate, maxBodyBytes }: 
   router.get(ROUTES.object, v.jsonld, targetByRequestIri(apex, 'object'), s.verifyAuthorization, requirePublic(apex), target)
   router.get(ROUTES.activity, v.jsonld, targetByRequestIri(apex, 'activity'), s.verifyAuthorization, requirePublic(apex), target)
 
-  router.post(
-    ROUTES.inbox,
-    ...activityBodyParser(maxBodyBytes),
-    authenticate,
-    v.jsonld,
+  // Everything after authentication, for one recipient; the shared inbox runs it once per recipient.
+  const inboxChain: RequestHandler[] = [
+    valueFlowsAlias,
+    parseActivityJsonLd(apex),
     v.targetActorWithMeta,
     v.actor,
-    v.activityObject,
-    v.inboxActivity,
+    refetchForeignEmbeddedObjects(remote, hubUrl, logger),
+    resolveActivityObject(apex),
+    validateInboxActivity(apex),
     skipRepeated,
+    recordReceipt(journal),
     a.save,
     a.inboxSideEffects,
     respondInbox
-  )
+  ]
+  const receive = [...guards.beforeBody, ...activityBodyParser(maxBodyBytes), ...guards.afterBody, authenticate]
+  router.post(ROUTES.inbox, ...receive, ...inboxChain)
+  router.post(ROUTES.sharedInbox, ...receive, sharedInbox(store, inboxChain, logger))
   return router
 }

@@ -18,6 +18,7 @@ export const ROUTES = {
   service: '/u/:actor/services/:key',
   instanceActor: '/actor',
   instanceInbox: '/actor/inbox',
+  sharedInbox: '/inbox',
   context: '/ns'
 } as const
 

@@ -87,7 +87,7 @@ export function wellKnownRoutes ({ hubUrl, hubName, version, store }: DiscoveryD
         services: { inbound: [], outbound: [] },
         openRegistrations: false,
         usage: { users: { total } },
-        metadata: { nodeName: hubName, hubName, federation: { enabled: true } }
+        metadata: { nodeName: hubName, hubName, federation: { enabled: true }, directory: { feed: `${hubUrl}/directory.json`, schema: 'ioocloud-directory/0.1' } }
       }))
     } catch (err) { next(err) }
   })

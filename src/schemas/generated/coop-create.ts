@@ -25,6 +25,27 @@ export interface CoopCreateRequest {
    */
   icon?: string
   /**
+   * Where the co-op is: shown in the directory and on its map, and in its actor as a Place.
+   */
+  location?: {
+    /**
+     * Address or town, as people write it.
+     */
+    name?: string
+    /**
+     * ISO 3166-1 alpha-2 country code.
+     */
+    country?: string
+    latitude?: number
+    longitude?: number
+  }
+  /**
+   * Languages the co-op works in, as ISO 639-1 codes, e.g. ["de", "en"].
+   *
+   * @maxItems 20
+   */
+  languages?: string[]
+  /**
    * automatic: follows are accepted at once; approval: they wait for an admin.
    */
   followPolicy?: 'automatic' | 'approval'

@@ -9,6 +9,19 @@ import type { Delivery, DeliveryFailure, DeliveryWait } from '../store.port'
 interface DeliveryRow { id: number, actor_id: string, address: string, body: string, attempt: number, after_ms: number }
 interface FailureRow { id: number, actor_id: string, address: string, attempt: number, reason: string, failed_at: string }
 
+/** SQL: an earlier queued delivery of the same object (ordering key) to the same inbox as row `d`. */
+export const EARLIER_OF_SAME_OBJECT =
+  'SELECT 1 FROM deliveries e WHERE e.ordering_key = d.ordering_key AND e.address = d.address AND e.id < d.id'
+
+/** The host (`URL.host`, lower case) a delivery goes to; null for an address that is not a URL. */
+export function deliveryHost (address: string): string | null {
+  try {
+    return new URL(address).host.toLowerCase() || null
+  } catch {
+    return null
+  }
+}
+
 /** The delivery queue and its record of deliveries given up on. */
 export class SqliteDeliveryQueue {
   private readonly insert
@@ -23,20 +36,24 @@ export class SqliteDeliveryQueue {
 
   /** Prepares every statement once; `now` is the clock (ms), `leaseMs` how long a claim holds. */
   constructor (private readonly db: Database.Database, private readonly now: () => number, private readonly leaseMs: number) {
-    this.insert = db.prepare<[string, string, string, number, string]>(
-      `INSERT INTO deliveries (actor_id, address, body, attempt, after_ms, lease_until_ms, created_at)
-       VALUES (?, ?, ?, 0, ?, NULL, ?)`)
-    // One statement, so claiming is atomic across connections and processes.
+    this.insert = db.prepare<[string, string, string, number, string, string | null]>(
+      `INSERT INTO deliveries (actor_id, address, body, attempt, after_ms, lease_until_ms, created_at, host)
+       VALUES (?, ?, ?, 0, ?, NULL, ?, ?)`)
+    // One statement, so claiming is atomic across connections and processes. A delivery waits
+    // while an earlier one of the same object (ordering key) to the same inbox is still queued.
     this.claim = db.prepare<{ now: number, leaseUntil: number }, DeliveryRow>(
       `UPDATE deliveries SET lease_until_ms = :leaseUntil
        WHERE id = (
-         SELECT id FROM deliveries
-         WHERE after_ms <= :now AND (lease_until_ms IS NULL OR lease_until_ms <= :now)
-         ORDER BY after_ms, id LIMIT 1)
+         SELECT d.id FROM deliveries d
+         WHERE d.after_ms <= :now AND (d.lease_until_ms IS NULL OR d.lease_until_ms <= :now)
+           AND NOT EXISTS (${EARLIER_OF_SAME_OBJECT})
+         ORDER BY d.after_ms, d.id LIMIT 1)
        RETURNING id, actor_id, address, body, attempt, after_ms`)
-    // A leased row becomes available when its lease ends, even if it was due earlier.
+    // A leased row becomes available when its lease ends, even if it was due earlier; a row
+    // waiting behind an earlier one of its object is due when that one is gone (which wakes the worker).
     this.nextDue = db.prepare<[], { at: number | null }>(
-      'SELECT MIN(MAX(after_ms, COALESCE(lease_until_ms, after_ms))) AS at FROM deliveries')
+      `SELECT MIN(MAX(d.after_ms, COALESCE(d.lease_until_ms, d.after_ms))) AS at FROM deliveries d
+       WHERE NOT EXISTS (${EARLIER_OF_SAME_OBJECT})`)
     this.requeue = db.prepare<[number, number, number]>(
       'UPDATE deliveries SET after_ms = ?, attempt = ?, lease_until_ms = NULL WHERE id = ?')
     this.remove = db.prepare<[number]>('DELETE FROM deliveries WHERE id = ?')
@@ -44,8 +61,8 @@ export class SqliteDeliveryQueue {
       `UPDATE deliveries SET after_ms = ?, attempt = attempt + 1, last_error = ?, lease_until_ms = NULL
        WHERE id = ?`)
     this.recordFailure = db.prepare<[string, string, number]>(
-      `INSERT INTO delivery_failures (id, actor_id, address, attempt, reason, failed_at)
-       SELECT id, actor_id, address, attempt, ?, ? FROM deliveries WHERE id = ?`)
+      `INSERT INTO delivery_failures (id, actor_id, address, attempt, reason, failed_at, host)
+       SELECT id, actor_id, address, attempt, ?, ?, host FROM deliveries WHERE id = ?`)
     this.size = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries')
     this.failures = db.prepare<[number], FailureRow>(
       `SELECT id, actor_id, address, attempt, reason, failed_at FROM delivery_failures
@@ -60,7 +77,7 @@ export class SqliteDeliveryQueue {
     const now = this.now()
     const createdAt = new Date(now).toISOString()
     this.db.transaction(() => {
-      for (const address of list) this.insert.run(actorId, address, body, now, createdAt)
+      for (const address of list) this.insert.run(actorId, address, body, now, createdAt, deliveryHost(address))
     })()
     return true
   }

@@ -13,6 +13,16 @@ import { SqliteApexObjects } from './sqlite.apex-objects'
 import { SqliteApexStreams } from './sqlite.apex-streams'
 import { SqliteDeliveryQueue } from './sqlite.delivery-queue'
 import { SqliteHubTables } from './sqlite.hub-tables'
+import { SqliteDirectoryRepository } from './sqlite.directory.repository'
+import { SqlitePoolRepository } from './sqlite.pool.repository'
+import { SqliteAgreementRepository } from './sqlite.agreement.repository'
+import { SqliteDeliveryControlRepository } from './sqlite.delivery-control.repository'
+import { SqliteDomainBlockRepository } from './sqlite.domain-blocks.repository'
+import { SqliteInboxJournalRepository } from './sqlite.inbox-journal.repository'
+import { SqliteJobRepository } from './sqlite.jobs.repository'
+import { SqliteSourceRepository } from './sqlite.sync-sources.repository'
+import { SqliteSiblingRepository } from './sqlite.siblings.repository'
+import { SqliteHealthRepository } from './sqlite.health.repository'
 
 /** Tuning for `SqliteStore`; `now` exists so tests can move time. */
 export interface SqliteStoreOptions {
@@ -31,6 +41,16 @@ export class SqliteStore implements HubStore {
   private readonly streams: SqliteApexStreams
   private readonly deliveries: SqliteDeliveryQueue
   private readonly hub: SqliteHubTables
+  readonly directory: SqliteDirectoryRepository
+  readonly pools: SqlitePoolRepository
+  readonly agreements: SqliteAgreementRepository
+  readonly domainBlocks: SqliteDomainBlockRepository
+  readonly inboxJournal: SqliteInboxJournalRepository
+  readonly deliveryControl: SqliteDeliveryControlRepository
+  readonly jobs: SqliteJobRepository
+  readonly syncSources: SqliteSourceRepository
+  readonly siblings: SqliteSiblingRepository
+  readonly health: SqliteHealthRepository
 
   /** Opens (creating if needed) the database and brings its schema up to date. */
   constructor (filename: string, options: SqliteStoreOptions = {}) {
@@ -52,6 +72,16 @@ export class SqliteStore implements HubStore {
     this.objects = new SqliteApexObjects(this.db, object => this.streams.refreshEmbeddedCopies(object))
     this.deliveries = new SqliteDeliveryQueue(this.db, now, options.deliveryLeaseMs ?? DEFAULT_DELIVERY_LEASE_MS)
     this.hub = new SqliteHubTables(this.db, now)
+    this.directory = new SqliteDirectoryRepository(this.db, now)
+    this.pools = new SqlitePoolRepository(this.db)
+    this.agreements = new SqliteAgreementRepository(this.db)
+    this.domainBlocks = new SqliteDomainBlockRepository(this.db, now)
+    this.inboxJournal = new SqliteInboxJournalRepository(this.db, now)
+    this.deliveryControl = new SqliteDeliveryControlRepository(this.db, now)
+    this.jobs = new SqliteJobRepository(this.db, now)
+    this.syncSources = new SqliteSourceRepository(this.db, now)
+    this.siblings = new SqliteSiblingRepository(this.db, now)
+    this.health = new SqliteHealthRepository(this.db)
   }
 
   // apex's half

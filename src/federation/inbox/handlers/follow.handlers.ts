@@ -1,10 +1,12 @@
 import type { FollowService } from '../../../follows/follow.service'
-import { hasType } from '../../apex-setup'
+import { hasType, idOf } from '../../apex-setup'
 import type { InboxHandler } from './inbox-event'
 
 /** Follow: accept at once, or queue for the co-op's approval. */
 export function onFollow (follows: FollowService): InboxHandler {
   return async ({ recipient, activity }) => {
+    // A Follow of someone else that reached this co-op (a shared-inbox fan-out) is not its to accept.
+    if (idOf(activity.object) !== recipient.id) return
     await follows.received(recipient, activity)
   }
 }

@@ -25,6 +25,6 @@ export function onServicePublished (services: HostedServiceService, store: HubSt
 export function onServiceDeleted (services: HostedServiceService): InboxHandler {
   return async ({ actor, activity }) => {
     const objectId = idOf(activity.object)
-    if (objectId) services.forget(actor.id, objectId)
+    if (objectId) await services.forget(actor.id, objectId)
   }
 }

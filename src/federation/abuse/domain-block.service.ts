@@ -1,0 +1,51 @@
+import { ValidationError } from '../../errors/app-errors'
+import { blockCandidates, hostOf, normaliseBlockedDomain } from '../../domain/domain-block'
+import type { SchemaValidator } from '../../schemas/schema-validator'
+import type { DomainBlock } from '../../store/ports/domain-blocks.port'
+import type { HubStore } from '../../store/store.port'
+
+/**
+ * The admin's domain blocks: managed through the API and the CLI, asked by the inbox (refuse),
+ * the outbound client (no fetch, no delivery) and the delivery queue (nothing queued).
+ */
+export class DomainBlockService {
+  constructor (private readonly store: HubStore, private readonly schemas: SchemaValidator) {}
+
+  /** Blocks a domain (from an API or CLI body); ends the deliveries queued for it. */
+  async add (body: unknown): Promise<DomainBlock & { created: boolean, deliveriesEnded: number }> {
+    const input = this.schemas.validate('api/domain-block-create.schema.json', body)
+    const normalised = normaliseBlockedDomain(input.domain)
+    if ('problem' in normalised) throw new ValidationError(`The domain ${normalised.problem}`, { domain: normalised.problem })
+    const block: DomainBlock = { domain: normalised.domain, reason: input.reason ?? '', createdAt: new Date().toISOString() }
+    const outcome = await this.store.domainBlocks.add(block)
+    return { ...block, ...outcome }
+  }
+
+  /** Lifts a block; false when the domain was not blocked. */
+  async remove (domain: string): Promise<boolean> {
+    const normalised = normaliseBlockedDomain(domain)
+    if ('problem' in normalised) throw new ValidationError(`The domain ${normalised.problem}`, { domain: normalised.problem })
+    return await this.store.domainBlocks.remove(normalised.domain)
+  }
+
+  /** Every block. */
+  async list (): Promise<DomainBlock[]> {
+    return await this.store.domainBlocks.list()
+  }
+
+  /** The block covering a URL host (`URL.host`), or null. */
+  async blockOfHost (host: string): Promise<DomainBlock | null> {
+    return await this.store.domainBlocks.findAny(blockCandidates(host))
+  }
+
+  /** True when the URL host is blocked. */
+  async isBlockedHost (host: string): Promise<boolean> {
+    return (await this.blockOfHost(host)) !== null
+  }
+
+  /** The block covering the host of an IRI, or null (also for what is not a URL). */
+  async blockOf (iri: string): Promise<DomainBlock | null> {
+    const host = hostOf(iri)
+    return host === null ? null : await this.blockOfHost(host)
+  }
+}

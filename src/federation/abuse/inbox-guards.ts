@@ -1,0 +1,52 @@
+import { NextFunction, Request, RequestHandler, Response } from 'express'
+import { DomainBlockedError, RateLimitedError } from '../../errors/app-errors'
+import { hostOf } from '../../domain/domain-block'
+import type { Logger } from '../../log/logger'
+import { rawActorId } from '../inbox/inbox-authentication'
+import type { DomainBlockService } from './domain-block.service'
+import type { RateLimiter } from './rate-limiter'
+
+/** The keyId a request claims to be signed with (draft-cavage or RFC 9421), not yet verified. */
+export function claimedKeyId (req: Request): string | null {
+  for (const header of [req.get('signature-input'), req.get('signature'), req.get('authorization')]) {
+    const match = header ? /keyid\s*=\s*"([^"]*)"/i.exec(header) : null
+    if (match) return match[1]
+  }
+  return null
+}
+
+/**
+ * Per-remote-host rate limit on inbox POSTs, before the body is read or a key fetched: the host
+ * is the one the signature's keyId names (the client address when there is none). Over the
+ * limit the answer is 429 with `Retry-After`.
+ */
+export function inboxRateLimit (limiter: RateLimiter, logger: Logger): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    const keyId = claimedKeyId(req)
+    const host = keyId ? hostOf(keyId) : null
+    const key = host ?? `address ${req.socket.remoteAddress ?? 'unknown'}`
+    const decision = limiter.take(key)
+    if (decision.allowed) return next()
+    logger.info({ host: key, retryAfter: decision.retryAfterSeconds }, 'inbox: rate limit reached')
+    next(new RateLimitedError(`Too many requests from ${key}; try again in ${decision.retryAfterSeconds} s`, decision.retryAfterSeconds))
+  }
+}
+
+/**
+ * Refuses inbox POSTs from blocked domains (403) before any key is fetched: neither the host of
+ * the signature's keyId nor that of the activity's actor may be blocked.
+ */
+export function refuseBlockedDomains (blocks: DomainBlockService): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    const keyId = claimedKeyId(req)
+    const body = req.body as Record<string, unknown> | undefined
+    const actorId = body && typeof body === 'object' ? rawActorId(body) : null
+    const candidates = [keyId, actorId].filter((v): v is string => typeof v === 'string')
+    ;(async () => {
+      for (const iri of candidates) {
+        const block = await blocks.blockOf(iri)
+        if (block) throw new DomainBlockedError(`Requests from ${hostOf(iri)} are refused: the domain ${block.domain} is blocked on this hub`)
+      }
+    })().then(() => next(), next)
+  }
+}

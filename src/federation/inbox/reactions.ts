@@ -1,0 +1,75 @@
+import { NextFunction, Request, RequestHandler, Response } from 'express'
+import { DomainBlockedError, ForbiddenAddressError, RemoteError, ValidationError } from '../../errors/app-errors'
+import type { Apex } from '../apex-setup'
+import { first } from '../apex-setup'
+
+/** Activity types whose object may be any object (a Note, a HostedService), not only an activity. */
+const REACTIONS = ['like', 'announce']
+
+function typeOf (body: unknown): string {
+  return String(first((body as { type?: unknown }).type) ?? '').toLowerCase()
+}
+
+/**
+ * Replaces apex's `validators.activityObject`. For Like and Announce the object is looked up in
+ * the hub's store (an activity or an object) and otherwise kept as sent, without fetching:
+ * Mastodon likes and boosts Notes, which apex refused (it expects an activity, issue #52).
+ * Other types go to apex; a failure to fetch their object is a 400 with the reason.
+ */
+export function resolveActivityObject (apex: Apex): RequestHandler {
+  const apexResolve = apex.net.validators.activityObject
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (!REACTIONS.includes(typeOf(req.body))) {
+      apexResolve(req, res, (err?: unknown) => next(err === undefined || err === 'route' ? err : asObjectError(err)))
+      return
+    }
+    const target = first((req.body as { object?: unknown }).object)
+    if (target === undefined) return next()
+    if (typeof target !== 'string') {
+      res.locals.apex.object = target
+      return next()
+    }
+    const store = apex.store as { getActivity: (id: string, meta?: boolean) => Promise<unknown>, getObject: (id: string) => Promise<unknown> }
+    ;(async () => (await store.getActivity(target, true)) ?? (await store.getObject(target)) ?? target)()
+      .then(object => { res.locals.apex.object = object; next() }, next)
+  }
+}
+
+/**
+ * Replaces apex's `validators.inboxActivity`: a Like or Announce whose object is not an activity
+ * is accepted like any other activity for the inbox; everything else goes to apex unchanged.
+ */
+export function validateInboxActivity (apex: Apex): RequestHandler {
+  const apexValidate = apex.net.validators.inboxActivity
+  const validateActivity = apex.validateActivity as (node: unknown) => boolean
+  const embedCollections = apex.embedCollections as (node: unknown) => Promise<unknown>
+  const addMeta = apex.addMeta as (node: unknown, key: string, value: unknown) => void
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const locals = res.locals.apex
+    if (!REACTIONS.includes(typeOf(req.body)) || !locals.target || !locals.actor || validateActivity(locals.object)) {
+      apexValidate(req, res, next)
+      return
+    }
+    if (!validateActivity(req.body) || locals.object === undefined) {
+      locals.status = 400
+      locals.statusMessage = `A ${first((req.body as { type?: unknown }).type)} needs an id, an actor and an object`
+      return next()
+    }
+    embedCollections(req.body).then(() => {
+      addMeta(req.body, 'collection', first(locals.target.inbox))
+      locals.activity = true
+      next()
+    }, next)
+  }
+}
+
+function asObjectError (err: unknown): unknown {
+  if (err instanceof RemoteError || err instanceof ForbiddenAddressError || err instanceof DomainBlockedError) {
+    return new ValidationError(`The activity's object could not be fetched from its server: ${err.message}`)
+  }
+  // apex parses object ids with new URL(): an id that is no URL is the sender's mistake.
+  if ((err as { code?: unknown } | null)?.code === 'ERR_INVALID_URL') {
+    return new ValidationError(`The activity's object id is not a URL: ${(err as { input?: string }).input ?? ''}`)
+  }
+  return err
+}

@@ -1,0 +1,109 @@
+import { NextFunction, Request, RequestHandler, Response } from 'express'
+import { AppError, ValidationError } from '../../errors/app-errors'
+import { statusFor } from '../../api/error-response'
+import type { Logger } from '../../log/logger'
+import type { HubStore } from '../../store/store.port'
+import { first } from '../apex-setup'
+import { rawActorId } from './inbox-authentication'
+import { ChainOutcome, ChainResponse, runChain } from './middleware-runner'
+
+const AUDIENCE = ['to', 'cc', 'bto', 'bcc', 'audience']
+
+/** A co-op on this hub that an activity at the shared inbox is for. */
+export interface LocalRecipient {
+  actorId: string
+  username: string
+}
+
+const PUBLIC = ['https://www.w3.org/ns/activitystreams#Public', 'as:Public', 'Public']
+
+/**
+ * The co-ops on this hub an activity is for: those it is addressed to (or whose actor is its
+ * object, as in a Follow), and, when it is addressed to the public or to its actor's followers,
+ * those that follow its actor. Each co-op once.
+ */
+export function localRecipients (store: HubStore, body: Record<string, unknown>, senderFollowers: string | undefined): LocalRecipient[] {
+  const named = new Set<string>()
+  const audience = new Set<string>()
+  for (const key of [...AUDIENCE, 'object']) {
+    const values = Array.isArray(body[key]) ? body[key] as unknown[] : [body[key]]
+    for (const v of values) {
+      const iri = typeof v === 'string' ? v : v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string' ? (v as { id: string }).id : null
+      if (iri === null) continue
+      named.add(iri)
+      if (key !== 'object') audience.add(iri)
+    }
+  }
+  const toFollowers = PUBLIC.some(p => audience.has(p)) || (senderFollowers !== undefined && audience.has(senderFollowers))
+  const actorIds = new Set<string>()
+  for (const iri of named) if (store.getCoopByActorId(iri)) actorIds.add(iri)
+  const sender = rawActorId(body)
+  if (sender && toFollowers) {
+    for (const follow of store.listOutgoingFollows()) {
+      if (follow.targetActorId === sender && follow.state === 'accepted') actorIds.add(follow.localActorId)
+    }
+  }
+  const out: LocalRecipient[] = []
+  for (const actorId of actorIds) {
+    const coop = store.getCoopByActorId(actorId)
+    if (coop) out.push({ actorId, username: coop.username })
+  }
+  return out
+}
+
+/**
+ * The shared inbox (`endpoints.sharedInbox`): after the request is authenticated once, the
+ * personal inbox's chain runs once per local recipient, as if the activity had been posted to
+ * each inbox; apex's event for each runs after the answer, like apex does. The answer is 202 when
+ * any recipient took it or none is here; otherwise the first refusal.
+ */
+export function sharedInbox (store: HubStore, chain: RequestHandler[], logger: Logger): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const raw = req.body as Record<string, unknown>
+    const sender = res.locals.apex.sender as { followers?: unknown } | undefined
+    const recipients = localRecipients(store, raw, first<string>(sender?.followers))
+    ;(async () => {
+      const runs: Array<{ recipient: LocalRecipient, outcome: ChainOutcome, res: ChainResponse }> = []
+      for (const recipient of recipients) {
+        const sub = Object.create(req) as Request
+        sub.params = { actor: recipient.username }
+        sub.body = structuredClone(raw)
+        const locals = { apex: { eventName: null, eventMessage: {}, postWork: [], sender: res.locals.apex.sender } }
+        const subRes = new ChainResponse(locals, req.app)
+        runs.push({ recipient, outcome: await runChain(chain, sub, subRes), res: subRes })
+      }
+      return runs
+    })().then(runs => {
+      const unexpected = runs.find(r => r.outcome.kind === 'error' && !(r.outcome.error instanceof AppError))
+      if (unexpected && unexpected.outcome.kind === 'error') return next(unexpected.outcome.error)
+      const accepted = runs.filter(r => r.outcome.kind === 'answered' && r.outcome.status < 300)
+      if (runs.length === 0 || accepted.length > 0) {
+        res.once('finish', () => { void afterAnswer(runs.map(r => r.res), req, logger) })
+        res.status(202).end()
+        return
+      }
+      logger.debug({ refusals: runs.map(r => ({ to: r.recipient.actorId, outcome: describe(r.outcome) })) }, 'shared inbox: refused for every recipient')
+      const first = runs[0].outcome
+      if (first.kind === 'error') return next(first.error)
+      next(new ValidationError(`The activity was not accepted for ${runs[0].recipient.actorId}`))
+    }, next)
+  }
+}
+
+/** apex's after-answer work for each recipient: its post-work tasks in order, then its event. */
+async function afterAnswer (responses: ChainResponse[], req: Request, logger: Logger): Promise<void> {
+  for (const r of responses) {
+    const apexLocals = r.locals.apex as { postWork: Array<(res: unknown) => Promise<unknown>>, eventName: string | null, eventMessage: unknown }
+    try {
+      for (const task of apexLocals.postWork) await task(r)
+      if (apexLocals.eventName) req.app.emit(apexLocals.eventName, apexLocals.eventMessage)
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'shared inbox: post-answer work failed')
+    }
+  }
+}
+
+function describe (outcome: ChainOutcome): string {
+  if (outcome.kind === 'error') return outcome.error instanceof AppError ? `${statusFor(outcome.error)} ${outcome.error.message}` : 'error'
+  return outcome.kind === 'answered' ? String(outcome.status) : 'no answer'
+}

@@ -1,0 +1,291 @@
+/* Generated from schemas/ by scripts/generate-schema-types.js. Do not edit: edit the schema and run npm run generate:types. */
+
+/**
+ * Where to pay (FEP-0ea0 links): an Open Collective page, a Liberapay page, a payto: URI.
+ *
+ * @maxItems 10
+ */
+export type PaymentLinks =
+  | []
+  | [
+      {
+        name?: string
+        href: string
+      }
+    ]
+  | [
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      }
+    ]
+  | [
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      }
+    ]
+  | [
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      }
+    ]
+  | [
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      }
+    ]
+  | [
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      }
+    ]
+  | [
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      }
+    ]
+  | [
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      }
+    ]
+  | [
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      }
+    ]
+  | [
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      },
+      {
+        name?: string
+        href: string
+      }
+    ]
+
+/**
+ * Body of PATCH /api/v1/pools/:id: changes some fields of a pool, or closes or cancels it (status). deadline null removes the deadline.
+ */
+export interface PoolUpdateRequest {
+  name?: string
+  summary?: string
+  url?: string
+  beneficiary?: Beneficiary
+  goal?: Goal
+  /**
+   * How often the goal recurs.
+   */
+  period?: 'once' | 'monthly' | 'yearly'
+  deadline?: string | null
+  paymentLinks?: PaymentLinks
+  /**
+   * automatic: valid pledges are accepted at once; approval: they wait for the steward.
+   */
+  pledgePolicy?: 'automatic' | 'approval'
+  /**
+   * closed or cancelled end the pool for good; funded follows from the totals.
+   */
+  status?: 'closed' | 'cancelled'
+}
+export interface Beneficiary {
+  name: string
+  url: string
+}
+/**
+ * The amount sought: value as a decimal string with no more decimals than the currency has.
+ */
+export interface Goal {
+  /**
+   * A decimal string: digits, optionally a point and up to 4 decimals; never a JSON number, a sign or an exponent.
+   */
+  value: string
+  /**
+   * ISO 4217 alphabetic code, in capitals.
+   */
+  currency: string
+}

@@ -1,0 +1,106 @@
+/**
+ * Reads a source: the root document, then every document the adapter asks for, with conditional
+ * requests (each document's last ETag / Last-Modified) and the cached body reused after a 304.
+ * A root that fails throws; a document below it that fails is recorded in the tree instead.
+ */
+import type { OutboundClient } from '../../federation/http/outbound-client'
+import type { CachedDocument } from '../../store/ports/sync-sources.port'
+import { SourceFormatError } from './source-error'
+import type { ChildRequest, DocumentNode, FailedDocument, SourceAdapter } from './source-adapter'
+
+/** Limits of one crawl. */
+export interface CrawlLimits {
+  timeoutMs: number
+  maxBytes: number
+  /** Documents read at most (root included); the rest count as failed. */
+  maxDocuments: number
+  /** Documents fetched at once. */
+  concurrency: number
+}
+
+/** The tree read, every document in reading order (for the cache and the content hash), and what the fetches were. */
+export interface CrawlResult {
+  root: DocumentNode
+  documents: CachedDocument[]
+  fetched: number
+  notModified: number
+}
+
+/** Reads one source; `onDocument` is told after each document (for progress bars). */
+export async function crawl (
+  adapter: SourceAdapter,
+  rootUrl: string,
+  cache: ReadonlyMap<string, CachedDocument>,
+  client: OutboundClient,
+  limits: CrawlLimits,
+  onDocument: (done: number, known: number) => void = () => {}
+): Promise<CrawlResult> {
+  const documents: CachedDocument[] = []
+  const stats = { fetched: 0, notModified: 0, known: 1 }
+
+  const read = async (request: ChildRequest): Promise<{ node: DocumentNode, requests: ChildRequest[] }> => {
+    const document = await fetchDocument(adapter, request, cache.get(request.url), client, limits, stats)
+    const parsed = adapter.parse(document, request.role)
+    documents.push(document)
+    onDocument(documents.length, stats.known)
+    return { node: { role: request.role, key: request.key, url: request.url, data: parsed.data, children: [] }, requests: parsed.children }
+  }
+
+  /** Reads the documents below `node`, a few at a time, depth first. */
+  const expand = async (node: DocumentNode, requests: ChildRequest[]): Promise<void> => {
+    stats.known += requests.length
+    const children: Array<DocumentNode | FailedDocument> = new Array(requests.length)
+    let next = 0
+    const worker = async (): Promise<void> => {
+      while (next < requests.length) {
+        const i = next++
+        const request = requests[i]
+        if (stats.fetched + stats.notModified >= limits.maxDocuments) {
+          children[i] = { ...request, error: `not read: the source lists more than ${limits.maxDocuments} documents` }
+          continue
+        }
+        try {
+          const child = await read(request)
+          await expand(child.node, child.requests)
+          children[i] = child.node
+        } catch (err) {
+          children[i] = { ...request, error: (err as Error).message }
+          onDocument(documents.length, stats.known)
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(limits.concurrency, requests.length) }, worker))
+    node.children = children
+  }
+
+  const root = await read({ url: rootUrl, role: 'root', key: rootUrl })
+  await expand(root.node, root.requests)
+  return { root: root.node, documents, fetched: stats.fetched, notModified: stats.notModified }
+}
+
+async function fetchDocument (
+  adapter: SourceAdapter,
+  request: ChildRequest,
+  cached: CachedDocument | undefined,
+  client: OutboundClient,
+  limits: CrawlLimits,
+  stats: { fetched: number, notModified: number }
+): Promise<CachedDocument> {
+  const options = { accept: adapter.accept(request.role), timeoutMs: limits.timeoutMs, maxBytes: limits.maxBytes }
+  let res = await client.getDocument(request.url, { ...options, etag: cached?.etag, lastModified: cached?.lastModified })
+  if (res.status === 304) {
+    if (cached) {
+      stats.notModified++
+      return cached
+    }
+    // A 304 without a cached copy (the cache was cleared): ask again, unconditionally.
+    res = await client.getDocument(request.url, options)
+    if (res.status === 304) throw new SourceFormatError(`${request.url} answered 304 Not Modified to an unconditional request`)
+  }
+  stats.fetched++
+  const allowed = adapter.contentTypes(request.role)
+  if (res.contentType && !allowed.includes(res.contentType)) {
+    throw new SourceFormatError(`${res.url} is ${res.contentType}, not ${allowed.join(' or ')}`)
+  }
+  return { url: request.url, etag: res.etag, lastModified: res.lastModified, contentType: res.contentType, body: res.body }
+}

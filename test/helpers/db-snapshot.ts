@@ -1,0 +1,28 @@
+import crypto from 'crypto'
+import path from 'path'
+import Database from 'better-sqlite3'
+
+/** Row count and content hash of every table of a hub's database. */
+export type DatabaseSnapshot = Record<string, { rows: number, hash: string }>
+
+/**
+ * Reads every table of `<dataDir>/hub.sqlite` through a separate read-only connection (WAL lets
+ * it read while the hub writes) and answers its row count and a hash of its content: two equal
+ * snapshots mean nothing was added, removed or changed. Tables listed in `ignore` are left out.
+ */
+export function snapshotDatabase (dataDir: string, ignore: string[] = []): DatabaseSnapshot {
+  const db = new Database(path.join(dataDir, 'hub.sqlite'), { readonly: true, fileMustExist: true })
+  try {
+    const tables = db.prepare<[], { name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all()
+    const snapshot: DatabaseSnapshot = {}
+    for (const { name } of tables) {
+      if (ignore.includes(name)) continue
+      const rows = db.prepare(`SELECT * FROM "${name}" ORDER BY 1`).raw().all()
+      snapshot[name] = { rows: rows.length, hash: crypto.createHash('sha256').update(JSON.stringify(rows)).digest('hex').slice(0, 16) }
+    }
+    return snapshot
+  } finally {
+    db.close()
+  }
+}

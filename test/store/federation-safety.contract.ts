@@ -1,0 +1,116 @@
+/**
+ * Contract for the federation-safety repositories: domain blocks, the inbox journal and the
+ * delivery controls (ordering, postponement, leases, per-host view). Every adapter passes it.
+ */
+import type { HubStore } from '../../src/store/store.port'
+import { claimed, waiting } from './store.fixtures'
+
+const ACTOR = 'https://hub.test/u/alpha'
+const HOUR = 3_600_000
+
+/** Registers the contract for one adapter; `makeStore` gives a fresh store per test. */
+export function describeFederationSafetyContract (adapterName: string, makeStore: () => HubStore): void {
+  describe(`federation safety repositories: ${adapterName}`, () => {
+    let store: HubStore
+    beforeEach(() => { store = makeStore() })
+    afterEach(() => store.close())
+
+    describe('domain blocks', () => {
+      it('adds, lists, finds by candidate and removes blocks; a second add updates the reason', async () => {
+        expect(await store.domainBlocks.add({ domain: 'spam.example', reason: 'spam', createdAt: '2026-01-01T00:00:00.000Z' })).toEqual({ created: true, deliveriesEnded: 0 })
+        expect(await store.domainBlocks.add({ domain: 'spam.example', reason: 'lots of spam', createdAt: '2026-02-01T00:00:00.000Z' })).toEqual({ created: false, deliveriesEnded: 0 })
+        await store.domainBlocks.add({ domain: 'a.example:8443', reason: '', createdAt: '2026-01-02T00:00:00.000Z' })
+        expect(await store.domainBlocks.list()).toEqual([
+          { domain: 'a.example:8443', reason: '', createdAt: '2026-01-02T00:00:00.000Z' },
+          { domain: 'spam.example', reason: 'lots of spam', createdAt: '2026-01-01T00:00:00.000Z' }
+        ])
+        expect(await store.domainBlocks.findAny(['x.spam.example', 'spam.example', 'example'])).toMatchObject({ domain: 'spam.example' })
+        expect(await store.domainBlocks.findAny(['other.example', 'example'])).toBeNull()
+        expect(await store.domainBlocks.findAny([])).toBeNull()
+        expect(await store.domainBlocks.remove('spam.example')).toBe(true)
+        expect(await store.domainBlocks.remove('spam.example')).toBe(false)
+        expect((await store.domainBlocks.list()).map(b => b.domain)).toEqual(['a.example:8443'])
+      })
+
+      it('ends the queued deliveries a new block covers, in the same transaction, and records why', async () => {
+        await store.deliveryControl.enqueue(ACTOR, '{}', ['https://social.spam.example/inbox', 'https://spam.example:444/inbox', 'https://fine.example/inbox'], null)
+        expect(await store.domainBlocks.add({ domain: 'spam.example', reason: '', createdAt: new Date().toISOString() })).toEqual({ created: true, deliveriesEnded: 2 })
+        expect(store.deliveryQueueSize()).toBe(1)
+        expect(store.listDeliveryFailures(10).map(f => f.reason)).toEqual([expect.stringMatching(/spam\.example is blocked/), expect.stringMatching(/spam\.example is blocked/)])
+      })
+    })
+
+    describe('inbox journal', () => {
+      it('records, reports and finishes entries per activity and recipient', async () => {
+        await store.inboxJournal.begin('https://p.example/a/1', ACTOR)
+        await store.inboxJournal.begin('https://p.example/a/1', ACTOR)
+        await store.inboxJournal.begin('https://p.example/a/1', 'https://hub.test/u/beta')
+        expect(await store.inboxJournal.isPending('https://p.example/a/1', ACTOR)).toBe(true)
+        expect((await store.inboxJournal.listPending(10)).map(e => e.recipientId).sort()).toEqual([ACTOR, 'https://hub.test/u/beta'])
+        await store.inboxJournal.finish('https://p.example/a/1', ACTOR)
+        expect(await store.inboxJournal.isPending('https://p.example/a/1', ACTOR)).toBe(false)
+        expect(await store.inboxJournal.listPending(10)).toEqual([{ activityId: 'https://p.example/a/1', recipientId: 'https://hub.test/u/beta', receivedAt: expect.any(String) }])
+      })
+    })
+
+    describe('delivery controls', () => {
+      it('hands out deliveries of one object to one inbox strictly in order; other inboxes and objects do not wait', async () => {
+        await store.deliveryControl.enqueue(ACTOR, '{"type":"Create"}', ['https://a.example/inbox', 'https://b.example/inbox'], 'https://hub.test/o/1')
+        await store.deliveryControl.enqueue(ACTOR, '{"type":"Update"}', ['https://a.example/inbox'], 'https://hub.test/o/1')
+        await store.deliveryControl.enqueue(ACTOR, '{"type":"Create"}', ['https://a.example/inbox'], 'https://hub.test/o/2')
+        const first = claimed(await store.deliveryDequeue())
+        const second = claimed(await store.deliveryDequeue())
+        const third = claimed(await store.deliveryDequeue())
+        expect([first, second, third].map(d => `${d.address} ${d.body}`)).toEqual([
+          'https://a.example/inbox {"type":"Create"}', 'https://b.example/inbox {"type":"Create"}', 'https://a.example/inbox {"type":"Create"}'
+        ])
+        // The Update waits while the Create to the same inbox is queued, even when it failed and is due again.
+        await store.deliveryReschedule(first.id, new Date(Date.now() - 1000), 'timeout')
+        const retried = claimed(await store.deliveryDequeue())
+        expect(retried.id).toBe(first.id)
+        expect(waiting(await store.deliveryDequeue()).getTime()).toBeGreaterThan(Date.now())
+        await store.deliveryComplete(first.id)
+        expect(claimed(await store.deliveryDequeue()).body).toBe('{"type":"Update"}')
+      })
+
+      it('postpones a claimed delivery without counting an attempt, and ends it when it is too old', async () => {
+        await store.deliveryControl.enqueue(ACTOR, '{}', ['https://down.example/inbox', 'https://down.example/other'], null)
+        const a = claimed(await store.deliveryDequeue())
+        expect(await store.deliveryControl.postpone(a.id, new Date(Date.now() + HOUR), 2 * HOUR)).toBe('postponed')
+        const b = claimed(await store.deliveryDequeue())
+        expect(b.id).not.toBe(a.id)
+        expect(await store.deliveryControl.postpone(b.id, new Date(Date.now() + HOUR), -1)).toBe('expired')
+        expect(store.deliveryQueueSize()).toBe(1)
+        expect(waiting(await store.deliveryDequeue()).getTime()).toBeGreaterThan(Date.now() + HOUR - 60_000)
+        expect(store.listDeliveryFailures(10)).toEqual([expect.objectContaining({ id: b.id, reason: expect.stringMatching(/circuit stayed open/) })])
+      })
+
+      it('releases every lease at start-up', async () => {
+        await store.deliveryControl.enqueue(ACTOR, '{}', ['https://a.example/inbox', 'https://b.example/inbox'], null)
+        claimed(await store.deliveryDequeue())
+        claimed(await store.deliveryDequeue())
+        expect(await store.deliveryDequeue()).not.toBeNull()
+        expect(await store.deliveryControl.releaseAllLeases()).toBe(2)
+        claimed(await store.deliveryDequeue())
+      })
+
+      it('summarises the queue and the failures per host', async () => {
+        await store.deliveryControl.enqueue(ACTOR, '{}', ['https://a.example/inbox', 'https://a.example/u/x/inbox', 'https://b.example/inbox'], null)
+        await store.deliveryEnqueue(ACTOR, '{}', 'https://c.example:8443/inbox')
+        const d = claimed(await store.deliveryDequeue())
+        await store.deliveryReschedule(d.id, new Date(Date.now() + HOUR), '503 busy')
+        const e = claimed(await store.deliveryDequeue())
+        await store.deliveryFail(e.id, 'the inbox is gone (410)')
+        const summary = await store.deliveryControl.hostSummary()
+        expect(new Set(summary.map(h => h.host))).toEqual(new Set(['a.example', 'b.example', 'c.example:8443']))
+        // Busiest first.
+        expect(summary.map(h => h.queued)).toEqual([...summary.map(h => h.queued)].sort((x, y) => y - x))
+        const byHost = Object.fromEntries(summary.map(h => [h.host, h]))
+        const failedHost = new URL(e.address).host
+        expect(byHost[failedHost]).toMatchObject({ failures: 1, lastFailureReason: 'the inbox is gone (410)' })
+        expect(byHost[new URL(d.address).host]).toMatchObject({ retrying: 1, lastError: '503 busy' })
+        expect(summary.reduce((n, h) => n + h.queued, 0)).toBe(3)
+      })
+    })
+  })
+}

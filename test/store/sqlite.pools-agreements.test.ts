@@ -1,0 +1,23 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { SqliteStore } from '../../src/store/sqlite/sqlite.store'
+import { describeAgreementRepositoryContract } from './agreement.contract'
+import { describePoolRepositoryContract } from './pool.contract'
+
+let store: SqliteStore | undefined
+let dir: string | undefined
+function open (): SqliteStore {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-pools-'))
+  store = new SqliteStore(path.join(dir, 'hub.sqlite'))
+  return store
+}
+function close (): void {
+  store?.close()
+  if (dir) fs.rmSync(dir, { recursive: true, force: true })
+  store = undefined
+  dir = undefined
+}
+
+describePoolRepositoryContract('SQLite', () => open().pools, close)
+describeAgreementRepositoryContract('SQLite', () => open().agreements, close)
