@@ -3,7 +3,7 @@ const js = require('@eslint/js')
 const tseslint = require('typescript-eslint')
 
 module.exports = tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/schemas/generated/**'] },
+  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'coverage/**', 'test-output/**', 'src/schemas/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

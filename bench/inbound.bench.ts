@@ -2,6 +2,7 @@ import fs from 'fs'
 import os from 'os'
 import path from 'path'
 import type { Comparison } from './harness/report'
+import type { Summary } from './harness/stats'
 import { runLoad } from './harness/load'
 import { repeat, RepeatOptions } from './harness/repeat'
 import { startChild, ChildServer } from './support/child-server'
@@ -37,7 +38,7 @@ async function startReference (name: string, script: string, dataDir: string): P
 }
 
 /** Activities per second and latency of one inbox at one concurrency. */
-async function measure (target: InboxTarget, peers: RemotePeers, concurrency: number, options: RepeatOptions): Promise<{ perSecond: ReturnType<typeof Object>, p50: unknown, p99: unknown }> {
+async function measure (target: InboxTarget, peers: RemotePeers, concurrency: number, options: RepeatOptions): Promise<Record<'perSecond' | 'p50' | 'p99', Summary>> {
   // First sight of every actor (key fetch) happens here, before anything is counted.
   const firstSight = await runLoad(new URL(target.inboxUrl).origin, peers.prepareCreates(target.inboxUrl, target.recipient, ACTORS), concurrency)
   if (firstSight.failed > 0) throw new Error(`${target.name} refused ${firstSight.failed} warm-up activities: ${JSON.stringify(firstSight.statuses)}\n${target.server.output().slice(-2000)}`)
@@ -67,9 +68,7 @@ export async function inboundBenchmark (options: RepeatOptions, log: (line: stri
           await target.server.stop()
         }
       }
-      const hub = results.hub as any
-      const ideal = results.ideal as any
-      const apex = results.apex as any
+      const { hub, ideal, apex } = results
       comparisons.push({
         name: `inbound, ${concurrency} connections: signed Creates from ${ACTORS} actors`, unit: 'activities/s',
         hub: hub.perSecond, reference: { name: 'minimal ideal inbox (parse, Digest, RSA verify, one insert)', value: ideal.perSecond },
