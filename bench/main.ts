@@ -7,6 +7,8 @@ import path from 'path'
 import { machineFacts } from './harness/machine'
 import { BenchReport, printReport, writeReport } from './harness/report'
 import { inboundBenchmark } from './inbound.bench'
+import { fanoutBenchmark } from './fanout.bench'
+import { processesBenchmark } from './processes.bench'
 
 const ROOT = path.resolve(__dirname, '..', '..')
 
@@ -17,6 +19,8 @@ async function main (): Promise<void> {
   const log = (line: string): void => { process.stderr.write(`${line}\n`) }
   const report: BenchReport = { startedAt: new Date().toISOString(), machine: machineFacts(), comparisons: [], absolutes: [], notes: [] }
   if (!only || only.has('inbound')) report.comparisons.push(...await inboundBenchmark(runs, log))
+  if (!only || only.has('fanout')) { const f = await fanoutBenchmark(runs, log); report.comparisons.push(...f.comparisons); report.notes.push(...f.notes) }
+  if (!only || only.has('processes')) { const p = await processesBenchmark(runs, log); report.comparisons.push(...p.comparisons); report.notes.push(...p.notes) }
   printReport(report)
   const file = writeReport(report, path.join(ROOT, 'bench', 'results'))
   process.stdout.write(`\nResults written to ${path.relative(ROOT, file)} and bench/results/latest.json\n`)

@@ -7,10 +7,11 @@ import { TokenService } from './auth/token.service'
 import { CoopService } from './coops/coop.service'
 import { FollowService } from './follows/follow.service'
 import { HostedServiceService } from './hosted-services/hosted-service.service'
-import { Apex, createApex, first } from './federation/apex-setup'
+import { Apex, createApex } from './federation/apex-setup'
 import { generateActorKeys } from './federation/actors/actor-keys'
 import { buildInstanceActor } from './federation/actors/coop-actor'
 import { DeliveryWorker } from './federation/delivery/delivery-worker'
+import { LocalSigningKeys } from './federation/actors/signing-keys'
 import { OutboundClient, SigningKey } from './federation/http/outbound-client'
 import { onFollow, onFollowAnswer } from './federation/inbox/handlers/follow.handlers'
 import { onServiceDeleted, onServicePublished } from './federation/inbox/handlers/hosted-service.handlers'
@@ -59,7 +60,8 @@ export interface HubContext {
   client: OutboundClient
   delivery: DeliveryWorker
   inbox: InboxDispatcher
-  instanceKey: () => SigningKey
+  /** The instance actor's key, read from the store (another process may have replaced it). */
+  instanceKey: () => Promise<SigningKey>
   pools: PoolService
   pledges: PledgeService
   agreements: AgreementService
@@ -95,25 +97,17 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
   const apex = createApex({ hubUrl: config.hubUrl, version, store, logger, documentLoader })
   await store.setup()
   const instance = await ensureInstanceActor(apex, store, config.hubUrl)
-  const instanceKey = signingKeyOf(instance)
+  // Keys are read from the store at each use: processes sharing it never sign with a stale key.
+  const keys = new LocalSigningKeys(store, instance.id)
+  const instanceKey = (): Promise<SigningKey> => keys.instance()
   const isBlockedHost = blockedHostCheck(store)
   const client = new OutboundClient({
     allowPrivateAddresses: config.privateAddressAllowList.length > 0 ? config.privateAddressAllowList : config.allowPrivateAddresses,
     isBlockedHost,
     userAgent: `ioocloud-hub/${version} (+${config.hubUrl})`
   })
-  const remote = new RemoteActors(apex, store, client, () => instanceKey, logger)
-  const keyCache = new Map<string, SigningKey>()
-  const delivery = new DeliveryWorker(store, client, async actorId => {
-    let key = keyCache.get(actorId)
-    if (!key) {
-      const actor = await store.getObject(actorId, true)
-      if (!actor?._meta?.privateKey) return null
-      key = signingKeyOf(actor)
-      keyCache.set(actorId, key)
-    }
-    return key
-  }, logger.child({ component: 'delivery' }), {
+  const remote = new RemoteActors(apex, store, client, instanceKey, logger)
+  const delivery = new DeliveryWorker(store, client, actorId => keys.forActor(actorId), logger.child({ component: 'delivery' }), {
     isBlockedHost,
     onGone: async gone => {
       const pruned = await pruneFollowersAt(store, gone.actorId, gone.address)
@@ -134,7 +128,9 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
   const tokens = new TokenService(store)
   const publisher = new Publisher(apex, store)
   const changes = new HubChanges(logger.child({ component: 'changes' }))
-  const coops = new CoopService(apex, store, tokens, schemas, config.hubUrl, changes)
+  const coops = new CoopService(apex, store, tokens, schemas, config.hubUrl, changes, publisher)
+  // Actors stored before the pools and agreements collections existed get them (docs/api.md).
+  await coops.ensureCollections()
   const services = new HostedServiceService(apex, store, coops, publisher, schemas, config.hubUrl, changes)
   const follows = new FollowService(apex, store, coops, publisher, remote, client, schemas, config.allowPrivateAddresses)
 
@@ -173,17 +169,11 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
   const sync = createSync({
     config, store, apex, remote, client, services, schemas, logger,
     collections: [poolsCollection(store, pools)],
+    expirers: [{ label: 'pools', expireDue: now => pools.expireDue(now) }, { label: 'agreements', expireDue: now => agreements.expireDue(now) }],
     onSiblingReachability: actorId => changes.publish({ type: 'actor', actorId })
   })
 
-  return { config, version, logger, store, apex, schemas, tokens, coops, services, follows, publisher, remote, client, delivery, inbox, instanceKey: () => instanceKey, changes, directory, network, pools, pledges, agreements, trustedServers, domainBlocks, rateLimiter, journal, sync }
-}
-
-/** The key a local actor signs with: keyId is its `publicKey.id`. */
-function signingKeyOf (actor: ApexNode): SigningKey {
-  const key = first<Record<string, unknown>>(actor.publicKey)
-  const keyId = typeof key?.id === 'string' ? key.id : `${actor.id}#main-key`
-  return { keyId, privateKeyPem: String(actor._meta?.privateKey) }
+  return { config, version, logger, store, apex, schemas, tokens, coops, services, follows, publisher, remote, client, delivery, inbox, instanceKey, changes, directory, network, pools, pledges, agreements, trustedServers, domainBlocks, rateLimiter, journal, sync }
 }
 
 /** Loads the instance actor, creating it (and its keys) on first start. */
@@ -194,6 +184,10 @@ async function ensureInstanceActor (apex: Apex, store: HubStore, hubUrl: string)
   const keys = await generateActorKeys()
   const actor = await apex.fromJSONLD({ '@context': apex.context, ...buildInstanceActor(hubUrl, keys.publicKeyPem) }) as ApexNode
   actor._meta = { privateKey: keys.privateKeyPem }
-  if (!(await store.saveObject(actor))) await store.updateObject(actor, id, true)
+  if (await store.saveObject(actor)) return actor
+  // Another process starting on the same store created it first: its key is the one.
+  const stored = await store.getObject(id, true)
+  if (stored?._meta?.privateKey) return stored
+  await store.updateObject(actor, id, true)
   return actor
 }

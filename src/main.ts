@@ -7,6 +7,7 @@ import { ConfigError } from './errors/config-error'
 import { createHubContext, HubContext } from './hub-context'
 import { createLogger } from './log/logger'
 import { openStore } from './store/open-store'
+import { ProcessPresence, presenceTiming } from './processes/process-presence'
 
 /** A running hub: its parts and a way to stop it cleanly. */
 export interface RunningHub {
@@ -19,8 +20,15 @@ export interface RunningHub {
 export async function startHub (config: HubConfig): Promise<RunningHub> {
   const logger = createLogger(config.logLevel)
   fs.mkdirSync(config.dataDir, { recursive: true })
-  const store = openStore(config.dataDir)
+  const store = openStore(config.dataDir, { serving: true })
   const hub = await createHubContext(config, store, logger)
+  // Other processes may share the store (docs/scaling.md): register before claiming anything,
+  // and release what processes that died held.
+  const presence = new ProcessPresence(store, logger.child({ component: 'processes' }), {
+    wakeDelivery: () => hub.delivery.wake(),
+    replayInbox: () => hub.journal.replay(event => hub.inbox.dispatch(event))
+  }, presenceTiming(config.processHeartbeatMs))
+  await presence.register()
   const admin = ensureAdminToken(hub.tokens, config.dataDir, config.adminToken)
   const app = createApp(hub)
   const server = await new Promise<Server>((resolve, reject) => {
@@ -32,21 +40,20 @@ export async function startHub (config: HubConfig): Promise<RunningHub> {
     process.stdout.write(`\nAdmin token (shown once; also saved in ${admin.file}, readable only by you):\n\n  ${admin.token}\n\n`)
   }
   logger.info({ url: config.hubUrl, port: config.port, dataDir: config.dataDir, adminToken: admin.source === 'environment' ? 'from HUB_ADMIN_TOKEN' : `in ${admin.source === 'generated' ? admin.file : admin.file}` }, 'IoOCloud Hub is serving')
-  // This process is the only one sending from this store: leases a killed process held are stale.
-  const released = await hub.store.deliveryControl.releaseAllLeases()
-  if (released > 0) logger.info({ released }, 'deliveries interrupted by the last stop will be sent again')
-  hub.delivery.wake()
-  // Activities answered 2xx whose handlers a crash interrupted run now.
-  void hub.journal.replay(event => hub.inbox.dispatch(event))
+  // Each beat sends what is due (also what other or dead processes queued) and finishes
+  // activities answered 2xx whose handlers a crash interrupted; the first beat runs now.
+  presence.start()
   // Scheduled sync (docs/sync.md); several processes may run it on one database: each tick runs once.
   if (config.sync.scheduler) hub.sync.scheduler.start()
   let stopping: Promise<void> | null = null
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      await presence.pause()
       await new Promise<void>(resolve => server.close(() => resolve()))
       await hub.sync.scheduler.stop()
       await hub.delivery.stop()
       await hub.inbox.idle()
+      await presence.leave()
       await hub.client.close()
       store.close()
     })()

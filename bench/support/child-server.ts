@@ -12,9 +12,9 @@ export interface ChildServer {
  * Starts `node script` with `env` and waits until it prints `READY <origin>` (bench references)
  * or until `readyUrl` answers (the hub).
  */
-export async function startChild (script: string, env: Record<string, string>, readyUrl?: string): Promise<ChildServer> {
+export async function startChild (script: string, env: Record<string, string>, readyUrl?: string, nodeArgs: string[] = []): Promise<ChildServer> {
   let log = ''
-  const child: ChildProcess = spawn(process.execPath, [script], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   child.stderr?.on('data', d => { log += String(d) })
   const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
   const origin = await new Promise<string>((resolve, reject) => {

@@ -1,12 +1,14 @@
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors/app-errors'
 import {
-  AgreementRecord, AgreementRuleError, amend, buildAgreementVersion, currentVersion, decide, Decision, effectiveStatus, findVersion,
-  isAgreementType, latestVersion, MemberExchangeAgreement, openingsOf, proposeAgreement, ServiceOpening, terminate, versionProblem
+  AgreementRecord, AgreementRuleError, AgreementVersion, amend, buildAgreementVersion, currentVersion, decide, Decision, effectiveStatus,
+  expire, expiryDue, expiryNoticeProblem, findVersion, isAgreementType, latestVersion, MemberExchangeAgreement, openingsOf,
+  proposeAgreement, ServiceOpening, terminate, versionProblem
 } from '../domain/member-exchange-agreement'
 import { ADMIN_SCOPE } from '../auth/token.service'
 import { Apex, first, hasType, idOf } from '../federation/apex-setup'
 import type { OutboundClient } from '../federation/http/outbound-client'
 import type { Publisher } from '../federation/publisher'
+import { checkedObject, originProblem } from '../federation/received-object'
 import type { RemoteActors } from '../federation/remote-actors'
 import { isHandle, lookupHandle } from '../follows/webfinger-client'
 import type { Logger } from '../log/logger'
@@ -137,6 +139,33 @@ export class AgreementService {
     return toAgreementView(record, new Date().toISOString())
   }
 
+  /**
+   * Stores `expired` on every agreement this hub holds that is past its end (each party's hub
+   * does so for its own copy). When the version that ended was written by a co-op of this hub,
+   * that co-op tells the other parties and its followers with an Update of the version saying
+   * `expired`. Answers how many expired of the agreements still proposed or active.
+   */
+  async expireDue (now: string): Promise<{ expired: number, checked: number }> {
+    const open = (await this.store.agreements.listAgreements()).filter(r => r.status === 'proposed' || r.status === 'active')
+    let expired = 0
+    for (const record of open) {
+      if (!expiryDue(record, now)) continue
+      const { record: next, version } = expire(record, now)
+      await this.store.agreements.saveAgreement(next)
+      expired++
+      const author = version ? await this.publisher.localActor(version.author) : null
+      if (author && version) await this.announceExpiry(author, version, now)
+    }
+    return { expired, checked: open.length }
+  }
+
+  private async announceExpiry (author: ApexNode, version: AgreementVersion, now: string): Promise<void> {
+    const doc: MemberExchangeAgreement = { ...version.object, agreementStatus: 'expired', updated: now }
+    const activity = await this.buildActivity(author, 'Update', doc)
+    await this.publisher.storeObject(author, doc as unknown as Record<string, unknown>)
+    await this.apex.addToOutbox(author, activity)
+  }
+
   // Federation
 
   /** An Offer reached a local actor: if it offers an agreement, record it (or refuse it, saying why). */
@@ -195,6 +224,7 @@ export class AgreementService {
       this.logger.info({ activity: activity.id, problem: doc }, 'agreement: Update refused')
       return
     }
+    if (doc.agreementStatus === 'expired') return await this.receiveExpiry(actor, activity, doc)
     const record = (doc.context ? await this.store.agreements.getAgreement(doc.context) : null) ??
       (doc.supersedes ? await this.store.agreements.findByVersionOrActivity(doc.supersedes) : null)
     if (!record || findVersion(record, doc.id)) return
@@ -214,6 +244,19 @@ export class AgreementService {
       if (!(err instanceof AgreementRuleError)) throw err
       await refuse(err.message)
     }
+  }
+
+  /** The author of the version in force says it expired: this hub stores it too (its own clock must agree). */
+  private async receiveExpiry (actor: ApexNode, activity: ApexNode, doc: MemberExchangeAgreement): Promise<void> {
+    const record = await this.store.agreements.findByVersionOrActivity(doc.id)
+    if (!record || record.status === 'expired') return
+    const now = new Date().toISOString()
+    const problem = expiryDue(record, now) ? expiryNoticeProblem(record, doc, actor.id, now) : `the agreement is ${effectiveStatus(record, now)} here`
+    if (problem) {
+      this.logger.info({ activity: activity.id, problem }, 'agreement: expiry notice not applied')
+      return
+    }
+    await this.store.agreements.saveAgreement(expire(record, now).record)
   }
 
   private async publishVersion (
@@ -293,22 +336,12 @@ export class AgreementService {
   }
 
   private async validVersion (node: ApexNode): Promise<MemberExchangeAgreement | string> {
-    const doc = await this.apex.toJSONLD(node)
-    delete doc['@context']
-    try {
-      return this.schemas.validate('objects/member-exchange-agreement.schema.json', doc, 'MemberExchangeAgreement')
-    } catch (err) {
-      return (err as Error).message
-    }
+    return await checkedObject(this.apex, this.schemas, 'objects/member-exchange-agreement.schema.json', node, 'MemberExchangeAgreement')
   }
 }
 
 function others (record: AgreementRecord, self: string): string[] {
   return record.parties.filter(p => p !== self)
-}
-
-function originProblem (id: string, actorId: string): string | null {
-  return new URL(id).origin === new URL(actorId).origin ? null : `its id ${id} is not on its sender's server`
 }
 
 function ruled<T> (work: () => T): T {

@@ -1,6 +1,7 @@
 import { effectiveStatus, openingsOf } from '../domain/member-exchange-agreement'
 import type { HostedService } from '../domain/hosted-service'
 import type { Apex } from '../federation/apex-setup'
+import { checkedObject } from '../federation/received-object'
 import type { RemoteActors } from '../federation/remote-actors'
 import type { Logger } from '../log/logger'
 import type { SchemaValidator } from '../schemas/schema-validator'
@@ -58,12 +59,12 @@ export class TrustedServers {
     const listed = this.store.getService(id)
     if (listed) return listed.object as unknown as HostedService
     try {
-      const doc = await this.apex.toJSONLD(await this.remote.fetchNode(id))
-      delete doc['@context']
-      return this.schemas.validate('objects/hosted-service.schema.json', doc, 'HostedService')
+      const service = await checkedObject(this.apex, this.schemas, 'objects/hosted-service.schema.json', await this.remote.fetchNode(id), 'HostedService')
+      if (typeof service !== 'string') return service
+      this.logger.info({ service: id, problem: service }, 'trusted servers: service not valid')
     } catch (err) {
       this.logger.info({ service: id, err: (err as Error).message }, 'trusted servers: service not readable')
-      return null
     }
+    return null
   }
 }

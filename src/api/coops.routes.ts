@@ -20,6 +20,10 @@ export function coopRoutes (hub: HubContext): Router {
     res.json({ ...coop, services })
   }))
 
+  router.patch('/coops/:username', ...forCoop, wrap(async (req, res) => {
+    res.json(await hub.coops.update(req.params.username.toLowerCase(), req.body))
+  }))
+
   router.put('/coops/:username/services/:key', ...forCoop, wrap(async (req, res) => {
     const { id, created } = await hub.services.put(req.params.username.toLowerCase(), req.params.key, req.body)
     res.status(created ? 201 : 200).json({ id })

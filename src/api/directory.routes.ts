@@ -2,6 +2,7 @@ import { Router } from 'express'
 import type { HubContext } from '../hub-context'
 import { corsPreflight, sendCacheable } from '../directory/http/cacheable-response'
 import { parseSearchRequest } from '../directory/search-request'
+import { directoryEntryAs2 } from '../directory/feeds/directory-entry-as2'
 import { wrap } from './async-handler'
 
 /** Seconds a cache may reuse a directory answer before revalidating it (ETag makes that cheap). */
@@ -20,9 +21,13 @@ export function directoryRoutes (hub: HubContext): Router {
     sendCacheable(req, res, JSON.stringify({ ...result, links: { next } }), { contentType: 'application/json; charset=utf-8', maxAge: MAX_AGE })
   }))
 
+  // The API form, or the ActivityStreams form (VOCABULARY.md) to a client that asks for it first.
   router.get('/directory/:id', wrap(async (req, res) => {
     const entry = await hub.directory.get(req.params.id)
-    sendCacheable(req, res, JSON.stringify(entry), { contentType: 'application/json; charset=utf-8', maxAge: MAX_AGE })
+    const as2 = req.accepts(['application/json', 'application/activity+json', 'application/ld+json']) !== 'application/json'
+    const body = as2 ? directoryEntryAs2(entry, hub.config.hubUrl) : entry
+    const contentType = as2 ? 'application/activity+json; charset=utf-8' : 'application/json; charset=utf-8'
+    sendCacheable(req, res, JSON.stringify(body), { contentType, maxAge: MAX_AGE, varyOnAccept: true })
   }))
   return router
 }

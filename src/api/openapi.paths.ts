@@ -27,7 +27,10 @@ const conflict = { 409: err('The state forbids it (e.g. a fulfilled pledge canno
 export function coreApiPaths (): Json {
   return {
     '/api/v1/coops': { post: { summary: 'Register a co-op (admin)', security: bearer, requestBody: body('CoopCreateRequest'), responses: { 201: ok('The co-op\'s id, username and its first token (shown once).'), ...refused, 409: err('The username is taken.') } } },
-    '/api/v1/coops/{username}': { get: { summary: 'A co-op and its services', parameters: [username], responses: { 200: ok('The co-op.'), ...missing } } },
+    '/api/v1/coops/{username}': {
+      get: { summary: 'A co-op and its services', parameters: [username], responses: { 200: ok('The co-op.'), ...missing } },
+      patch: { summary: 'Edit the co-op\'s profile (co-op or admin; federates an Update of its actor)', security: bearer, parameters: [username], requestBody: body('CoopUpdateRequest'), responses: { 200: ok('The co-op after the edit.'), ...refused, ...missing } }
+    },
     '/api/v1/coops/{username}/services/{key}': {
       put: { summary: 'Create or replace a hosted service (federates Create or Update)', security: bearer, parameters: [username, { name: 'key', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } }], requestBody: body('ServicePutRequest'), responses: { 200: ok('Replaced.'), 201: ok('Created.'), ...refused, ...missing } },
       delete: { summary: 'Delete a hosted service (federates Delete)', security: bearer, parameters: [username, { name: 'key', in: 'path', required: true, schema: { type: 'string' } }], responses: { 204: { description: 'Deleted.' }, ...refused, ...missing } }

@@ -17,18 +17,38 @@ export type AdminTokenOutcome =
  */
 export function ensureAdminToken (tokens: TokenService, dataDir: string, fromEnv: string | null): AdminTokenOutcome {
   if (fromEnv) {
-    if (!tokens.find(fromEnv)) tokens.register(fromEnv, ADMIN_SCOPE, 'HUB_ADMIN_TOKEN')
+    registerOnce(tokens, fromEnv, 'HUB_ADMIN_TOKEN')
     return { source: 'environment' }
   }
   const file = path.join(dataDir, ADMIN_TOKEN_FILE)
   if (fs.existsSync(file)) {
-    const token = fs.readFileSync(file, 'utf8').trim()
-    if (!tokens.find(token)) tokens.register(token, ADMIN_SCOPE, 'generated admin token')
+    registerOnce(tokens, fs.readFileSync(file, 'utf8').trim(), 'generated admin token')
     return { source: 'file', file }
   }
   const token = newToken()
   // Written before it is registered: a crash in between leaves a file, never an unknown token.
-  fs.writeFileSync(file, token + '\n', { mode: 0o600, flag: 'wx' })
-  tokens.register(token, ADMIN_SCOPE, 'generated admin token')
+  // Written aside and linked into place, so a process starting alongside never reads it half-written.
+  const aside = `${file}.${process.pid}.tmp`
+  fs.writeFileSync(aside, token + '\n', { mode: 0o600 })
+  try {
+    fs.linkSync(aside, file)
+  } catch (err) {
+    // Another hub process starting on the same DATA_DIR wrote it first: that one is the token.
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    return ensureAdminToken(tokens, dataDir, fromEnv)
+  } finally {
+    fs.rmSync(aside, { force: true })
+  }
+  registerOnce(tokens, token, 'generated admin token')
   return { source: 'generated', token, file }
+}
+
+/** Registers the admin token unless it is known; another process registering it at the same moment is no error. */
+function registerOnce (tokens: TokenService, token: string, label: string): void {
+  if (tokens.find(token)) return
+  try {
+    tokens.register(token, ADMIN_SCOPE, label)
+  } catch (err) {
+    if (!tokens.find(token)) throw err
+  }
 }

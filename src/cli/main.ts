@@ -5,8 +5,13 @@ import { ConfigError } from '../errors/config-error'
 import { createHubContext } from '../hub-context'
 import { createLogger } from '../log/logger'
 import { openStore } from '../store/open-store'
+import { ProcessPresence } from '../processes/process-presence'
+import { addCoopUpdateCommand } from './coop-update.command'
 import { addDomainBlockCommands } from './domain-block.command'
 import { addSyncCommands } from './sync.commands'
+import { addBackupCommand } from './backup.command'
+import { addRestoreCommand } from './restore.command'
+import { addMigrateCommand } from './migrate.command'
 
 /** Runs one CLI command against the hub's store (same DATA_DIR and HUB_URL as the server). */
 export async function runCli (argv: string[], out: (line: string) => void = line => process.stdout.write(line + '\n')): Promise<number> {
@@ -37,8 +42,12 @@ export async function runCli (argv: string[], out: (line: string) => void = line
       })
     })
 
+  addCoopUpdateCommand(coop, work => withHub(out, work), out, code => { exitCode = code })
   addDomainBlockCommands(program, work => withHub(out, work), out, code => { exitCode = code })
   addSyncCommands(program, work => withHub(out, work), out, code => { exitCode = code })
+  addBackupCommand(program, out, code => { exitCode = code })
+  addRestoreCommand(program, out, code => { exitCode = code })
+  addMigrateCommand(program, out, code => { exitCode = code })
 
   try {
     await program.parseAsync(argv, { from: 'user' })
@@ -59,8 +68,13 @@ async function withHub (out: (line: string) => void, work: (hub: Awaited<ReturnT
     throw err
   }
   const store = openStore(config.dataDir)
+  let presence: ProcessPresence | null = null
   try {
     const hub = await createHubContext(config, store, createLogger('warn'))
+    // Registered like a hub process: running hubs leave the deliveries this command sends alone.
+    presence = new ProcessPresence(store, hub.logger)
+    await presence.register()
+    presence.start()
     await work(hub)
     await hub.delivery.stop()
     await hub.client.close()
@@ -73,6 +87,7 @@ async function withHub (out: (line: string) => void, work: (hub: Awaited<ReturnT
     if (err instanceof AppError) { out(`Error: ${err.message}`); return 1 }
     throw err
   } finally {
+    await presence?.leave()
     store.close()
   }
 }

@@ -27,6 +27,8 @@ export interface HubConfig {
   logLevel: string
   /** Scheduled sync: job schedules, leases, source and probe limits (docs/sync.md). */
   sync: SyncConfig
+  /** How often this process beats in the process registry and polls the delivery queue (docs/scaling.md). */
+  processHeartbeatMs: number
 }
 
 type Env = Record<string, string | undefined>
@@ -48,7 +50,8 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): HubCon
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}; got "${env.LOG_LEVEL}"`)
   }
   const sync = loadSyncConfig(env)
-  return { port, hubUrl, dataDir, hubName, adminToken, allowPrivateAddresses, privateAddressAllowList, inboxRateLimitPerMinute, maxBodyBytes, logLevel, sync }
+  const processHeartbeatMs = parsePositiveInt(env.HUB_PROCESS_HEARTBEAT_MS, 'HUB_PROCESS_HEARTBEAT_MS', 5_000)
+  return { port, hubUrl, dataDir, hubName, adminToken, allowPrivateAddresses, privateAddressAllowList, inboxRateLimitPerMinute, maxBodyBytes, logLevel, sync, processHeartbeatMs }
 }
 
 function nonEmpty (value: string | undefined, name: string): string | undefined {

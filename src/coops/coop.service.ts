@@ -1,9 +1,10 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors/app-errors'
-import { usernameProblem } from '../domain/coop'
+import { applyProfilePatch, usernameProblem } from '../domain/coop'
 import { ADMIN_SCOPE, TokenService } from '../auth/token.service'
 import { generateActorKeys } from '../federation/actors/actor-keys'
-import { buildCoopActor } from '../federation/actors/coop-actor'
+import { buildCoopActor, CoopProfile, coopCollections, coopProfileOf, rebuildCoopActor } from '../federation/actors/coop-actor'
 import { Apex, first } from '../federation/apex-setup'
+import type { Publisher } from '../federation/publisher'
 import type { SchemaValidator } from '../schemas/schema-validator'
 import type { ApexNode, CoopRecord, HubStore } from '../store/store.port'
 import type { HubChanges } from '../events/hub-changes'
@@ -24,6 +25,8 @@ export interface CoopView {
   url: string | null
   icon: string | null
   followPolicy: CoopRecord['followPolicy']
+  location: CoopProfile['location'] | null
+  languages: string[]
   createdAt: string
 }
 
@@ -35,8 +38,10 @@ export class CoopService {
     private readonly tokens: TokenService,
     private readonly schemas: SchemaValidator,
     private readonly hubUrl: string,
-    /** Told when a co-op is created (the directory index listens). */
-    private readonly changes?: HubChanges
+    /** Told when a co-op is created or edited (the directory index listens). */
+    private readonly changes?: HubChanges,
+    /** Sends the Update of an edited co-op's actor to its followers. */
+    private readonly publisher?: Publisher
   ) {}
 
   /** Creates a co-op from an API or CLI body; 409 when the username is taken. */
@@ -63,6 +68,59 @@ export class CoopService {
     return { id: actor.id, username: input.username, token }
   }
 
+  /**
+   * Edits co-op `username`'s profile (PATCH body): rebuilds its actor with the same id, keys and
+   * published date, stores it, sends an Update of it to its followers (Mastodon refreshes a
+   * profile on an Update of an actor by itself) and tells the directory.
+   */
+  async update (username: string, body: unknown): Promise<CoopView> {
+    const input = this.schemas.validate('api/coop-update.schema.json', body)
+    const coop = this.require(username)
+    const actor = await this.requireActor(username)
+    const previous = await this.plainDocument(actor)
+    const profile = applyProfilePatch(coopProfileOf(previous, coop.followPolicy), input)
+    const node = await this.storeActorDocument(actor, rebuildCoopActor(this.hubUrl, previous, profile, new Date().toISOString()))
+    if (profile.followPolicy !== coop.followPolicy) this.store.setFollowPolicy(coop.username, profile.followPolicy)
+    await this.publisher?.send(actor, 'Update', { object: node })
+    await this.changes?.publish({ type: 'coop', actorId: actor.id })
+    return await this.view(username)
+  }
+
+  /**
+   * Gives every co-op actor stored before a collection was added (`fundingPools`, `agreements`)
+   * the collections the hub serves now; run at start-up. Nothing is sent: followers see them when
+   * they next read the actor (sibling sync refetches it). Answers the usernames it changed.
+   */
+  async ensureCollections (): Promise<string[]> {
+    const changed: string[] = []
+    for (const coop of this.store.listCoops()) {
+      const actor = await this.store.getObject(coop.actorId, true)
+      if (!actor) continue
+      const previous = await this.plainDocument(actor)
+      const wanted = coopCollections(this.hubUrl, coop.username)
+      if (Object.entries(wanted).every(([name, iri]) => previous[name] === iri)) continue
+      await this.storeActorDocument(actor, { ...previous, ...wanted })
+      changed.push(coop.username)
+    }
+    return changed
+  }
+
+  /** The actor as plain compacted JSON-LD, without its context or private bookkeeping. */
+  private async plainDocument (actor: ApexNode): Promise<Record<string, unknown>> {
+    const node: Record<string, unknown> = { ...actor }
+    delete node._meta
+    const doc = await this.apex.toJSONLD(node) as Record<string, unknown>
+    delete doc['@context']
+    return doc
+  }
+
+  /** Replaces the stored actor with `doc`, keeping its private key; answers the public node. */
+  private async storeActorDocument (actor: ApexNode, doc: Record<string, unknown>): Promise<ApexNode> {
+    const node = await this.apex.fromJSONLD({ '@context': this.apex.context, ...doc }) as ApexNode
+    await this.store.updateObject({ ...node, _meta: actor._meta }, actor.id, true)
+    return node
+  }
+
   /** The co-op record, or 404. */
   require (username: string): CoopRecord {
     const coop = this.store.getCoop(username)
@@ -84,6 +142,7 @@ export class CoopService {
     const actor = await this.store.getObject(coop.actorId)
     const icon = first<Record<string, unknown>>(actor?.icon)
     const url = first<string>(actor?.url) ?? null
+    const profile = actor ? coopProfileOf(await this.plainDocument(actor), coop.followPolicy) : null
     return {
       id: coop.actorId,
       username: coop.username,
@@ -92,6 +151,8 @@ export class CoopService {
       url: url === coop.actorId ? null : url,
       icon: icon ? first<string>(icon.url) ?? null : null,
       followPolicy: coop.followPolicy,
+      location: profile?.location ?? null,
+      languages: profile?.languages ?? [],
       createdAt: coop.createdAt
     }
   }

@@ -1,6 +1,6 @@
 import type { FundingPool } from '../schemas/generated/funding-pool'
 import type { MemberExchangeAgreement } from '../schemas/generated/member-exchange-agreement'
-import { effectiveStatus } from '../domain/member-exchange-agreement'
+import { agreementAsPublished } from '../domain/member-exchange-agreement'
 import type { HubStore } from '../store/store.port'
 
 export type { FundingPool, MemberExchangeAgreement }
@@ -32,12 +32,7 @@ export function networkDataFromStore (store: Pick<HubStore, 'pools' | 'agreement
     pools: async (filter = {}) => (await store.pools.listPools(filter.steward ? { stewardId: filter.steward } : {})).map(r => r.object),
     agreements: async (filter = {}) => {
       const records = await store.agreements.listAgreements(filter.party ? { party: filter.party } : {})
-      const out: MemberExchangeAgreement[] = []
-      for (const r of records) {
-        const version = r.versions.find(v => v.id === (r.activeVersionId ?? r.pendingVersionId)) ?? r.versions.at(-1)
-        if (version) out.push({ ...version.object, agreementStatus: effectiveStatus(r, now()) })
-      }
-      return out
+      return records.filter(r => r.versions.length > 0).map(r => agreementAsPublished(r, now()))
     }
   }
 }

@@ -136,7 +136,7 @@ export function withTotals (pool: FundingPool, pledges: PledgeRecord[], now: str
 export function pledgeProblem (pool: FundingPool, offer: Pledge, offeredBy: string, now: string): string | null {
   if (offer.context !== pool.id) return `the pledge is for ${offer.context}, not for this pool`
   if (offer.pledger !== offeredBy) return `the pledger ${offer.pledger} is not the actor who offered it (${offeredBy})`
-  if (pool.poolStatus !== 'open' && pool.poolStatus !== 'funded') return `the pool is ${pool.poolStatus} and takes no pledges`
+  if (!takesPledges(pool)) return `the pool is ${pool.poolStatus} and takes no pledges`
   if (pool.endTime && Date.parse(pool.endTime) < Date.parse(now)) return `the pool's deadline (${pool.endTime}) has passed`
   if (offer.amount.currency !== pool.goal.currency) {
     return `the pool is in ${pool.goal.currency}; a pledge in ${offer.amount.currency} cannot be added to it (the hub never converts currencies)`
@@ -153,6 +153,22 @@ function checkedGoal (goal: { value: string, currency: string }): MonetaryAmount
 
 function paymentLinks (links: NonNullable<PoolCreateRequest['paymentLinks']>): NonNullable<FundingPool['attachment']> {
   return links.map(l => ({ type: 'Link' as const, name: l.name ?? 'Pay into this pool', href: l.href, rel: 'payment' }))
+}
+
+/** True while a pool takes pledges: `open`, or `funded` (pledges may still exceed the goal). */
+export function takesPledges (pool: FundingPool): boolean {
+  return pool.poolStatus === 'open' || pool.poolStatus === 'funded'
+}
+
+/** True when a pool still takes pledges although its deadline (`endTime`) has passed at `now`. */
+export function isPastDeadline (pool: FundingPool, now: string): boolean {
+  return takesPledges(pool) && pool.endTime !== undefined && Date.parse(pool.endTime) <= Date.parse(now)
+}
+
+/** The pool closed because its deadline passed; its totals stay as they are. */
+export function closeAtDeadline (pool: FundingPool, now: string): FundingPool {
+  if (!isPastDeadline(pool, now)) throw new PoolRuleError(`The pool is ${pool.poolStatus} and its deadline has not passed`, 'status')
+  return { ...pool, poolStatus: 'closed', updated: now }
 }
 
 /** True when a federated object's type list says it is a FundingPool. */

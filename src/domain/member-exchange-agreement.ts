@@ -32,8 +32,11 @@ export interface AgreementVersion {
 export interface AgreementRecord {
   id: string
   parties: string[]
-  /** Stored status; `expired` and a termination's effect are derived from the clock by `effectiveStatus`. */
-  status: 'proposed' | 'active' | 'rejected'
+  /**
+   * Stored status. A termination's effect is derived from the clock by `effectiveStatus`; so is
+   * `expired` until the expiry job (or the author's expiry notice) stores it.
+   */
+  status: 'proposed' | 'active' | 'rejected' | 'expired'
   activeVersionId: string | null
   pendingVersionId: string | null
   termination: { by: string, effectiveTime: string, versionId: string } | null
@@ -174,6 +177,7 @@ export function findVersion (record: AgreementRecord, iri: string): AgreementVer
  */
 export function decide (record: AgreementRecord, activityOrVersion: string, party: string, decision: Decision, now: string): AgreementRecord {
   if (!record.parties.includes(party)) throw new AgreementRuleError(`${party} is not a party to this agreement`)
+  if (effectiveStatus(record, now) === 'expired') throw new AgreementRuleError('the agreement has expired; there is nothing to decide')
   const version = findVersion(record, activityOrVersion)
   if (!version) throw new AgreementRuleError('the agreement has no such version')
   const previous = version.decisions[party]
@@ -205,6 +209,7 @@ export function amend (record: AgreementRecord, doc: MemberExchangeAgreement, ac
   ruleForLaterVersion(record, doc)
   if (doc.agreementStatus !== 'proposed') throw new AgreementRuleError(`an amendment must be proposed, not ${doc.agreementStatus}`)
   if (record.status === 'rejected' || record.termination) throw new AgreementRuleError(`the agreement is ${record.termination ? 'terminated' : 'rejected'} and cannot be amended`)
+  if (effectiveStatus(record, now) === 'expired') throw new AgreementRuleError('the agreement has expired and cannot be amended; propose a new one')
   const versions = record.versions.map(v => v.id === record.pendingVersionId ? { ...v, state: 'superseded' as const } : v)
   return { ...record, versions: [...versions, newVersion(doc, activityId, 'proposal', now)], pendingVersionId: doc.id, updatedAt: now }
 }
@@ -231,10 +236,54 @@ export function terminate (record: AgreementRecord, doc: MemberExchangeAgreement
 export function effectiveStatus (record: AgreementRecord, now: string): AgreementStatus {
   const t = Date.parse(now)
   if (record.termination && Date.parse(record.termination.effectiveTime) <= t) return 'terminated'
-  const current = record.versions.find(v => v.id === (record.activeVersionId ?? record.pendingVersionId))
-  const end = current?.object.endTime
+  if (record.status === 'expired') return 'expired'
+  const end = deciding(record)?.object.endTime
   if (record.status !== 'rejected' && end && Date.parse(end) <= t) return 'expired'
   return record.status
+}
+
+/** The version whose `endTime` decides when the agreement expires: the one in force, else the one proposed. */
+function deciding (record: AgreementRecord): AgreementVersion | undefined {
+  return record.versions.find(v => v.id === (record.activeVersionId ?? record.pendingVersionId))
+}
+
+/** True when the clock says the agreement has expired but its stored status does not say so yet. */
+export function expiryDue (record: AgreementRecord, now: string): boolean {
+  return record.status !== 'expired' && effectiveStatus(record, now) === 'expired'
+}
+
+/**
+ * The agreement as stored once it has expired: status `expired`, nothing pending any more (an
+ * amendment that was not accepted in time lapses with it). Answers the version whose end it
+ * reached too: its author's hub tells the other parties.
+ */
+export function expire (record: AgreementRecord, now: string): { record: AgreementRecord, version: AgreementVersion | undefined } {
+  if (!expiryDue(record, now)) throw new AgreementRuleError(`the agreement is ${effectiveStatus(record, now)}, not past its end`)
+  const version = deciding(record)
+  return { record: { ...record, status: 'expired', pendingVersionId: null, updatedAt: now }, version }
+}
+
+/**
+ * Why an expiry notice (an Update of a version saying `expired`) cannot be applied, or null: it
+ * must come from the author of the version in force (or proposed), carry that version's
+ * `endTime` unchanged, and that time must have passed.
+ */
+export function expiryNoticeProblem (record: AgreementRecord, doc: MemberExchangeAgreement, sender: string, now: string): string | null {
+  const version = deciding(record)
+  if (!version || version.id !== doc.id) return `${doc.id} is not the version in force of the agreement ${record.id}`
+  if (version.author !== sender) return `only ${version.author}, its author, can say that version expired`
+  if (doc.endTime !== version.object.endTime) return `its endTime ${doc.endTime ?? 'none'} is not the version's (${version.object.endTime ?? 'none'})`
+  if (!doc.endTime || Date.parse(doc.endTime) > Date.parse(now)) return 'the version has not reached its end yet'
+  return null
+}
+
+/**
+ * An agreement as others see it: its version in force (or the one proposed) with the status as
+ * of `now` in `agreementStatus` (a version's own document says what it said when proposed).
+ */
+export function agreementAsPublished (record: AgreementRecord, now: string): MemberExchangeAgreement {
+  const version = deciding(record) ?? latestVersion(record)
+  return { ...version.object, agreementStatus: effectiveStatus(record, now) }
 }
 
 /** The version in force (or, before that, the one proposed). */

@@ -90,14 +90,8 @@ export function countsAsPledged (state: PledgeState): boolean {
   return state === 'pledged' || state === 'fulfilled'
 }
 
-/** What a co-op pledges, before the steward has seen it. */
-export interface PledgeOfferInput {
-  poolId: string
-  pledgerId: string
-  stewardId: string
-  amount: MonetaryAmount
-  recurrence: Recurrence
-}
+/** What a co-op pledges, before the steward has seen it: the record's terms, without its state. */
+export type PledgeOfferInput = Pick<PledgeRecord, 'poolId' | 'pledgerId' | 'stewardId' | 'amount' | 'recurrence'>
 
 /** The Pledge an Offer carries (FEP-0837: no id yet; the steward finalizes it). */
 export function buildPledgeOffer (input: PledgeOfferInput): Pledge {

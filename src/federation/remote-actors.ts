@@ -22,13 +22,13 @@ export class RemoteActors {
     private readonly apex: Apex,
     private readonly store: HubStore,
     private readonly client: OutboundClient,
-    private readonly instanceKey: () => SigningKey,
+    private readonly instanceKey: () => SigningKey | Promise<SigningKey>,
     private readonly logger: Logger
   ) {}
 
   /** GETs a document and compacts it against the hub context; it must come from its id's origin. */
   async fetchNode (id: string): Promise<ApexNode> {
-    const doc = await this.client.getJson(id, this.instanceKey())
+    const doc = await this.client.getJson(id, await this.instanceKey())
     const docId = typeof doc.id === 'string' ? doc.id : undefined
     if (!docId || new URL(docId).origin !== new URL(id).origin) {
       throw new RemoteError(`${id} answered with a document for ${docId ?? 'no id'}, not from the same origin`)

@@ -2,6 +2,7 @@ import { NotFoundError, ValidationError } from '../errors/app-errors'
 import { buildHostedService, HostedService, SERVICE_KEY_PATTERN } from '../domain/hosted-service'
 import { Apex, first } from '../federation/apex-setup'
 import type { Publisher } from '../federation/publisher'
+import { checkedObject, ownershipProblem } from '../federation/received-object'
 import { serviceIri } from '../federation/routes/route-paths'
 import type { SchemaValidator } from '../schemas/schema-validator'
 import type { ApexNode, HubStore, ServiceRecord } from '../store/store.port'
@@ -80,16 +81,10 @@ export class HostedServiceService {
    * against the schema and that the actor really is its publisher. Answers why it was dropped.
    */
   async receive (actor: ApexNode, object: ApexNode): Promise<string | null> {
-    const doc = await this.apex.toJSONLD(object)
-    delete doc['@context']
-    let service: HostedService
-    try {
-      service = this.schemas.validate('objects/hosted-service.schema.json', doc, 'HostedService')
-    } catch (err) {
-      return (err as Error).message
-    }
-    if (service.attributedTo !== actor.id) return `it is attributed to ${service.attributedTo}, not to its sender ${actor.id}`
-    if (new URL(service.id).origin !== new URL(actor.id).origin) return `its id ${service.id} is not on its sender's server`
+    const service = await checkedObject(this.apex, this.schemas, 'objects/hosted-service.schema.json', object, 'HostedService')
+    if (typeof service === 'string') return service
+    const problem = ownershipProblem(service, actor.id)
+    if (problem) return problem
     this.store.upsertService(toRecord(service, false))
     await this.changes?.publish({ type: 'services', actorId: actor.id, local: false })
     return null

@@ -6,6 +6,7 @@ import {
 } from '../domain/pledge'
 import { Apex, first, idOf } from '../federation/apex-setup'
 import type { Publisher } from '../federation/publisher'
+import { checkedObject } from '../federation/received-object'
 import type { RemoteActors } from '../federation/remote-actors'
 import type { Logger } from '../log/logger'
 import type { SchemaValidator } from '../schemas/schema-validator'
@@ -275,13 +276,7 @@ export class PledgeService {
 
   /** The Pledge in a federated node, checked against the schema; or why it is not one. */
   private async validPledge (node: ApexNode): Promise<Pledge | string> {
-    const doc = await this.apex.toJSONLD(node)
-    delete doc['@context']
-    try {
-      return this.schemas.validate('objects/pledge.schema.json', doc, 'Pledge')
-    } catch (err) {
-      return (err as Error).message
-    }
+    return await checkedObject(this.apex, this.schemas, 'objects/pledge.schema.json', node, 'Pledge')
   }
 }
 

@@ -1,7 +1,9 @@
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors/app-errors'
-import { applyPoolUpdate, buildFundingPool, FundingPool, PoolRecord, PoolRuleError, withTotals } from '../domain/funding-pool'
+import { applyPoolUpdate, buildFundingPool, closeAtDeadline, FundingPool, isPastDeadline, PoolRecord, PoolRuleError, takesPledges, withTotals } from '../domain/funding-pool'
 import type { PledgeRecord } from '../domain/pledge'
 import { Apex, first } from '../federation/apex-setup'
+import { poolPledgesIri } from '../federation/routes/route-paths'
+import { checkedObject, ownershipProblem } from '../federation/received-object'
 import type { Publisher } from '../federation/publisher'
 import type { SchemaValidator } from '../schemas/schema-validator'
 import type { ApexNode, HubStore } from '../store/store.port'
@@ -42,7 +44,7 @@ export class PoolService {
     const input = this.schemas.validate('api/pool-create.schema.json', body)
     const actor = await this.coops.requireActor(username)
     const id = this.apex.utils.objectIdToIRI()
-    const pool = ruled(() => buildFundingPool(input, { id, stewardId: actor.id, followers: first<string>(actor.followers) ?? null, now: new Date().toISOString() }))
+    const pool = withPledgesCollection(ruled(() => buildFundingPool(input, { id, stewardId: actor.id, followers: first<string>(actor.followers) ?? null, now: new Date().toISOString() })))
     await this.publisher.publishObject(actor, 'Create', pool as unknown as Record<string, unknown>)
     const record = toRecord(pool, true)
     await this.store.pools.savePool(record)
@@ -72,7 +74,7 @@ export class PoolService {
     const record = await this.store.pools.getPool(pledge.poolId)
     if (!record?.local) throw new NotFoundError(`There is no pool ${pledge.poolId} on this hub`)
     const others = (await this.store.pools.listPledges({ poolId: record.id })).filter(p => p.offerId !== pledge.offerId)
-    const pool = withTotals(record.object, [...others, pledge], new Date().toISOString())
+    const pool = withPledgesCollection(withTotals(record.object, [...others, pledge], new Date().toISOString()))
     const next = toRecord(pool, true)
     await this.store.pools.savePledgeAndPool(pledge, next)
     const actor = await this.store.getObject(record.stewardId, true)
@@ -123,16 +125,10 @@ export class PoolService {
    * against the schema and that the sender is its steward on its own server. Answers why not.
    */
   async receive (actor: ApexNode, object: ApexNode): Promise<string | null> {
-    const doc = await this.apex.toJSONLD(object)
-    delete doc['@context']
-    let pool: FundingPool
-    try {
-      pool = this.schemas.validate('objects/funding-pool.schema.json', doc, 'FundingPool')
-    } catch (err) {
-      return (err as Error).message
-    }
-    if (pool.attributedTo !== actor.id) return `it is attributed to ${pool.attributedTo}, not to its sender ${actor.id}`
-    if (new URL(pool.id).origin !== new URL(actor.id).origin) return `its id ${pool.id} is not on its sender's server`
+    const pool = await checkedObject(this.apex, this.schemas, 'objects/funding-pool.schema.json', object, 'FundingPool')
+    if (typeof pool === 'string') return pool
+    const problem = ownershipProblem(pool, actor.id)
+    if (problem) return problem
     const existing = await this.store.pools.getPool(pool.id)
     if (existing?.local) return 'it is one of this hub\'s own pools'
     if (existing && pool.updated && existing.object.updated && Date.parse(pool.updated) < Date.parse(existing.object.updated)) {
@@ -159,7 +155,26 @@ export class PoolService {
     return { record, actor }
   }
 
-  private async publish (actor: ApexNode, pool: FundingPool): Promise<PoolRecord> {
+  /**
+   * Closes every local pool that still takes pledges past its deadline, and federates an Update
+   * of each to the steward's followers. Answers how many it closed of the pools taking pledges.
+   */
+  async expireDue (now: string): Promise<{ expired: number, checked: number }> {
+    const open = (await this.store.pools.listPools({ local: true })).filter(r => takesPledges(r.object))
+    let expired = 0
+    for (const record of open) {
+      if (!isPastDeadline(record.object, now)) continue
+      const closed = closeAtDeadline(record.object, now)
+      const actor = await this.store.getObject(record.stewardId, true)
+      if (actor) await this.publish(actor, closed)
+      else await this.store.pools.savePool(toRecord(closed, true))
+      expired++
+    }
+    return { expired, checked: open.length }
+  }
+
+  private async publish (actor: ApexNode, edited: FundingPool): Promise<PoolRecord> {
+    const pool = withPledgesCollection(edited)
     await this.publisher.publishObject(actor, 'Update', pool as unknown as Record<string, unknown>)
     const record = toRecord(pool, true)
     await this.store.pools.savePool(record)
@@ -170,6 +185,11 @@ export class PoolService {
 /** A pool's storage record. */
 export function toRecord (pool: FundingPool, local: boolean): PoolRecord {
   return { id: pool.id, stewardId: pool.attributedTo, local, status: pool.poolStatus, currency: pool.goal.currency, object: pool, updatedAt: pool.updated ?? new Date().toISOString() }
+}
+
+/** A local pool names its `pledges` collection (pools published before it was served get it on their next Update). */
+function withPledgesCollection (pool: FundingPool): FundingPool {
+  return pool.pledges ? pool : { ...pool, pledges: poolPledgesIri(pool.id) }
 }
 
 /** Runs a domain rule; its refusal becomes a 400 naming the field, or 409 for a state conflict. */

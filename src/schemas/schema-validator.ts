@@ -19,6 +19,8 @@ import type { Pledge } from './generated/pledge'
 import type { PledgeCreateRequest } from './generated/pledge-create'
 import type { PoolCreateRequest } from './generated/pool-create'
 import type { PoolUpdateRequest } from './generated/pool-update'
+import type { CoopUpdateRequest } from './generated/coop-update'
+import type { DirectoryEntryAs2 } from './generated/directory-entry-as2'
 
 /** Maps each schema (by its file below schemas/) to the type generated from it. */
 export interface SchemaTypes {
@@ -39,6 +41,8 @@ export interface SchemaTypes {
   'objects/funding-pool.schema.json': FundingPool
   'objects/pledge.schema.json': Pledge
   'objects/member-exchange-agreement.schema.json': MemberExchangeAgreement
+  'api/coop-update.schema.json': CoopUpdateRequest
+  'objects/directory-entry-as2.schema.json': DirectoryEntryAs2
 }
 
 export type SchemaName = keyof SchemaTypes

@@ -17,6 +17,7 @@ import type { JobRepository } from './ports/jobs.port'
 import type { SourceRepository } from './ports/sync-sources.port'
 import type { SiblingRepository } from './ports/siblings.port'
 import type { HealthRepository } from './ports/health.port'
+import type { ProcessRepository } from './ports/processes.port'
 
 /** A JSON-LD node as apex holds it: compacted against the hub context, arrays not unboxed. */
 export interface ApexNode {
@@ -227,6 +228,8 @@ export interface HubQueries {
   readonly siblings: SiblingRepository
   /** Service health check history. */
   readonly health: HealthRepository
+  /** The hub processes sharing this store, and what a dead one held. */
+  readonly processes: ProcessRepository
 
   close(): void
 }

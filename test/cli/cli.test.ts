@@ -1,38 +1,18 @@
-import fs from 'fs'
-import os from 'os'
 import path from 'path'
-import { runCli } from '../../src/cli/main'
 import { SqliteStore } from '../../src/store/sqlite/sqlite.store'
 import { TokenService } from '../../src/auth/token.service'
+import { runCliCapturing as run, useCliDataDir } from '../helpers/cli-env'
 
 /** `ioocloud-hub coop create` does what the API does and prints the token. */
 describe('CLI', () => {
-  let dir: string
-  const saved = { ...process.env }
-
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioo-cli-'))
-    process.env.DATA_DIR = dir
-    process.env.HUB_URL = 'https://hub.example.coop'
-    delete process.env.PORT
-  })
-  afterEach(() => {
-    process.env = { ...saved }
-    fs.rmSync(dir, { recursive: true, force: true })
-  })
-
-  async function run (...args: string[]): Promise<{ code: number, output: string }> {
-    const lines: string[] = []
-    const code = await runCli(args, line => lines.push(line))
-    return { code, output: lines.join('\n') }
-  }
+  const dataDir = useCliDataDir()
 
   it('creates a co-op, prints a working token, and the actor is stored', async () => {
     const { code, output } = await run('coop', 'create', 'riverside', '--name', 'Riverside Co-op', '--summary', 'Cloud for the valley', '--follow-policy', 'approval')
     expect(code).toBe(0)
     expect(output).toContain('Created co-op riverside: https://hub.example.coop/u/riverside')
     const token = /(ioo_\S+)/.exec(output)?.[1] ?? ''
-    const store = new SqliteStore(path.join(dir, 'hub.sqlite'))
+    const store = new SqliteStore(path.join(dataDir(), 'hub.sqlite'))
     try {
       expect(new TokenService(store).find(token)?.scope).toBe('https://hub.example.coop/u/riverside')
       expect(store.getCoop('riverside')).toMatchObject({ actorId: 'https://hub.example.coop/u/riverside', followPolicy: 'approval' })

@@ -1,37 +1,16 @@
-import fs from 'fs'
-import os from 'os'
-import path from 'path'
-import { runCli } from '../../src/cli/main'
 import { DirectoryServer } from '../helpers/directory-server'
+import { runCliCapturing as run, useCliDataDir } from '../helpers/cli-env'
 
 /** `ioocloud-hub jobs`, `sync <job>` and `source …` do what the admin API does, on the same store. */
 describe('CLI: jobs, sync and sources', () => {
-  let dir: string
   let server: DirectoryServer
-  const saved = { ...process.env }
 
   beforeAll(async () => {
     server = await new DirectoryServer().start()
     server.route('/export.csv', { kind: 'file', file: 'ioo-directory/ioo-directory.csv', type: 'text/csv', etag: true })
   })
   afterAll(async () => { await server.stop() })
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioo-cli-'))
-    process.env.DATA_DIR = dir
-    process.env.HUB_URL = 'https://hub.example.coop'
-    process.env.HUB_ALLOW_PRIVATE_ADDRESSES = '1'
-    delete process.env.PORT
-  })
-  afterEach(() => {
-    process.env = { ...saved }
-    fs.rmSync(dir, { recursive: true, force: true })
-  })
-
-  async function run (...args: string[]): Promise<{ code: number, output: string }> {
-    const lines: string[] = []
-    const code = await runCli(args, line => lines.push(line))
-    return { code, output: lines.join('\n') }
-  }
+  useCliDataDir({ HUB_ALLOW_PRIVATE_ADDRESSES: '1' })
 
   it('lists the IoO source, imports a source with a summary, and shows the run in jobs', async () => {
     const listed = await run('source', 'list')

@@ -42,6 +42,8 @@ describe('per-host inbox rate limit', () => {
     const calm = servePeerActor(peerB, 'calm')
     for (let i = 0; i < 3; i++) expect((await signedPost(hub.url, '/u/limited/inbox', flood, followOf(flood, coopId, `ok-${i}`))).status).toBe(202)
     await hub.hub.inbox.idle()
+    // The three Accepts leave the queue in the background: let them go before the snapshot.
+    await eventually(async () => await hub.hub.store.deliveryQueueSize() === 0 ? true : undefined, 'the Accepts to be delivered')
     const before = snapshotDatabase(hub.hub.config.dataDir)
     const limited = await signedPost(hub.url, '/u/limited/inbox', flood, followOf(flood, coopId, 'too-many'))
     expect(limited.status).toBe(429)

@@ -12,6 +12,9 @@ import { PeerActor, postRaw, servePeerActor, signedHeaders } from '../helpers/pe
  * generators produce is on loopback (the peer, the hub, or a closed port), so no request ever
  * leaves the machine whatever the hub decides to fetch.
  */
+// Each property sends its runs over real HTTP; on a loaded 2-core machine that takes tens of seconds.
+jest.setTimeout(120_000)
+
 describe('property-based: random input never breaks the hub', () => {
   let hub: TestHub
   let peer: FakePeer

@@ -9,6 +9,8 @@ export interface CacheOptions {
   maxAge: number
   /** A ready gzip form of the body (for large, often-read documents); otherwise compressed here when large. */
   gzipped?: Buffer
+  /** True when the representation depends on the Accept header (content negotiation). */
+  varyOnAccept?: boolean
 }
 
 const MIN_GZIP_BYTES = 1024
@@ -54,7 +56,7 @@ export function sendCacheable (req: Request, res: Response, body: string | Buffe
   const etag = etagOf(plain, gzipped ? 'gzip' : 'identity')
   allowCrossOriginReads(res)
   res.set('Cache-Control', `public, max-age=${options.maxAge}`)
-  res.set('Vary', 'Accept-Encoding')
+  res.set('Vary', options.varyOnAccept ? 'Accept, Accept-Encoding' : 'Accept-Encoding')
   res.set('ETag', etag)
   if (notModified(req, etag)) {
     res.status(304).end()

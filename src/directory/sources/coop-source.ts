@@ -2,7 +2,7 @@
  * A co-op actor (this hub's own, or a followed sibling's) and its hosted services as one
  * directory source record.
  */
-import { first, idOf } from '../../federation/apex-setup'
+import { first, idOf, numberOf } from '../../federation/apex-setup'
 import type { ApexNode, ServiceRecord } from '../../store/store.port'
 import type { DirectoryService, SourceEntry } from '../../store/ports/directory.port'
 import type { HostedService } from '../../schemas/generated/hosted-service'
@@ -78,12 +78,6 @@ function locationOf (actor: ApexNode): SourceEntry['location'] {
     location.lon = lon
   }
   return Object.keys(location).length ? location : undefined
-}
-
-function numberOf (value: unknown): number | undefined {
-  const v = value && typeof value === 'object' ? (value as Record<string, unknown>)['@value'] : value
-  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN
-  return Number.isFinite(n) ? n : undefined
 }
 
 /** A hosted service as the directory lists it. */

@@ -1,9 +1,15 @@
 /**
  * The Internet of Ownership directory (ioo.coop/directory) as source records: one row of its
  * spreadsheet (as JSON, keyed by column header) becomes one `SourceEntry`. Field mapping from
- * the research note on directories; personal e-mail addresses are not even kept.
+ * the research note on directories; personal e-mail addresses are not even kept. This is the
+ * only IoO mapping: file imports (`import-file.ts`) and the scheduled `ioo-csv`/`ioo-json`
+ * sources (`src/sync/sources/adapters/ioo.mapping.ts`) both call `mapIooRows`. Cell clean-up
+ * uses the helpers every source adapter shares (`src/sync/sources/mapping/`).
  */
 import type { DirectoryEntry, SourceEntry } from '../../store/ports/directory.port'
+import { number } from '../../sync/sources/mapping/geo'
+import { list, text } from '../../sync/sources/mapping/text'
+import { httpUrl, logoUrl } from '../../sync/sources/mapping/web'
 import { slugOf } from '../facets'
 import { guessCountry } from './country-guess'
 
@@ -26,51 +32,73 @@ export function isConfigurationRow (row: IooRow): boolean {
   return /\bHidden\b/.test(text(row.Name) ?? '') || /\bHidden\b/.test(text(row.Latitude) ?? '')
 }
 
-/** Maps the rows of one snapshot; rows without a name and the configuration row are skipped. */
-export function iooEntries (rows: IooRow[], snapshot?: string): SourceEntry[] {
-  const out: SourceEntry[] = []
-  for (const row of rows) {
-    if (isConfigurationRow(row)) continue
+/** The rows of one snapshot as records, and the rows refused with why. */
+export interface IooMapping {
+  entries: SourceEntry[]
+  rejected: Array<{ key: string, reason: string }>
+}
+
+/**
+ * Maps the rows of one snapshot. The configuration row is skipped; a row without a name, or a
+ * second row with the same name (the same record id), is refused and said why.
+ */
+export function mapIooRows (rows: IooRow[], snapshot?: string): IooMapping {
+  const result: IooMapping = { entries: [], rejected: [] }
+  const seen = new Set<string>()
+  rows.forEach((row, index) => {
+    if (isConfigurationRow(row)) return
     const entry = iooEntry(row, snapshot)
-    if (entry) out.push(entry)
-  }
-  return out
+    if (!entry) {
+      result.rejected.push({ key: `row ${index + 1}`, reason: 'it has no Name' })
+    } else if (seen.has(entry.sourceId)) {
+      result.rejected.push({ key: entry.sourceId, reason: `a second row is named "${entry.name}"` })
+    } else {
+      seen.add(entry.sourceId)
+      result.entries.push(entry)
+    }
+  })
+  return result
+}
+
+/** The records of one snapshot (`mapIooRows` without the refusals). */
+export function iooEntries (rows: IooRow[], snapshot?: string): SourceEntry[] {
+  return mapIooRows(rows, snapshot).entries
 }
 
 /** One row as a source record, or null when it has no name. */
 export function iooEntry (row: IooRow, snapshot?: string): SourceEntry | null {
-  const name = text(row.Name)
+  const name = cell(row.Name)
   if (!name) return null
   const key = slugOf(name) || name
   const entry: SourceEntry = {
     source: IOO_SOURCE,
     kind: 'imported',
     sourceId: key,
-    website: text(row.Website) ?? `urn:ioo:${key}`,
+    website: cell(row.Website) ?? `urn:ioo:${key}`,
     name,
-    status: STATUS[(text(row.Status) ?? '').toLowerCase()] ?? 'active',
-    tags: unique([...list(row.Activities), ...list(row.Category)]),
+    status: STATUS[(cell(row.Status) ?? '').toLowerCase()] ?? 'active',
+    tags: [...new Set([...list(cell(row.Activities)), ...list(cell(row.Category))])],
     url: IOO_URL
   }
   if (snapshot) entry.snapshot = snapshot
-  const summary = text(row.Description)
+  const summary = cell(row.Description)
   if (summary) entry.summary = summary
-  const legalForm = LEGAL_FORM[(text(row.Type) ?? '').toLowerCase()]
+  const legalForm = LEGAL_FORM[(cell(row.Type) ?? '').toLowerCase()]
   if (legalForm) entry.legalForm = legalForm
-  const classes = unique(list(row.Classes).map(c => c === 'users' ? 'user' : c))
+  const classes = [...new Set(list(cell(row.Classes)).map(c => c === 'users' ? 'user' : c))]
   if (classes.length) entry.memberClasses = classes
-  const logo = httpUrl(row.Logo)
-  if (logo && !/google\.[a-z.]+\/(search|imgres)/i.test(logo)) entry.logo = logo
+  const logo = logoUrl(cell(row.Logo))
+  if (logo) entry.logo = logo
   const location = locationOf(row)
   if (location) entry.location = location
-  const repo = httpUrl(row['Open  Repo'])
+  const repo = httpUrl(cell(row['Open  Repo']))
   if (repo) entry.links = [{ rel: 'source', href: repo }]
   return entry
 }
 
 function locationOf (row: IooRow): SourceEntry['location'] {
   const location: NonNullable<SourceEntry['location']> = {}
-  const address = text(row.Location)
+  const address = cell(row.Location)
   if (address) location.address = address
   const country = guessCountry(address)
   if (country) location.country = country
@@ -85,34 +113,11 @@ function locationOf (row: IooRow): SourceEntry['location'] {
 
 /** A number within ±limit, from a number or a string with a dot or a decimal comma; else undefined. */
 export function coordinate (value: unknown, limit: number): number | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+([.,]\d+)?\s*$/.test(value) ? Number(value.replace(',', '.')) : NaN
-  return Number.isFinite(n) && Math.abs(n) <= limit ? n : undefined
+  const n = number(value)
+  return n !== undefined && Math.abs(n) <= limit ? n : undefined
 }
 
-function text (value: unknown): string | undefined {
-  if (typeof value === 'number') return String(value)
-  if (typeof value !== 'string') return undefined
-  const t = value.replace(/\u200b/g, '').trim()
-  return t || undefined
-}
-
-/** A comma- or semicolon-separated cell as trimmed, lower-case items. */
-function list (value: unknown): string[] {
-  return (text(value) ?? '').split(/[,;]/).map(s => s.trim().toLowerCase()).filter(Boolean)
-}
-
-function unique (values: string[]): string[] {
-  return [...new Set(values)]
-}
-
-/** An http(s) URL in normal form, or undefined (data: URIs and non-URLs are dropped). */
-function httpUrl (value: unknown): string | undefined {
-  const raw = text(value)
-  if (!raw) return undefined
-  try {
-    const url = new URL(/^[a-z][a-z0-9+.-]*:/i.test(raw) ? raw : `https://${raw}`)
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined
-  } catch {
-    return undefined
-  }
+/** A cell's text: the sheet has zero-width spaces pasted into some cells. */
+function cell (value: unknown): string | undefined {
+  return text(typeof value === 'string' ? value.replace(/\u200b/g, '') : value)
 }

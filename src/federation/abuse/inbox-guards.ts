@@ -42,6 +42,8 @@ export function refuseBlockedDomains (blocks: DomainBlockService): RequestHandle
     const body = req.body as Record<string, unknown> | undefined
     const actorId = body && typeof body === 'object' ? rawActorId(body) : null
     const candidates = [keyId, actorId].filter((v): v is string => typeof v === 'string')
+    // The key and the actor are nearly always on one host: ask once.
+    if (candidates.length === 2 && hostOf(candidates[0]) === hostOf(candidates[1])) candidates.pop()
     ;(async () => {
       for (const iri of candidates) {
         const block = await blocks.blockOf(iri)

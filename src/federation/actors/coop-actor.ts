@@ -1,4 +1,5 @@
-import { ROUTES, servicesCollectionIri } from '../routes/route-paths'
+import { numberOf } from '../apex-setup'
+import { agreementsCollectionIri, fundingPoolsCollectionIri, ROUTES, servicesCollectionIri } from '../routes/route-paths'
 
 /** What the hub knows of a co-op when it builds its actor document. */
 export interface CoopProfile {
@@ -32,7 +33,7 @@ export function buildCoopActor (hubUrl: string, profile: CoopProfile, publicKeyP
     following: stream(ROUTES.following),
     liked: stream(ROUTES.liked),
     endpoints: { sharedInbox: `${hubUrl}${ROUTES.sharedInbox}` },
-    services: servicesCollectionIri(hubUrl, profile.username),
+    ...coopCollections(hubUrl, profile.username),
     manuallyApprovesFollowers: profile.followPolicy === 'approval',
     publicKey: { id: `${id}#main-key`, owner: id, publicKeyPem },
     published: new Date().toISOString()
@@ -45,6 +46,62 @@ export function buildCoopActor (hubUrl: string, profile: CoopProfile, publicKeyP
     actor.attachment = [{ type: 'PropertyValue', name: 'Website', value: `<a href="${escapeAttr(profile.url)}" rel="me nofollow noopener" target="_blank">${escapeText(profile.url)}</a>` }]
   }
   return actor
+}
+
+/** The hub's collections on a co-op's actor (VOCABULARY.md): `ioo:services`, `ioo:fundingPools`, `ioo:agreements`. */
+export function coopCollections (hubUrl: string, username: string): { services: string, fundingPools: string, agreements: string } {
+  return {
+    services: servicesCollectionIri(hubUrl, username),
+    fundingPools: fundingPoolsCollectionIri(hubUrl, username),
+    agreements: agreementsCollectionIri(hubUrl, username)
+  }
+}
+
+/** The properties of the actor document that `buildCoopActor` derives from the profile. */
+const PROFILE_PROPERTIES = ['name', 'summary', 'url', 'icon', 'location', 'knowsLanguage', 'attachment', 'manuallyApprovesFollowers']
+
+/**
+ * The profile an actor document (compacted JSON-LD, as `buildCoopActor` made it) says: the
+ * inverse of `buildCoopActor`, so an edit can change one field and rebuild the rest as they were.
+ */
+export function coopProfileOf (doc: Record<string, unknown>, followPolicy: CoopProfile['followPolicy']): CoopProfile {
+  const username = String(doc.preferredUsername)
+  const profile: CoopProfile = { username, name: typeof doc.name === 'string' ? doc.name : username, followPolicy }
+  if (typeof doc.summary === 'string' && doc.summary) profile.summary = doc.summary
+  if (typeof doc.url === 'string' && doc.url !== doc.id) profile.url = doc.url
+  const icon = doc.icon as { url?: unknown } | undefined
+  if (icon && typeof icon.url === 'string') profile.icon = icon.url
+  const place = doc.location as Record<string, unknown> | undefined
+  if (place && typeof place === 'object') {
+    const location: NonNullable<CoopProfile['location']> = {}
+    if (typeof place.name === 'string') location.name = place.name
+    if (typeof place.addressCountry === 'string') location.country = place.addressCountry
+    const lat = numberOf(place.latitude)
+    const lon = numberOf(place.longitude)
+    if (lat !== undefined && lon !== undefined) {
+      location.latitude = lat
+      location.longitude = lon
+    }
+    if (Object.keys(location).length) profile.location = location
+  }
+  const languages = ([] as unknown[]).concat(doc.knowsLanguage ?? []).filter((l): l is string => typeof l === 'string')
+  if (languages.length) profile.languages = languages
+  return profile
+}
+
+/**
+ * The actor document rebuilt from a new profile: id, keys and `published` kept, the collections
+ * and profile fields rebuilt, any other property (added by a later version or another tool) kept.
+ */
+export function rebuildCoopActor (hubUrl: string, previous: Record<string, unknown>, profile: CoopProfile, now: string): Record<string, unknown> {
+  const key = previous.publicKey as { publicKeyPem?: unknown } | undefined
+  const built = buildCoopActor(hubUrl, profile, typeof key?.publicKeyPem === 'string' ? key.publicKeyPem : '')
+  for (const [name, value] of Object.entries(previous)) {
+    if (name === '@context' || PROFILE_PROPERTIES.includes(name)) continue
+    if (!(name in built) || name === 'publicKey' || name === 'published') built[name] = value
+  }
+  built.updated = now
+  return built
 }
 
 /** The co-op's location as an AS2 `Place` (with schema.org `addressCountry`), or undefined when empty. */

@@ -18,6 +18,9 @@ export interface DeliveryWorkerOptions {
   maxQueuedAgeMs?: number
 }
 
+/** Deliveries in flight at once unless told otherwise. */
+export const DEFAULT_DELIVERY_CONCURRENCY = 8
+
 /** Two days: more than the retry policy's ~31 hours, so only a host down that long loses deliveries. */
 export const MAX_QUEUED_AGE_MS = 48 * 60 * 60 * 1000
 
@@ -44,7 +47,7 @@ export class DeliveryWorker {
     private readonly logger: Logger,
     private readonly options: DeliveryWorkerOptions = {}
   ) {
-    this.concurrency = options.concurrency ?? 8
+    this.concurrency = options.concurrency ?? DEFAULT_DELIVERY_CONCURRENCY
     this.breaker = options.breaker ?? new CircuitBreaker()
   }
 

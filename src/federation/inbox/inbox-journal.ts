@@ -1,5 +1,6 @@
 import type { Logger } from '../../log/logger'
 import type { ApexNode, HubStore } from '../../store/store.port'
+import type { InboxClaim } from '../../store/ports/inbox-journal.port'
 import { first, idOf } from '../apex-setup'
 import type { InboxEvent } from './handlers/inbox-event'
 
@@ -8,14 +9,16 @@ export type DispatchInboxEvent = (event: InboxEvent) => Promise<void>
 
 /**
  * Makes what an inbox answered 2xx survive a crash, and makes each activity run once per
- * recipient. Before an activity is stored for a recipient, a journal entry is written; it is
+ * recipient, across every hub process sharing the store. Before an activity is stored for a
+ * recipient, a journal entry naming this process is claimed atomically in the store; it is
  * removed once the hub's handlers ran (they run after the answer, as apex emits its event then).
- * At start-up, entries a crash left are finished. Per (activity, recipient) an in-process gate
- * keeps two deliveries of one activity (shared and personal inbox) from running side by side.
+ * Entries a dead process left (or a failed run gave up) are finished by a live one (`replay`).
+ * Per (activity, recipient) an in-process gate keeps two deliveries of one activity (shared and
+ * personal inbox) from running side by side.
  */
 export class InboxJournal {
   private readonly gates = new Map<string, Promise<void>>()
-  private readonly dispatching = new Set<string>()
+  private replaying: Promise<number> | null = null
 
   constructor (private readonly store: HubStore, private readonly logger: Logger) {}
 
@@ -37,25 +40,18 @@ export class InboxJournal {
     }
   }
 
-  /** Records that the activity is being processed for the recipient (before it is stored). */
-  async begin (activityId: string, recipientId: string): Promise<void> {
-    this.dispatching.add(gateKey(activityId, recipientId))
-    await this.store.inboxJournal.begin(activityId, recipientId)
+  /**
+   * Decides whether this process handles the activity for the recipient (whose inbox is
+   * `inbox`): `claimed` writes the journal entry before the activity is stored; `done` and
+   * `busy` mean a repeat, or another delivery (here or in another process) handling it now.
+   */
+  async claim (activityId: string, recipientId: string, inbox: string): Promise<InboxClaim> {
+    return await this.store.inboxJournal.claim(activityId, recipientId, inbox, this.store.processes.selfId)
   }
 
-  /** True when this process stored the activity for the recipient and its handlers have not finished. */
-  isInProgressHere (activityId: string, recipientId: string): boolean {
-    return this.dispatching.has(gateKey(activityId, recipientId))
-  }
-
-  /** Forgets that this process handles the activity (its processing failed before apex's event). */
-  notInProgressHere (activityId: string, recipientId: string): void {
-    this.dispatching.delete(gateKey(activityId, recipientId))
-  }
-
-  /** True when an earlier run (perhaps a crashed process) left the activity unfinished. */
-  async isUnfinished (activityId: string, recipientId: string): Promise<boolean> {
-    return await this.store.inboxJournal.isPending(activityId, recipientId)
+  /** Gives a claimed entry up (its processing failed before apex's event): a redelivery or `replay` may finish it. */
+  async abandon (activityId: string, recipientId: string): Promise<void> {
+    await this.store.inboxJournal.abandon(activityId, recipientId, this.store.processes.selfId)
   }
 
   /** Runs the handlers for an event apex emitted, then closes its journal entry. */
@@ -67,13 +63,23 @@ export class InboxJournal {
     }
   }
 
-  /** Finishes every entry a previous run left: dispatches what was stored, drops what was not. */
+  /**
+   * Finishes the entries no live process holds (left by a crash, or given up): dispatches what
+   * was stored, drops what was not. Each entry is taken over atomically first, so of several
+   * processes replaying at once only one runs it. One replay at a time per process.
+   */
   async replay (handlers: DispatchInboxEvent): Promise<number> {
+    this.replaying ??= this.replayUnowned(handlers).finally(() => { this.replaying = null })
+    return await this.replaying
+  }
+
+  private async replayUnowned (handlers: DispatchInboxEvent): Promise<number> {
     let replayed = 0
-    for (const entry of await this.store.inboxJournal.listPending(10_000)) {
-      if (this.isInProgressHere(entry.activityId, entry.recipientId)) continue
+    const self = this.store.processes.selfId
+    for (const entry of await this.store.inboxJournal.listUnowned(10_000)) {
       const release = await this.acquire(entry.activityId, entry.recipientId)
       try {
+        if (!await this.store.inboxJournal.takeOver(entry.activityId, entry.recipientId, self)) continue
         const event = await this.rebuildEvent(entry.activityId, entry.recipientId)
         if (event) {
           await handlers(event)
@@ -81,17 +87,17 @@ export class InboxJournal {
         }
         await this.store.inboxJournal.finish(entry.activityId, entry.recipientId)
       } catch (err) {
-        this.logger.error({ err, activity: entry.activityId }, 'inbox: could not finish an activity received before a restart')
+        // The entry stays this process's: it is tried again after this process stops.
+        this.logger.error({ err, activity: entry.activityId }, 'inbox: could not finish an activity another run left unfinished')
       } finally {
         release()
       }
     }
-    if (replayed > 0) this.logger.info({ replayed }, 'inbox: finished activities received before a restart')
+    if (replayed > 0) this.logger.info({ replayed }, 'inbox: finished activities a stopped or failed run left unfinished')
     return replayed
   }
 
   private async finish (activityId: string, recipientId: string): Promise<void> {
-    this.dispatching.delete(gateKey(activityId, recipientId))
     await this.store.inboxJournal.finish(activityId, recipientId)
   }
 

@@ -5,6 +5,11 @@ export interface RemoteDocument {
   contextUrl: null
   documentUrl: string
   document: unknown
+  /**
+   * `static` tells jsonld.js the document never changes, so it keeps the processed context in
+   * its shared cache instead of loading and processing it again for every document.
+   */
+  tag?: 'static'
 }
 
 /** A jsonld.js `documentLoader`: jsonld passes extra arguments, which this ignores. */
@@ -22,7 +27,7 @@ export function createDocumentLoader (options: DocumentLoaderOptions = {}): Docu
     const held = preloadedContext(url)
     if (held !== undefined) {
       // jsonld.js rewrites context arrays in place while resolving them; the held copy is frozen and shared.
-      return { contextUrl: null, documentUrl: url, document: structuredClone(held) }
+      return { contextUrl: null, documentUrl: url, document: structuredClone(held), tag: 'static' }
     }
     // Deliberately no fetch: a peer must not make us dereference URLs of its choosing mid-request (SSRF,
     // stalls, a context server's outage becoming ours). An empty context leaves the terms it would have

@@ -1,8 +1,9 @@
 import { RequestHandler, Router } from 'express'
 import type { Apex } from '../apex-setup'
 import { activityBodyParser } from '../inbox/activity-body-parser'
-import { recordReceipt, skipRepeatedDelivery } from '../inbox/repeated-delivery'
+import { skipRepeatedDelivery } from '../inbox/repeated-delivery'
 import { parseActivityJsonLd } from '../inbox/activity-json-ld'
+import { inboxTarget } from '../inbox/inbox-target'
 import { refetchForeignEmbeddedObjects } from '../inbox/foreign-embedded-objects'
 import type { InboxJournal } from '../inbox/inbox-journal'
 import { resolveActivityObject, validateInboxActivity } from '../inbox/reactions'
@@ -42,7 +43,7 @@ export function activityPubRoutes ({ apex, store, authenticate, maxBodyBytes, gu
   const a = apex.net.activity
   const target = respondTarget(apex)
   const result = respondResult(apex)
-  const skipRepeated = skipRepeatedDelivery(store, journal)
+  const skipRepeated = skipRepeatedDelivery(journal)
 
   router.get(ROUTES.actor, v.jsonld, v.targetActor, target)
   router.get(ROUTES.outbox, v.jsonld, v.targetActor, s.verifyAuthorization, c.outbox, result)
@@ -56,13 +57,12 @@ export function activityPubRoutes ({ apex, store, authenticate, maxBodyBytes, gu
   const inboxChain: RequestHandler[] = [
     valueFlowsAlias,
     parseActivityJsonLd(apex),
-    v.targetActorWithMeta,
+    inboxTarget(apex, store),
     v.actor,
     refetchForeignEmbeddedObjects(remote, hubUrl, logger),
     resolveActivityObject(apex),
     validateInboxActivity(apex),
     skipRepeated,
-    recordReceipt(journal),
     a.save,
     a.inboxSideEffects,
     respondInbox

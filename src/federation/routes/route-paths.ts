@@ -16,6 +16,9 @@ export const ROUTES = {
   collections: '/u/:actor/c/:id',
   services: '/u/:actor/services',
   service: '/u/:actor/services/:key',
+  fundingPools: '/u/:actor/pools',
+  agreements: '/u/:actor/agreements',
+  poolPledges: '/o/:id/pledges',
   instanceActor: '/actor',
   instanceInbox: '/actor/inbox',
   sharedInbox: '/inbox',
@@ -30,4 +33,19 @@ export function serviceIri (hubUrl: string, username: string, key: string): stri
 /** The IRI of a co-op's services collection. */
 export function servicesCollectionIri (hubUrl: string, username: string): string {
   return `${hubUrl}/u/${username}/services`
+}
+
+/** The IRI of a co-op's funding pools collection (`ioo:fundingPools`). */
+export function fundingPoolsCollectionIri (hubUrl: string, username: string): string {
+  return `${hubUrl}/u/${username}/pools`
+}
+
+/** The IRI of a co-op's agreements collection (`ioo:agreements`). */
+export function agreementsCollectionIri (hubUrl: string, username: string): string {
+  return `${hubUrl}/u/${username}/agreements`
+}
+
+/** The IRI of a local pool's pledges collection (`ioo:pledges`): below the pool's own IRI. */
+export function poolPledgesIri (poolId: string): string {
+  return `${poolId}/pledges`
 }

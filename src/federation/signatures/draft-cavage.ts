@@ -1,4 +1,5 @@
 import crypto from 'crypto'
+import { privateKeyObject, publicKeyObject } from './key-objects'
 
 /**
  * HTTP Signatures as the fediverse uses them (draft-cavage-http-signatures-12): Mastodon,
@@ -78,7 +79,7 @@ export function signingString (request: SignableRequest, params: Pick<SignatureP
 export function verifySignature (text: string, signatureBase64: string, publicKeyPem: string, algorithm: string | null): boolean {
   let key: crypto.KeyObject
   try {
-    key = crypto.createPublicKey(publicKeyPem)
+    key = publicKeyObject(publicKeyPem)
   } catch {
     return false
   }
@@ -103,7 +104,7 @@ export function signRequest (request: SignableRequest, keyId: string, privateKey
   if (headers.digest !== undefined) names.push('digest')
   const text = signingString({ ...request, headers }, { headers: names, created: null, expires: null })
   if (text === null) throw new Error('signRequest: the host header is required')
-  const key = crypto.createPrivateKey(privateKeyPem)
+  const key = privateKeyObject(privateKeyPem)
   const signature = key.asymmetricKeyType === 'ed25519'
     ? crypto.sign(null, Buffer.from(text), key).toString('base64')
     : crypto.sign('sha256', Buffer.from(text), key).toString('base64')

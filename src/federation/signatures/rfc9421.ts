@@ -1,6 +1,7 @@
 import crypto from 'crypto'
 import { InnerList, Item, parseDictionary, serializeInnerList, serializeItem } from 'structured-headers'
 import { SignatureError } from '../../errors/app-errors'
+import { publicKeyObject } from './key-objects'
 
 /**
  * RFC 9421 HTTP Message Signatures, as Mastodon (4.4+) and Fedify send them: `Signature-Input`
@@ -91,7 +92,7 @@ export function parseRfc9421 (message: SignedMessage, signatureInput: string, si
 export function verifyRfc9421 (sig: Rfc9421Signature, publicKeyPem: string): boolean {
   let key: crypto.KeyObject
   try {
-    key = crypto.createPublicKey(publicKeyPem)
+    key = publicKeyObject(publicKeyPem)
   } catch {
     return false
   }

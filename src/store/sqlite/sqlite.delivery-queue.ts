@@ -34,15 +34,15 @@ export class SqliteDeliveryQueue {
   private readonly size
   private readonly failures
 
-  /** Prepares every statement once; `now` is the clock (ms), `leaseMs` how long a claim holds. */
-  constructor (private readonly db: Database.Database, private readonly now: () => number, private readonly leaseMs: number) {
+  /** Prepares every statement once; `now` is the clock (ms), `leaseMs` how long a claim holds, `owner` who claims. */
+  constructor (private readonly db: Database.Database, private readonly now: () => number, private readonly leaseMs: number, private readonly owner: string | null = null) {
     this.insert = db.prepare<[string, string, string, number, string, string | null]>(
       `INSERT INTO deliveries (actor_id, address, body, attempt, after_ms, lease_until_ms, created_at, host)
        VALUES (?, ?, ?, 0, ?, NULL, ?, ?)`)
     // One statement, so claiming is atomic across connections and processes. A delivery waits
     // while an earlier one of the same object (ordering key) to the same inbox is still queued.
-    this.claim = db.prepare<{ now: number, leaseUntil: number }, DeliveryRow>(
-      `UPDATE deliveries SET lease_until_ms = :leaseUntil
+    this.claim = db.prepare<{ now: number, leaseUntil: number, owner: string | null }, DeliveryRow>(
+      `UPDATE deliveries SET lease_until_ms = :leaseUntil, lease_owner = :owner
        WHERE id = (
          SELECT d.id FROM deliveries d
          WHERE d.after_ms <= :now AND (d.lease_until_ms IS NULL OR d.lease_until_ms <= :now)
@@ -85,7 +85,7 @@ export class SqliteDeliveryQueue {
   /** See `ApexStore.deliveryDequeue`. */
   dequeue (): Delivery | DeliveryWait | null {
     const now = this.now()
-    const row = this.claim.get({ now, leaseUntil: now + this.leaseMs })
+    const row = this.claim.get({ now, leaseUntil: now + this.leaseMs, owner: this.owner })
     if (row !== undefined) {
       return { id: row.id, actorId: row.actor_id, address: row.address, body: row.body, attempt: row.attempt, after: new Date(row.after_ms) }
     }

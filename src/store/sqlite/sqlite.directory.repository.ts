@@ -26,12 +26,37 @@ interface SourceRow {
   gone_at: string | null
 }
 
+/** What an import needs to know of a stored record to tell whether it changed. */
+interface SourceState { canonical: string, hash: string, gone_at: string | null }
+
 /** `DirectoryRepository` on the hub's SQLite database. */
 export class SqliteDirectoryRepository implements DirectoryRepository {
   private readonly searcher: SqliteDirectorySearch
+  // Prepared once: an import of 100,000 records runs each of these 100,000 times.
+  private readonly sql
 
   constructor (private readonly db: Database.Database, private readonly now: () => number = Date.now) {
     this.searcher = new SqliteDirectorySearch(db)
+    this.sql = {
+      state: db.prepare<[string, string], SourceState>('SELECT canonical, hash, gone_at FROM directory_sources WHERE source = ? AND source_id = ?'),
+      row: db.prepare<[string, string], SourceRow>('SELECT * FROM directory_sources WHERE source = ? AND source_id = ?'),
+      seen: db.prepare<[string, string, string]>('UPDATE directory_sources SET seen_at = ? WHERE source = ? AND source_id = ?'),
+      upsert: db.prepare(`
+        INSERT INTO directory_sources (source, source_id, kind, canonical, doc, hash, retrieved_at, seen_at, gone_at)
+        VALUES (@source, @sourceId, @kind, @canonical, @doc, @hash, @now, @now, NULL)
+        ON CONFLICT (source, source_id) DO UPDATE SET kind = @kind, canonical = @canonical, doc = @doc, hash = @hash,
+          retrieved_at = @now, seen_at = @now, gone_at = NULL`),
+      liveOf: db.prepare<[string], SourceRow>('SELECT * FROM directory_sources WHERE canonical = ? AND gone_at IS NULL'),
+      entryOf: db.prepare<[string], { rowid: number, doc: string }>('SELECT rowid, doc FROM directory_entries WHERE canonical = ?'),
+      deleteFts: db.prepare<[number]>('DELETE FROM directory_fts WHERE rowid = ?'),
+      deleteEntry: db.prepare<[number]>('DELETE FROM directory_entries WHERE rowid = ?'),
+      updateEntry: db.prepare('UPDATE directory_entries SET name_key = @nameKey, kind_rank = @kindRank, updated_at = @updatedAt, doc = @doc WHERE rowid = @rowid'),
+      deleteFacets: db.prepare<[number]>('DELETE FROM directory_facets WHERE entry_rowid = ?'),
+      insertEntry: db.prepare('INSERT INTO directory_entries (id, canonical, name_key, kind_rank, updated_at, doc) VALUES (@id, @canonical, @nameKey, @kindRank, @updatedAt, @doc)'),
+      addFacet: db.prepare<[string, string, number]>('INSERT INTO directory_facets (facet, value, entry_rowid) VALUES (?, ?, ?)'),
+      addFts: db.prepare<[number, string, string, string, string, string]>('INSERT INTO directory_fts (rowid, name, summary, tags, services, place) VALUES (?, ?, ?, ?, ?, ?)'),
+      bump: db.prepare('UPDATE directory_state SET version = version + 1 WHERE id = 1')
+    }
   }
 
   async upsertSourceEntry (entry: SourceEntry): Promise<'added' | 'changed' | 'unchanged'> {
@@ -126,34 +151,29 @@ export class SqliteDirectoryRepository implements DirectoryRepository {
     }
     const doc = JSON.stringify(entry)
     const hash = crypto.createHash('sha256').update(doc).digest('hex')
-    const existing = this.sourceRow(entry.source, entry.sourceId)
+    const existing = this.sql.state.get(entry.source, entry.sourceId)
     if (existing && existing.hash === hash && existing.gone_at === null) {
-      this.db.prepare('UPDATE directory_sources SET seen_at = ? WHERE source = ? AND source_id = ?').run(now, entry.source, entry.sourceId)
+      this.sql.seen.run(now, entry.source, entry.sourceId)
       return 'unchanged'
     }
-    this.db.prepare(`
-      INSERT INTO directory_sources (source, source_id, kind, canonical, doc, hash, retrieved_at, seen_at, gone_at)
-      VALUES (@source, @sourceId, @kind, @canonical, @doc, @hash, @now, @now, NULL)
-      ON CONFLICT (source, source_id) DO UPDATE SET kind = @kind, canonical = @canonical, doc = @doc, hash = @hash,
-        retrieved_at = @now, seen_at = @now, gone_at = NULL`)
-      .run({ source: entry.source, sourceId: entry.sourceId, kind: entry.kind, canonical, doc, hash, now })
+    this.sql.upsert.run({ source: entry.source, sourceId: entry.sourceId, kind: entry.kind, canonical, doc, hash, now })
     if (existing && existing.canonical !== canonical) this.remerge(existing.canonical)
     this.remerge(canonical)
     return existing ? 'changed' : 'added'
   }
 
   private sourceRow (source: string, sourceId: string): SourceRow | undefined {
-    return this.db.prepare<[string, string], SourceRow>('SELECT * FROM directory_sources WHERE source = ? AND source_id = ?').get(source, sourceId)
+    return this.sql.row.get(source, sourceId)
   }
 
   /** Rebuilds the merged entry of one canonical website from its live records, or removes it. */
   private remerge (canonical: string): void {
-    const rows = this.db.prepare<[string], SourceRow>('SELECT * FROM directory_sources WHERE canonical = ? AND gone_at IS NULL').all(canonical)
-    const current = this.db.prepare<[string], { rowid: number, doc: string }>('SELECT rowid, doc FROM directory_entries WHERE canonical = ?').get(canonical)
+    const rows = this.sql.liveOf.all(canonical)
+    const current = this.sql.entryOf.get(canonical)
     if (rows.length === 0) {
       if (!current) return
-      this.db.prepare('DELETE FROM directory_fts WHERE rowid = ?').run(current.rowid)
-      this.db.prepare('DELETE FROM directory_entries WHERE rowid = ?').run(current.rowid)
+      this.sql.deleteFts.run(current.rowid)
+      this.sql.deleteEntry.run(current.rowid)
       this.bumpVersion()
       return
     }
@@ -164,22 +184,20 @@ export class SqliteDirectoryRepository implements DirectoryRepository {
     let rowid: number
     if (current) {
       rowid = current.rowid
-      this.db.prepare('UPDATE directory_entries SET name_key = @nameKey, kind_rank = @kindRank, updated_at = @updatedAt, doc = @doc WHERE rowid = @rowid').run({ ...values, rowid })
-      this.db.prepare('DELETE FROM directory_facets WHERE entry_rowid = ?').run(rowid)
-      this.db.prepare('DELETE FROM directory_fts WHERE rowid = ?').run(rowid)
+      this.sql.updateEntry.run({ ...values, rowid })
+      this.sql.deleteFacets.run(rowid)
+      this.sql.deleteFts.run(rowid)
     } else {
-      rowid = Number(this.db.prepare('INSERT INTO directory_entries (id, canonical, name_key, kind_rank, updated_at, doc) VALUES (@id, @canonical, @nameKey, @kindRank, @updatedAt, @doc)').run(values).lastInsertRowid)
+      rowid = Number(this.sql.insertEntry.run(values).lastInsertRowid)
     }
-    const addFacet = this.db.prepare('INSERT INTO directory_facets (facet, value, entry_rowid) VALUES (?, ?, ?)')
-    for (const [facet, value] of facetValues(entry)) addFacet.run(facet, value, rowid)
+    for (const [facet, value] of facetValues(entry)) this.sql.addFacet.run(facet, value, rowid)
     const text = searchTextOf(entry)
-    this.db.prepare('INSERT INTO directory_fts (rowid, name, summary, tags, services, place) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(rowid, text.name, text.summary, text.tags, text.services, text.place)
+    this.sql.addFts.run(rowid, text.name, text.summary, text.tags, text.services, text.place)
     this.bumpVersion()
   }
 
   private bumpVersion (): void {
-    this.db.prepare('UPDATE directory_state SET version = version + 1 WHERE id = 1').run()
+    this.sql.bump.run()
   }
 }
 

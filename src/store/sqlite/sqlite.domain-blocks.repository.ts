@@ -56,10 +56,21 @@ export class SqliteDomainBlockRepository implements DomainBlockRepository {
 
   async findAny (domains: string[]): Promise<DomainBlock | null> {
     if (domains.length === 0) return null
-    const row = this.db.prepare<string[], BlockRow>(
-      `SELECT * FROM domain_blocks WHERE domain IN (${domains.map(() => '?').join(', ')}) ORDER BY length(domain) DESC LIMIT 1`
-    ).get(...domains)
+    const row = this.findAnyOf(domains.length).get(...domains)
     return row === undefined ? null : toBlock(row)
+  }
+
+  // Asked on every inbox POST: one prepared statement per number of candidate domains.
+  private readonly findAnyStatements = new Map<number, Database.Statement<string[], BlockRow>>()
+
+  private findAnyOf (count: number): Database.Statement<string[], BlockRow> {
+    let statement = this.findAnyStatements.get(count)
+    if (statement === undefined) {
+      statement = this.db.prepare<string[], BlockRow>(
+        `SELECT * FROM domain_blocks WHERE domain IN (${Array.from({ length: count }, () => '?').join(', ')}) ORDER BY length(domain) DESC LIMIT 1`)
+      this.findAnyStatements.set(count, statement)
+    }
+    return statement
   }
 }
 

@@ -3,12 +3,15 @@
  * (objects, streams, contexts), the delivery queue and the hub's own tables.
  */
 import crypto from 'node:crypto'
+import os from 'node:os'
 import Database from 'better-sqlite3'
 import type {
   ApexNode, ContextRecord, CoopRecord, Delivery, DeliveryFailure, DeliveryWait, FollowPolicy, FollowRequest,
   FollowState, HubStore, OutgoingFollow, ServiceRecord, TokenRecord
 } from '../store.port'
 import { migrate } from './migrations'
+import { makeTransactionsImmediate } from './immediate-transactions'
+import { FALLBACK_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer'
 import { SqliteApexObjects } from './sqlite.apex-objects'
 import { SqliteApexStreams } from './sqlite.apex-streams'
 import { SqliteDeliveryQueue } from './sqlite.delivery-queue'
@@ -23,6 +26,7 @@ import { SqliteJobRepository } from './sqlite.jobs.repository'
 import { SqliteSourceRepository } from './sqlite.sync-sources.repository'
 import { SqliteSiblingRepository } from './sqlite.siblings.repository'
 import { SqliteHealthRepository } from './sqlite.health.repository'
+import { SqliteProcessRepository } from './sqlite.processes.repository'
 
 /** Tuning for `SqliteStore`; `now` exists so tests can move time. */
 export interface SqliteStoreOptions {
@@ -30,6 +34,10 @@ export interface SqliteStoreOptions {
   deliveryLeaseMs?: number
   /** The clock, in ms since the epoch. */
   now?: () => number
+  /** This store's process id (owner of the delivery leases it claims); `host:pid:random` when not given. */
+  processId?: string
+  /** WAL checkpoints on a worker thread, off the event loop (the serving hub; see wal-checkpointer.ts). */
+  backgroundCheckpoints?: boolean
 }
 
 const DEFAULT_DELIVERY_LEASE_MS = 60_000
@@ -51,6 +59,8 @@ export class SqliteStore implements HubStore {
   readonly syncSources: SqliteSourceRepository
   readonly siblings: SqliteSiblingRepository
   readonly health: SqliteHealthRepository
+  readonly processes: SqliteProcessRepository
+  private checkpointer: WalCheckpointer | undefined
 
   /** Opens (creating if needed) the database and brings its schema up to date. */
   constructor (filename: string, options: SqliteStoreOptions = {}) {
@@ -62,7 +72,12 @@ export class SqliteStore implements HubStore {
       this.db.pragma('foreign_keys = ON')
       // NORMAL is durable across application crashes in WAL mode; only a power cut can lose the last commits.
       this.db.pragma('synchronous = NORMAL')
+      makeTransactionsImmediate(this.db)
       migrate(this.db)
+      if (options.backgroundCheckpoints === true && filename !== ':memory:' && filename !== '') {
+        this.db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`)
+        this.checkpointer = new WalCheckpointer(filename)
+      }
     } catch (err) {
       this.db.close()
       throw err
@@ -70,7 +85,8 @@ export class SqliteStore implements HubStore {
     const now = options.now ?? Date.now
     this.streams = new SqliteApexStreams(this.db)
     this.objects = new SqliteApexObjects(this.db, object => this.streams.refreshEmbeddedCopies(object))
-    this.deliveries = new SqliteDeliveryQueue(this.db, now, options.deliveryLeaseMs ?? DEFAULT_DELIVERY_LEASE_MS)
+    const processId = options.processId ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`
+    this.deliveries = new SqliteDeliveryQueue(this.db, now, options.deliveryLeaseMs ?? DEFAULT_DELIVERY_LEASE_MS, processId)
     this.hub = new SqliteHubTables(this.db, now)
     this.directory = new SqliteDirectoryRepository(this.db, now)
     this.pools = new SqlitePoolRepository(this.db)
@@ -82,6 +98,7 @@ export class SqliteStore implements HubStore {
     this.syncSources = new SqliteSourceRepository(this.db, now)
     this.siblings = new SqliteSiblingRepository(this.db, now)
     this.health = new SqliteHealthRepository(this.db)
+    this.processes = new SqliteProcessRepository(this.db, processId, now)
   }
 
   // apex's half
@@ -213,5 +230,11 @@ export class SqliteStore implements HubStore {
 
   close (): void {
     if (this.db.open) this.db.close()
+    void this.checkpointer?.stop()
+  }
+
+  /** Stops the background checkpoints after one last one (before a backup or at exit). */
+  async stopCheckpoints (): Promise<void> {
+    await this.checkpointer?.stop()
   }
 }

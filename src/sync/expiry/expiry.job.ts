@@ -3,8 +3,7 @@
  * close what is past its end. The pool and agreement services own those rules; this job only
  * runs them on schedule, under the lease, with a history.
  */
-import { addCounts } from '../scheduler/job-counts'
-import type { Job, JobContext, JobOutput } from '../scheduler/job'
+import { Job, JobContext, JobOutput, outputOfParts } from '../scheduler/job'
 
 /** Something with an end date that the hub closes once it has passed. */
 export interface Expirer {
@@ -30,13 +29,7 @@ export function expiryJob (expirers: readonly Expirer[], now: () => number = Dat
         }
       }
       context.progress({ done: expirers.length, total: expirers.length, label: 'done' })
-      const failed = details.filter(d => d.error)
-      return {
-        outcome: failed.length === 0 ? 'succeeded' : failed.length === details.length ? 'failed' : 'partial',
-        counts: addCounts(...details.map(d => ({ changed: d.expired, unchanged: d.checked - d.expired }))),
-        error: failed.length ? failed.map(d => `${d.label}: ${d.error}`).join('; ') : null,
-        details
-      }
+      return outputOfParts(details, d => ({ changed: d.expired, unchanged: d.checked - d.expired }), d => d.error ? `${d.label}: ${d.error}` : null)
     }
   }
 }

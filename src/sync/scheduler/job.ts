@@ -1,5 +1,6 @@
 /** What a scheduled job is to the runner: a name and a `run` that reports counts. */
 import type { JobCounts, JobTrigger } from '../../store/ports/jobs.port'
+import { addCounts } from './job-counts'
 import type { JobName } from './job-names'
 
 /** Progress of a run, for the CLI's progress bar. */
@@ -24,6 +25,21 @@ export interface JobOutput {
   counts: JobCounts
   error: string | null
   details: unknown[]
+}
+
+/**
+ * The output of a job made of independent parts (sources, siblings, expirers): the parts' counts
+ * added up; `succeeded` when no part failed, `failed` when every part did, `partial` otherwise;
+ * the failures joined as the error. `failureOf` says why a part failed, or null.
+ */
+export function outputOfParts<T> (parts: T[], countsOf: (part: T) => Partial<JobCounts>, failureOf: (part: T) => string | null): JobOutput {
+  const failures = parts.map(failureOf).filter((f): f is string => f !== null)
+  return {
+    outcome: failures.length === 0 ? 'succeeded' : failures.length === parts.length ? 'failed' : 'partial',
+    counts: addCounts(...parts.map(countsOf)),
+    error: failures.length ? failures.join('; ') : null,
+    details: parts
+  }
 }
 
 /** A job the scheduler can run. */

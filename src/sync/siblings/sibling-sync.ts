@@ -12,7 +12,7 @@ import type { Logger } from '../../log/logger'
 import type { JobCounts } from '../../store/ports/jobs.port'
 import type { HubStore } from '../../store/store.port'
 import { addCounts, zeroCounts } from '../scheduler/job-counts'
-import type { Job, JobContext, JobOutput } from '../scheduler/job'
+import { Job, JobContext, JobOutput, outputOfParts } from '../scheduler/job'
 import { readCollection } from './collection-reader'
 import type { FederatedCollection } from './federated-collection'
 import { fetchNodeInfo } from './nodeinfo-client'
@@ -148,13 +148,7 @@ export function siblingsJob (sync: SiblingSync): Job {
         results.push(await sync.syncOne(actorId))
       }
       context.progress({ done: targets.length, total: targets.length, label: 'done' })
-      const failed = results.filter(r => r.outcome === 'failed')
-      return {
-        outcome: failed.length === 0 ? 'succeeded' : failed.length === results.length ? 'failed' : 'partial',
-        counts: addCounts(...results.map(r => r.counts)),
-        error: failed.length ? failed.map(r => `${r.actorId}: ${r.error}`).join('; ') : null,
-        details: results
-      }
+      return outputOfParts(results, r => r.counts, r => r.outcome === 'failed' ? `${r.actorId}: ${r.error}` : null)
     }
   }
 }

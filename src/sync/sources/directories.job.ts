@@ -1,6 +1,6 @@
 import type { SourceRepository } from '../../store/ports/sync-sources.port'
 import { addCounts } from '../scheduler/job-counts'
-import type { Job, JobContext, JobOutput } from '../scheduler/job'
+import { Job, JobContext, JobOutput, outputOfParts } from '../scheduler/job'
 import type { SourceImporter, SourceImportResult } from './source-importer'
 
 /**
@@ -28,13 +28,7 @@ export function directoriesJob (sources: SourceRepository, importer: SourceImpor
         }))
       }
       context.progress({ done: chosen.length, total: chosen.length, label: 'done' })
-      const failed = results.filter(r => r.outcome === 'failed')
-      return {
-        outcome: failed.length === 0 ? 'succeeded' : failed.length === results.length ? 'failed' : 'partial',
-        counts: addCounts(...results.map(r => r.counts)),
-        error: failed.length ? failed.map(r => `${r.source}: ${r.error}`).join('; ') : null,
-        details: results
-      }
+      return outputOfParts(results, r => r.counts, r => r.outcome === 'failed' ? `${r.source}: ${r.error}` : null)
     }
   }
 }

@@ -1,30 +1,18 @@
 /**
- * The Internet of Ownership sheet's rows to directory records. The row mapping itself is the
- * directory's (`src/directory/sources/ioo-directory.ts`, also used for file imports); this adds
- * what a configured source needs: its own provenance name and URL, and rejected rows counted.
+ * The Internet of Ownership sheet's rows to directory records for a configured source. The row
+ * mapping is the directory's (`src/directory/sources/ioo-directory.ts`, also used for file
+ * imports); this only gives the records the source's own provenance name and URL.
  */
-import { iooEntry, isConfigurationRow } from '../../../directory/sources/ioo-directory'
+import { mapIooRows as mapRows } from '../../../directory/sources/ioo-directory'
 import type { MappingContext, MappingResult } from '../source-adapter'
 
 /** Maps rows (keyed by the sheet's column headers) to records; nameless and duplicate rows are rejected. */
 export function mapIooRows (rows: Array<Record<string, unknown>>, context: MappingContext): MappingResult {
-  const result: MappingResult = { entries: [], rejected: [], unavailable: [] }
-  const seen = new Set<string>()
-  rows.forEach((row, index) => {
-    if (isConfigurationRow(row)) return
-    const entry = iooEntry(row)
-    if (!entry) {
-      result.rejected.push({ key: `row ${index + 1}`, reason: 'it has no Name' })
-      return
-    }
-    if (seen.has(entry.sourceId)) {
-      result.rejected.push({ key: entry.sourceId, reason: `a second row is named "${entry.name}"` })
-      return
-    }
-    seen.add(entry.sourceId)
-    // Personal addresses are never kept; the directory's mapping takes none, and this makes sure.
-    delete entry.contact
-    result.entries.push({ ...entry, source: context.source, url: context.sourceUrl })
-  })
-  return result
+  const { entries, rejected } = mapRows(rows)
+  return {
+    // The mapping keeps no personal address at all (`contact` is never set from the sheet).
+    entries: entries.map(entry => ({ ...entry, source: context.source, url: context.sourceUrl })),
+    rejected,
+    unavailable: []
+  }
 }

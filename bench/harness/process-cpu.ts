@@ -1,0 +1,33 @@
+import fs from 'fs'
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ; 100 on Linux everywhere in practice). */
+const TICKS_PER_SECOND = 100
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc; null where there is no
+ * /proc. Unlike wall time it barely moves when other work shares the cores, so the CPU time a
+ * server spends per request is a steadier figure than its throughput on a busy machine.
+ */
+export function processCpuMs (pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const utime = Number(fields[11])
+    const stime = Number(fields[12])
+    return (utime + stime) * 1000 / TICKS_PER_SECOND
+  } catch {
+    return null
+  }
+}
+
+/** Resident memory (MiB) of a process, from /proc; null where there is no /proc. */
+export function processRssMiB (pid: number): number | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(status)
+    return match ? Number(match[1]) / 1024 : null
+  } catch {
+    return null
+  }
+}

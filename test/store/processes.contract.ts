@@ -1,0 +1,91 @@
+/**
+ * Contract for the process registry and what it decides across processes: which delivery
+ * leases and inbox journal entries a dead process held, and who handles an inbound activity.
+ * Two stores on one database stand for two hub processes. Every adapter passes it.
+ */
+import type { HubStore } from '../../src/store/store.port'
+import { claimed, fixtures } from './store.fixtures'
+
+const ACTOR = 'https://hub.test/u/alpha'
+const INBOX = `${ACTOR}/inbox`
+const ACTIVITY = 'https://peer.example/activities/1'
+
+/** Two stores sharing one database (as two processes would), and a way to close both. */
+export interface StorePair { a: HubStore, b: HubStore, close: () => void }
+
+/** Registers the contract for one adapter; `makePair` gives fresh stores per test. */
+export function describeProcessesContract (adapterName: string, makePair: () => StorePair): void {
+  describe(`process registry: ${adapterName}`, () => {
+    let pair: StorePair
+    let a: HubStore
+    let b: HubStore
+    beforeEach(async () => {
+      pair = makePair()
+      a = pair.a
+      b = pair.b
+      await a.processes.register({ machine: 'm1', pid: 101 })
+      await b.processes.register({ machine: 'm1', pid: 102 })
+    })
+    afterEach(() => pair.close())
+
+    it('registers, lists, beats and deregisters; a reaped process learns it from its heartbeat', async () => {
+      expect(a.processes.selfId).not.toBe(b.processes.selfId)
+      const listed = await b.processes.list()
+      expect(listed.map(p => p.id).sort()).toEqual([a.processes.selfId, b.processes.selfId].sort())
+      expect(listed.find(p => p.id === a.processes.selfId)).toMatchObject({ machine: 'm1', pid: 101, startedAt: expect.any(String), heartbeatAt: expect.any(String) })
+      expect(await a.processes.heartbeat()).toBe(true)
+      expect(await b.processes.reap([a.processes.selfId])).toEqual({ processes: 1, deliveries: 0 })
+      expect(await a.processes.heartbeat()).toBe(false)
+      // A process never reaps itself.
+      expect(await b.processes.reap([b.processes.selfId])).toEqual({ processes: 0, deliveries: 0 })
+      await b.processes.deregister()
+      expect(await a.processes.list()).toEqual([])
+    })
+
+    it('releases the delivery leases of a dead process only, and the other process sends them', async () => {
+      await a.deliveryEnqueue(ACTOR, '{"n":1}', ['https://one.example/inbox', 'https://two.example/inbox'])
+      const takenByA = claimed(await a.deliveryDequeue())
+      const takenByB = claimed(await b.deliveryDequeue())
+      expect(takenByA.id).not.toBe(takenByB.id)
+      // Both holders are alive: nothing is released, nothing can be claimed.
+      expect(await b.processes.reap([])).toEqual({ processes: 0, deliveries: 0 })
+      expect(await b.deliveryDequeue()).not.toMatchObject({ id: expect.any(Number) })
+      // A dies: its lease (and only its) is free again.
+      expect(await b.processes.reap([a.processes.selfId])).toEqual({ processes: 1, deliveries: 1 })
+      expect(claimed(await b.deliveryDequeue()).id).toBe(takenByA.id)
+      expect(await b.processes.reap([])).toEqual({ processes: 0, deliveries: 0 })
+    })
+
+    it('claims an inbound activity for one process only; the other answers busy, then done once it is stored', async () => {
+      expect(await a.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, a.processes.selfId)).toBe('claimed')
+      expect(await b.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, b.processes.selfId)).toBe('busy')
+      expect(await a.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, a.processes.selfId)).toBe('busy')
+      // Another recipient of the same activity is a separate claim.
+      expect(await b.inboxJournal.claim(ACTIVITY, 'https://hub.test/u/beta', 'https://hub.test/u/beta/inbox', b.processes.selfId)).toBe('claimed')
+      await a.saveActivity({ ...fixtures.activity(1, 'Create', 'https://peer.example/u/p', 'https://peer.example/o/1', [INBOX]), id: ACTIVITY })
+      expect(await b.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, b.processes.selfId)).toBe('busy')
+      await a.inboxJournal.finish(ACTIVITY, ACTOR)
+      expect(await b.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, b.processes.selfId)).toBe('done')
+      expect(await a.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, a.processes.selfId)).toBe('done')
+    })
+
+    it('hands an entry of a dead or failed run to one other process', async () => {
+      expect(await a.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, a.processes.selfId)).toBe('claimed')
+      expect(await b.inboxJournal.listUnowned(10)).toEqual([])
+      expect(await b.inboxJournal.takeOver(ACTIVITY, ACTOR, b.processes.selfId)).toBe(false)
+      // A gives up (its run failed before the handlers): anyone may finish it.
+      await b.inboxJournal.abandon(ACTIVITY, ACTOR, b.processes.selfId) // not B's to give up: no change
+      expect(await b.inboxJournal.listUnowned(10)).toEqual([])
+      await a.inboxJournal.abandon(ACTIVITY, ACTOR, a.processes.selfId)
+      expect((await b.inboxJournal.listUnowned(10)).map(e => e.activityId)).toEqual([ACTIVITY])
+      expect(await b.inboxJournal.takeOver(ACTIVITY, ACTOR, b.processes.selfId)).toBe(true)
+      expect(await a.inboxJournal.takeOver(ACTIVITY, ACTOR, a.processes.selfId)).toBe(false)
+      expect(await a.inboxJournal.listUnowned(10)).toEqual([])
+      // B dies holding it: a redelivery to A claims it again.
+      expect(await a.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, a.processes.selfId)).toBe('busy')
+      await a.processes.reap([b.processes.selfId])
+      expect(await a.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, a.processes.selfId)).toBe('claimed')
+      expect(await a.inboxJournal.isPending(ACTIVITY, ACTOR)).toBe(true)
+    })
+  })
+}
