@@ -6,14 +6,15 @@ import type { Summary } from './harness/stats'
 import { runLoad } from './harness/load'
 import { repeat, RepeatOptions } from './harness/repeat'
 import { startChild, ChildServer } from './support/child-server'
-import { RemotePeers } from './support/remote-peers'
+import { RemotePeers, sharedRemotePeers } from './support/remote-peers'
+import { startBenchHub } from './support/bench-hub'
 
 const ROOT = path.resolve(__dirname, '..', '..')
 const ACTORS = 200
 const PER_RUN = 1000
 
 /** An inbox under test: where to POST and which local actor the activities address. */
-interface InboxTarget {
+export interface InboxTarget {
   name: string
   server: ChildServer
   inboxUrl: string
@@ -21,15 +22,11 @@ interface InboxTarget {
 }
 
 async function startHub (dataDir: string): Promise<InboxTarget> {
-  const port = 20000 + Math.floor(Math.random() * 20000)
-  const origin = `http://127.0.0.1:${port}`
-  const token = 'bench-admin-token-0123456789abcdef'
-  const server = await startChild(path.join(ROOT, 'dist', 'main.js'), {
-    PORT: String(port), HUB_URL: origin, DATA_DIR: dataDir, HUB_ADMIN_TOKEN: token, HUB_ALLOW_PRIVATE_ADDRESSES: '1', LOG_LEVEL: 'error'
-  }, `${origin}/nodeinfo/2.1`)
-  const res = await fetch(`${origin}/api/v1/coops`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ username: 'coop', name: 'Bench Co-op' }) })
-  if (res.status !== 201) throw new Error(`could not create the co-op: ${res.status} ${await res.text()}`)
-  return { name: 'hub', server, inboxUrl: `${origin}/u/coop/inbox`, recipient: `${origin}/u/coop` }
+  // A big sibling's fan-out comes from one host: the per-host inbox rate limit is raised (its
+  // check still runs on every request).
+  const hub = await startBenchHub(dataDir, { env: { HUB_INBOX_RATE_LIMIT: '100000000' } })
+  await hub.api('POST', '/coops', { username: 'coop', name: 'Bench Co-op' }, 201)
+  return { name: 'hub', server: hub.server, inboxUrl: `${hub.origin}/u/coop/inbox`, recipient: `${hub.origin}/u/coop` }
 }
 
 async function startReference (name: string, script: string, dataDir: string): Promise<InboxTarget> {
@@ -38,7 +35,7 @@ async function startReference (name: string, script: string, dataDir: string): P
 }
 
 /** Activities per second and latency of one inbox at one concurrency. */
-async function measure (target: InboxTarget, peers: RemotePeers, concurrency: number, options: RepeatOptions): Promise<Record<'perSecond' | 'p50' | 'p99', Summary>> {
+export async function measureInbound (target: InboxTarget, peers: RemotePeers, concurrency: number, options: RepeatOptions): Promise<Record<'perSecond' | 'p50' | 'p99', Summary>> {
   // First sight of every actor (key fetch) happens here, before anything is counted.
   const firstSight = await runLoad(new URL(target.inboxUrl).origin, peers.prepareCreates(target.inboxUrl, target.recipient, ACTORS), concurrency)
   if (firstSight.failed > 0) throw new Error(`${target.name} refused ${firstSight.failed} warm-up activities: ${JSON.stringify(firstSight.statuses)}\n${target.server.output().slice(-2000)}`)
@@ -54,16 +51,16 @@ async function measure (target: InboxTarget, peers: RemotePeers, concurrency: nu
 export async function inboundBenchmark (options: RepeatOptions, log: (line: string) => void): Promise<Comparison[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioo-bench-inbound-'))
   log(`inbound: generating ${ACTORS} remote actors' keys`)
-  const peers = await new RemotePeers().start(ACTORS)
+  const peers = await sharedRemotePeers(ACTORS)
   const comparisons: Comparison[] = []
   try {
     for (const concurrency of [10, 50]) {
-      const results: Record<string, Awaited<ReturnType<typeof measure>>> = {}
+      const results: Record<string, Awaited<ReturnType<typeof measureInbound>>> = {}
       for (const start of [() => startHub(path.join(dataDir, `hub-${concurrency}`)), () => startReference('ideal', 'ideal-inbox.js', dataDir), () => startReference('apex', 'apex-inbox.js', dataDir)]) {
         const target = await start()
         try {
           log(`inbound: ${target.name}, ${concurrency} connections`)
-          results[target.name] = await measure(target, peers, concurrency, options)
+          results[target.name] = await measureInbound(target, peers, concurrency, options)
         } finally {
           await target.server.stop()
         }
@@ -91,7 +88,6 @@ export async function inboundBenchmark (options: RepeatOptions, log: (line: stri
       })
     }
   } finally {
-    await peers.stop()
     fs.rmSync(dataDir, { recursive: true, force: true })
   }
   return comparisons

@@ -8,6 +8,8 @@ import { machineFacts } from './harness/machine'
 import { BenchReport, printReport, writeReport } from './harness/report'
 import { inboundBenchmark } from './inbound.bench'
 import { fanoutBenchmark } from './fanout.bench'
+import { directoryBenchmarks } from './directory.bench'
+import { stopSharedRemotePeers } from './support/remote-peers'
 import { processesBenchmark } from './processes.bench'
 
 const ROOT = path.resolve(__dirname, '..', '..')
@@ -21,6 +23,16 @@ async function main (): Promise<void> {
   if (!only || only.has('inbound')) report.comparisons.push(...await inboundBenchmark(runs, log))
   if (!only || only.has('fanout')) { const f = await fanoutBenchmark(runs, log); report.comparisons.push(...f.comparisons); report.notes.push(...f.notes) }
   if (!only || only.has('processes')) { const p = await processesBenchmark(runs, log); report.comparisons.push(...p.comparisons); report.notes.push(...p.notes) }
+  // sync fills the hubs that directory, mixed and memory measure: any of them runs it.
+  const directoryParts = new Set(['sync', 'directory', 'mixed', 'memory'].filter(p => !only || only.has(p)))
+  if (directoryParts.size > 0) {
+    const d = await directoryBenchmarks(runs, log, directoryParts)
+    report.comparisons.push(...d.comparisons)
+    report.absolutes.push(...d.absolutes)
+    report.notes.push(...d.notes)
+  }
+  await stopSharedRemotePeers()
+  report.notes.push(`the whole run took ${((Date.now() - Date.parse(report.startedAt)) / 60000).toFixed(1)} minutes (after the build)`)
   printReport(report)
   const file = writeReport(report, path.join(ROOT, 'bench', 'results'))
   process.stdout.write(`\nResults written to ${path.relative(ROOT, file)} and bench/results/latest.json\n`)

@@ -107,9 +107,12 @@ export function formatProfileSummary (s: ProfileSummary): string {
   return out.join('\n')
 }
 
-/** Reads the newest `.cpuprofile` in `dir`. */
-export function readNewestProfile (dir: string): CpuProfile {
-  const files = fs.readdirSync(dir).filter(f => f.endsWith('.cpuprofile')).map(f => path.join(dir, f))
+/**
+ * Reads the newest main-thread `.cpuprofile` in `dir` (`CPU.<date>.<time>.<pid>.<thread>.<n>`;
+ * worker threads write their own, with a thread number above 0), or `thread`'s.
+ */
+export function readNewestProfile (dir: string, thread = 0): CpuProfile {
+  const files = fs.readdirSync(dir).filter(f => f.endsWith('.cpuprofile') && f.split('.')[4] === String(thread)).map(f => path.join(dir, f))
   if (files.length === 0) throw new Error(`no .cpuprofile in ${dir}`)
   files.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)
   return JSON.parse(fs.readFileSync(files[0], 'utf8')) as CpuProfile
@@ -117,7 +120,9 @@ export function readNewestProfile (dir: string): CpuProfile {
 
 if (require.main === module) {
   const target = process.argv[2]
-  if (!target) { process.stderr.write('usage: node cpu-profile-summary.js <file.cpuprofile | dir>\n'); process.exit(2) }
+  if (!target) { process.stderr.write('usage: node cpu-profile-summary.js <file.cpuprofile | dir> [top] [window.json]\n'); process.exit(2) }
   const profile = fs.statSync(target).isDirectory() ? readNewestProfile(target) : JSON.parse(fs.readFileSync(target, 'utf8')) as CpuProfile
-  process.stdout.write(formatProfileSummary(summariseProfile(profile, Number(process.argv[3] ?? 30))) + '\n')
+  // A window file (e.g. the fan-out's) limits the summary to the samples taken inside it.
+  const window = process.argv[4] ? JSON.parse(fs.readFileSync(process.argv[4], 'utf8')) as { fromUs: number, toUs: number } : undefined
+  process.stdout.write(formatProfileSummary(summariseProfile(profile, Number(process.argv[3] ?? 30), window)) + '\n')
 }

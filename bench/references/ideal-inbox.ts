@@ -1,13 +1,14 @@
 /**
  * The reference "ideal inbox": the least work an inbox can do and stay correct — parse, check the
- * Digest, verify the RSA signature with a cached key, insert one row in SQLite. No framework.
+ * Digest, verify the RSA signature with a cached key (parsed once; verified on libuv's thread
+ * pool, with the hub's own function), insert one row in SQLite. No framework.
  * Run as a child process by the inbound benchmark; prints `READY <origin>`.
  */
 import Database from 'better-sqlite3'
 import http from 'http'
 import { AddressInfo } from 'net'
 import { digestMatches } from '../../src/federation/signatures/digest'
-import { parseSignatureHeader, signingString, verifySignature } from '../../src/federation/signatures/draft-cavage'
+import { parseSignatureHeader, signingString, verifySignatureAsync } from '../../src/federation/signatures/draft-cavage'
 
 const db = new Database(process.env.BENCH_DB ?? ':memory:')
 db.pragma('journal_mode = WAL')
@@ -33,7 +34,7 @@ const server = http.createServer((req, res) => {
       const params = parseSignatureHeader(String(req.headers.signature ?? ''))
       if (!params || !digestMatches(String(req.headers.digest ?? ''), raw)) { res.writeHead(401).end(); return }
       const text = signingString({ method: req.method ?? 'POST', path: req.url ?? '/', headers: req.headers as Record<string, string> }, params)
-      if (text === null || !verifySignature(text, params.signature, await keyFor(params.keyId), params.algorithm)) { res.writeHead(401).end(); return }
+      if (text === null || !(await verifySignatureAsync(text, params.signature, await keyFor(params.keyId), params.algorithm))) { res.writeHead(401).end(); return }
       const activity = JSON.parse(raw.toString('utf8')) as { id: string, actor: string }
       insert.run(activity.id, activity.actor, raw.toString('utf8'))
       res.writeHead(202).end()

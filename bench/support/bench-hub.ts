@@ -19,6 +19,12 @@ export interface BenchHubOptions {
   nodeArgs?: string[]
 }
 
+/** BENCH_HUB_PROFILE=<dir> profiles every hub a benchmark starts (`--cpu-prof`), for bench/profile/cpu-profile-summary.js. */
+function profileArgs (): string[] {
+  const dir = process.env.BENCH_HUB_PROFILE
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []
+}
+
 /** A free-looking port: the bench processes are short-lived and the range is wide. */
 export function randomPort (): number {
   return 20000 + Math.floor(Math.random() * 20000)
@@ -31,7 +37,7 @@ export async function startBenchHub (dataDir: string, options: BenchHubOptions =
   const token = 'bench-admin-token-0123456789abcdef'
   const server = await startChild(path.join(ROOT, 'dist', 'main.js'), {
     PORT: String(port), HUB_URL: origin, DATA_DIR: dataDir, HUB_ADMIN_TOKEN: token, HUB_ALLOW_PRIVATE_ADDRESSES: '1', LOG_LEVEL: 'error', ...options.env
-  }, `${origin}/nodeinfo/2.1`, options.nodeArgs)
+  }, `${origin}/nodeinfo/2.1`, [...(options.nodeArgs ?? []), ...profileArgs()])
   const api = async (method: string, apiPath: string, body?: unknown, expect = 200): Promise<unknown> => {
     const res = await fetch(`${origin}/api/v1${apiPath}`, {
       method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body)

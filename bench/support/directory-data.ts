@@ -2,15 +2,15 @@
  * A synthetic sibling-hub directory feed (`directory.json`, ioocloud-directory/0.1) of any size,
  * the same for a given size on every run. Word frequencies are chosen so the benchmark has
  * narrow, medium and broad searches: "cloud" is in about half the entries, "nextcloud" (a
- * software name) in about a quarter, a city name in well under one percent.
+ * software name) in about a third, a city name in well under one percent.
  */
 
 /** The searches the directory benchmarks run, by how much of the directory each matches. */
 export const DIRECTORY_QUERIES = {
   narrow: ['q=lyon', 'q=tampere', 'q=porto'],
-  medium: ['q=nextcloud', 'q=wallabag', 'q=mail'],
+  medium: ['q=nextcloud', 'q=wallabag', 'q=email'],
   broad: ['q=cloud', 'q=cloud+cooperative', 'q=hosting'],
-  filtered: ['q=cloud&country=DE', 'q=nextcloud&category=file-hosting&language=fr', 'q=hosting&access=members&accepting=yes', 'country=FR&category=email']
+  filtered: ['q=cloud&country=DE', 'q=nextcloud&category=file-hosting&language=fr', 'q=hosting&status=active&language=de', 'country=FR&category=email']
 } as const
 
 /** Broad searches, for the mixed-load benchmark's visitors. */
@@ -49,8 +49,10 @@ export function directoryFeed (count: number, hubUrl = 'https://sibling.example'
     const city = rnd() < 0.1 ? pick(CITIES) : `Town ${Math.floor(rnd() * 5000)}`
     const country = pick(COUNTRIES)
     const cloud = rnd() < 0.5
-    const services = Array.from({ length: 1 + Math.floor(rnd() * 3) }, (_v, s) => {
-      const [software, category] = rnd() < 0.25 ? SOFTWARE[0] : pick(SOFTWARE)
+    // Services count only for co-op records (an imported one contributes its tags and text), so
+    // the software is named in the summary too, as directory listings do.
+    const [software, category] = rnd() < 0.25 ? SOFTWARE[0] : pick(SOFTWARE)
+    const services = Array.from({ length: rnd() < 0.3 ? 1 : 0 }, (_v, s) => {
       return {
         id: `https://coop-${i}.example.org/services/${s}`,
         name: `${software} for members`,
@@ -69,8 +71,8 @@ export function directoryFeed (count: number, hubUrl = 'https://sibling.example'
       kind: 'coop-cloud',
       status: rnd() < 0.95 ? 'active' : 'paused',
       local: true,
-      summary: `A ${pick(ADJECTIVES)} ${cloud ? 'cloud' : 'service'} ${pick(NOUNS)} for the people of ${city}, run by its members.`,
-      tags: [pick(TAGS), pick(TAGS)].filter((t, n, all) => all.indexOf(t) === n),
+      summary: `A ${pick(ADJECTIVES)} ${cloud ? 'cloud' : 'service'} ${pick(NOUNS)} for the people of ${city}, with ${software} for its members.`,
+      tags: [pick(TAGS), pick(TAGS), category.replace(/-/g, ' ')].filter((t, n, all) => all.indexOf(t) === n),
       languages: [pick(LANGUAGES), ...(rnd() < 0.3 ? [pick(LANGUAGES)] : [])].filter((l, n, all) => all.indexOf(l) === n),
       location: { locality: city, country },
       services,

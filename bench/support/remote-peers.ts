@@ -78,3 +78,17 @@ export class RemotePeers {
     await new Promise<void>(resolve => this.server.close(() => resolve()))
   }
 }
+
+let shared: Promise<RemotePeers> | null = null
+
+/** One set of remote actors for every benchmark of a run (generating 200 RSA keys takes a while). */
+export async function sharedRemotePeers (count = 200): Promise<RemotePeers> {
+  shared ??= new RemotePeers().start(count)
+  return await shared
+}
+
+/** Stops the shared remote actors, if any were started. */
+export async function stopSharedRemotePeers (): Promise<void> {
+  if (shared) await (await shared).stop()
+  shared = null
+}

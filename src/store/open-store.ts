@@ -6,6 +6,5 @@ import { SqliteStore } from './sqlite/sqlite.store'
 /** Opens the hub's store in `dataDir` (created if missing): `<dataDir>/hub.sqlite`; the one place an adapter is chosen. */
 export function openStore (dataDir: string, options: { serving?: boolean } = {}): HubStore {
   fs.mkdirSync(dataDir, { recursive: true })
-  // A serving hub checkpoints on a worker thread; the CLI's short runs need not.
-  return new SqliteStore(path.join(dataDir, 'hub.sqlite'), { backgroundCheckpoints: options.serving === true })
+  return new SqliteStore(path.join(dataDir, 'hub.sqlite'), { serving: options.serving === true })
 }

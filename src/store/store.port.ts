@@ -47,6 +47,12 @@ export interface Delivery {
   signingKey?: string
 }
 
+/** What `deliveryClaim` answers: the deliveries now leased to this process, or when the next is due (null: none queued). */
+export interface DeliveryClaim {
+  deliveries: Delivery[]
+  waitUntil: Date | null
+}
+
 /** What `deliveryDequeue` answers when nothing is due yet. */
 export interface DeliveryWait {
   waitUntil: Date
@@ -192,8 +198,12 @@ export interface HubQueries {
   setFollowRequestState(followId: string, state: FollowState): boolean
   listFollowRequests(localActorId: string, state?: FollowState): FollowRequest[]
 
-  /** Removes a delivery after the peer answered 2xx. */
-  deliveryComplete(id: number): void
+  /** Claims (leases) up to `limit` due deliveries in one step, oldest first; when none is due, says when the next one is. */
+  deliveryClaim(limit: number): DeliveryClaim
+  /** Removes deliveries after their peers answered 2xx; several ids are removed in one transaction. */
+  deliveryComplete(ids: number | readonly number[]): void
+  /** Ends the leases of claimed deliveries that were not sent (the worker stopped): due again at once. */
+  deliveryRelease(ids: readonly number[]): void
   /** Releases the lease and schedules the next try. */
   deliveryReschedule(id: number, nextAttemptAt: Date, lastError: string): void
   /** Ends a delivery for good and records why. */

@@ -104,6 +104,8 @@ export function directoryRepositoryContract (adapter: string, make: () => Promis
       expect((await repo.search(everything())).items.map(e => e.name)).toEqual(['A', 'B', 'D'])
       const stored = await repo.listSourceEntries('ioo.coop/directory')
       expect(stored.find(s => s.entry.sourceId === 'c')?.goneAt).toEqual(expect.any(String))
+      expect(await repo.listLiveSourceIds('ioo.coop/directory')).toEqual(['a', 'b', 'd'])
+      expect(await repo.listLiveSourceIds('another source')).toEqual([])
       // Without marking, missing records stay; a gone one that reappears counts as changed.
       expect(await repo.importBatch('ioo.coop/directory', [batch[2]], { markMissingGone: false })).toEqual({ added: 0, changed: 1, unchanged: 0, gone: 0 })
       expect((await repo.search(everything())).items.map(e => e.name)).toEqual(['A', 'B', 'C', 'D'])

@@ -50,6 +50,35 @@ export function describeDeliveryQueueContract (store: StoreRef): void {
       expect(claimed(await store().deliveryDequeue()).id).toBe(a.id)
     })
 
+    it('claims a batch in one step, oldest first, completes several at once and takes back released claims', async () => {
+      await store().deliveryEnqueue(ACTOR, BODY, ['https://a.test/inbox', 'https://b.test/inbox', 'https://c.test/inbox'])
+      const older = claimed(await store().deliveryDequeue())
+      await store().deliveryReschedule(older.id, new Date(Date.now() - 60_000), 'timeout')
+      const batch = store().deliveryClaim(2)
+      expect(batch.waitUntil).toBeNull()
+      expect(batch.deliveries.map(d => d.address)).toEqual(['https://a.test/inbox', 'https://b.test/inbox'])
+      const last = store().deliveryClaim(5)
+      expect(last.deliveries.map(d => d.address)).toEqual(['https://c.test/inbox'])
+      // everything is leased: nothing due, and the answer says when the leases end
+      const none = store().deliveryClaim(5)
+      expect(none.deliveries).toEqual([])
+      expect(none.waitUntil?.getTime()).toBeGreaterThan(Date.now())
+      store().deliveryComplete(batch.deliveries.map(d => d.id))
+      expect(await store().deliveryQueueSize()).toBe(1)
+      store().deliveryRelease(last.deliveries.map(d => d.id))
+      expect(store().deliveryClaim(5).deliveries.map(d => d.id)).toEqual(last.deliveries.map(d => d.id))
+    })
+
+    it('does not claim an object\'s later delivery to an inbox while its earlier one is queued, even in one batch', async () => {
+      const update = (n: number): string => JSON.stringify({ type: 'Update', id: `https://hub.test/a/${n}`, object: { id: 'https://hub.test/s/1' } })
+      await store().deliveryControl.enqueue(ACTOR, update(1), ['https://a.test/inbox'], 'https://hub.test/s/1')
+      await store().deliveryControl.enqueue(ACTOR, update(2), ['https://a.test/inbox'], 'https://hub.test/s/1')
+      const batch = store().deliveryClaim(5)
+      expect(batch.deliveries.map(d => d.body)).toEqual([update(1)])
+      store().deliveryComplete(batch.deliveries[0].id)
+      expect(store().deliveryClaim(5).deliveries.map(d => d.body)).toEqual([update(2)])
+    })
+
     it('deliveryComplete removes a delivery for good', async () => {
       await store().deliveryEnqueue(ACTOR, BODY, 'https://a.test/inbox')
       const d = claimed(await store().deliveryDequeue())

@@ -21,6 +21,13 @@ export interface DeliveryWorkerOptions {
 /** Deliveries in flight at once unless told otherwise. */
 export const DEFAULT_DELIVERY_CONCURRENCY = 8
 
+/**
+ * A delivery claimed in a batch but not yet started is dropped from memory after this long (its
+ * lease, 60 s by default, then hands it out again) rather than sent late, when another process
+ * may already be taking it.
+ */
+const MAX_HELD_MS = 20_000
+
 /** Two days: more than the retry policy's ~31 hours, so only a host down that long loses deliveries. */
 export const MAX_QUEUED_AGE_MS = 48 * 60 * 60 * 1000
 
@@ -39,6 +46,10 @@ export class DeliveryWorker {
   private pumping = false
   private pumpAgain = false
   private readonly idleWaiters: Array<() => void> = []
+  /** Claimed in the last batch, not started yet, with when they were claimed. */
+  private held: Array<{ delivery: Delivery, claimedAt: number }> = []
+  /** 2xx answers whose rows are removed together at the end of this turn of the event loop. */
+  private completing: { ids: number[], done: Promise<void> } | null = null
 
   constructor (
     private readonly store: HubStore,
@@ -66,32 +77,80 @@ export class DeliveryWorker {
     if (this.inFlight > 0) await new Promise<void>(resolve => this.idleWaiters.push(resolve))
   }
 
-  /** Stops claiming new deliveries and waits for those in flight. */
+  /** Stops claiming new deliveries, hands back those claimed but not started, and waits for those in flight. */
   async stop (): Promise<void> {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
+    const unsent = this.held.splice(0).map(h => h.delivery.id)
+    if (unsent.length > 0) {
+      try {
+        this.store.deliveryRelease(unsent)
+      } catch (err) {
+        // Their leases run out on their own: nothing is lost, only delayed.
+        this.logger.warn({ err, count: unsent.length }, 'delivery: could not hand back claimed deliveries')
+      }
+    }
     if (this.inFlight > 0) await new Promise<void>(resolve => this.idleWaiters.push(resolve))
   }
 
-  /** Claims due deliveries until the concurrency is used up or nothing is due. */
+  /**
+   * Starts due deliveries until the concurrency is used up or nothing is due. They are claimed
+   * a batch at a time (one write to the store for several deliveries).
+   */
   private async pump (): Promise<void> {
     this.pumping = true
     try {
       do {
         this.pumpAgain = false
         while (!this.stopped && this.inFlight < this.concurrency) {
-          const next = await this.store.deliveryDequeue()
-          if (!next) break
-          if ('waitUntil' in next) {
-            this.scheduleAt(next.waitUntil)
-            break
-          }
+          const next = this.nextHeld() ?? this.claimBatch()
+          if (next === null) break
           this.start(next)
         }
       } while (this.pumpAgain && !this.stopped)
     } finally {
       this.pumping = false
     }
+  }
+
+  /** The oldest held delivery still worth sending, or null. */
+  private nextHeld (): Delivery | null {
+    const now = Date.now()
+    for (let h = this.held.shift(); h !== undefined; h = this.held.shift()) {
+      if (now - h.claimedAt < MAX_HELD_MS) return h.delivery
+    }
+    return null
+  }
+
+  /** Claims a batch; answers its first delivery (holding the rest), or null after scheduling the next look. */
+  private claimBatch (): Delivery | null {
+    const claim = this.store.deliveryClaim(this.concurrency)
+    if (claim.deliveries.length === 0) {
+      if (claim.waitUntil !== null) this.scheduleAt(claim.waitUntil)
+      return null
+    }
+    const claimedAt = Date.now()
+    this.held = claim.deliveries.slice(1).map(delivery => ({ delivery, claimedAt }))
+    return claim.deliveries[0]
+  }
+
+  /** Removes a delivered row, together with the others delivered in this turn of the event loop. */
+  private async complete (id: number): Promise<void> {
+    if (this.completing === null) {
+      const batch: { ids: number[], done: Promise<void> } = { ids: [], done: Promise.resolve() }
+      batch.done = new Promise<void>((resolve, reject) => setImmediate(() => {
+        this.completing = null
+        try {
+          this.store.deliveryComplete(batch.ids)
+          resolve()
+        } catch (err) {
+          reject(err)
+        }
+      }))
+      this.completing = batch
+    }
+    this.completing.ids.push(id)
+    await this.completing.done
   }
 
   private start (delivery: Delivery): void {
@@ -144,7 +203,7 @@ export class DeliveryWorker {
     if (countsAsHostFailure(status)) this.breaker.failed(host)
     else this.breaker.succeeded(host)
     if (status !== null && status >= 200 && status < 300) {
-      this.store.deliveryComplete(delivery.id)
+      await this.complete(delivery.id)
       this.logger.debug({ to: delivery.address, status }, 'delivery: sent')
       return
     }

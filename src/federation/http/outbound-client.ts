@@ -1,7 +1,7 @@
 import { Agent, Dispatcher, request } from 'undici'
 import { DomainBlockedError, ForbiddenAddressError, RemoteError } from '../../errors/app-errors'
 import { digestHeader } from '../signatures/digest'
-import { signRequest } from '../signatures/draft-cavage'
+import { signRequestAsync } from '../signatures/draft-cavage'
 import { checkUrl, guardedLookup, PrivateAddressPolicy } from './address-guard'
 
 /** A key the hub signs with: `keyId` is the actor's `publicKey.id`. */
@@ -83,7 +83,7 @@ export class OutboundClient {
     for (let hop = 0; hop <= this.maxRedirects; hop++) {
       checkUrl(current, this.options.allowPrivateAddresses)
       const headers: Record<string, string> = { accept, 'user-agent': this.options.userAgent, host: current.host }
-      if (signer) Object.assign(headers, signRequest({ method: 'GET', path: current.pathname + current.search, headers }, signer.keyId, signer.privateKeyPem))
+      if (signer) Object.assign(headers, await signRequestAsync({ method: 'GET', path: current.pathname + current.search, headers }, signer.keyId, signer.privateKeyPem))
       const res = await this.send(current, { method: 'GET', headers })
       if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
         await res.body.dump()
@@ -155,7 +155,7 @@ export class OutboundClient {
       host: url.host,
       digest: digestHeader(body)
     }
-    Object.assign(headers, signRequest({ method: 'POST', path: url.pathname + url.search, headers }, signer.keyId, signer.privateKeyPem))
+    Object.assign(headers, await signRequestAsync({ method: 'POST', path: url.pathname + url.search, headers }, signer.keyId, signer.privateKeyPem))
     const res = await this.send(url, { method: 'POST', headers, body })
     const bodyText = await this.readLimited(res, url).catch(() => '')
     return { status: res.statusCode, retryAfterMs: parseRetryAfter(res.headers['retry-after']), bodyText: bodyText.slice(0, 500) }

@@ -3,7 +3,7 @@ import { DomainBlockedError, ForbiddenAddressError, ForbiddenError, MalformedBod
 import type { Logger } from '../../log/logger'
 import { contentDigestProblem } from '../signatures/content-digest'
 import { digestMatches } from '../signatures/digest'
-import { parseSignatureHeader, signingString, verifySignature } from '../signatures/draft-cavage'
+import { parseSignatureHeader, signingString, verifySignatureAsync } from '../signatures/draft-cavage'
 import { hasRfc9421Signature, parseRfc9421, verifyRfc9421 } from '../signatures/rfc9421'
 import type { ActorKey, RemoteActors } from '../remote-actors'
 import type { RawBodyRequest } from './activity-body-parser'
@@ -107,7 +107,7 @@ async function verifyCavageRequest (req: Request, headers: Record<string, string
 
   const text = signingString({ method: req.method, path: req.originalUrl, headers }, params)
   if (text === null) throw new SignatureError(`A header the signature lists is missing from the request (${params.headers.join(' ')})`)
-  return await verifyWithKey(remote, params.keyId, key => verifySignature(text, params.signature, key, params.algorithm))
+  return await verifyWithKey(remote, params.keyId, async key => await verifySignatureAsync(text, params.signature, key, params.algorithm))
 }
 
 async function verifyRfc9421Request (req: Request, headers: Record<string, string | undefined>, remote: RemoteActors, hubUrl: string, now: number): Promise<ActorKey> {
@@ -125,11 +125,11 @@ async function verifyRfc9421Request (req: Request, headers: Record<string, strin
 }
 
 /** Fetches the key and checks the signature; on failure refetches once (the peer may have rotated its key). */
-async function verifyWithKey (remote: RemoteActors, keyId: string, check: (publicKeyPem: string) => boolean): Promise<ActorKey> {
+async function verifyWithKey (remote: RemoteActors, keyId: string, check: (publicKeyPem: string) => boolean | Promise<boolean>): Promise<ActorKey> {
   let key = await remote.getKey(keyId)
-  if (check(key.publicKeyPem)) return key
+  if (await check(key.publicKeyPem)) return key
   key = await remote.getKey(keyId, true)
-  if (check(key.publicKeyPem)) return key
+  if (await check(key.publicKeyPem)) return key
   throw new SignatureError(`The signature does not verify with the key ${keyId}`)
 }
 

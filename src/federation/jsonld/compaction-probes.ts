@@ -1,5 +1,13 @@
-import jsonld, { ActiveContext, TermDefinition } from 'jsonld'
+import path from 'node:path'
+import type JsonLd from 'jsonld'
+import type { ActiveContext, TermDefinition } from 'jsonld'
 import type { DocumentLoader } from './document-loader'
+
+// The jsonld.js apex itself compacts with (its own dependency, not one of the hub's): the
+// probes must ask the very library whose answers they stand in for.
+const apexDir = path.dirname(require.resolve('activitypub-express/package.json'))
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const jsonld = require(require.resolve('jsonld', { paths: [apexDir] })) as typeof JsonLd
 
 /**
  * What jsonld.js does with one shape of value, learnt by asking it once: the fast compaction

@@ -21,6 +21,9 @@ function bail (reason: string): typeof BAIL {
 /** Distinct `@context` values remembered (peers send a handful each). */
 const MAX_CONTEXTS = 64
 
+/** Probes one document may trigger; real documents need a handful the first time and none after. */
+const MAX_PROBES_PER_DOCUMENT = 32
+
 /**
  * apex's `fromJSONLD` (jsonld.js compaction against apex's context, arrays kept, `@graph[0]`)
  * without jsonld.js for the documents where the result is known to be the same: every key a term
@@ -44,13 +47,18 @@ export class FastCompaction {
     if (target === null || !isPlainObject(doc)) { bail('no target context or not an object'); return null }
     const input = await this.inputContext(doc, target)
     if (input === null) { bail('context not taken'); return null }
-    // Each pass may reveal more to ask (an IRI's answer needs its key's first).
+    // Each pass may reveal more to ask (nested nodes, an IRI's answer after its key's).
+    let budget = MAX_PROBES_PER_DOCUMENT
     for (let attempt = 0; attempt < 8; attempt++) {
       const needs: Need[] = []
       const result = walkNode(doc, input, target, needs, true)
       if (result === BAIL) return null
       if (needs.length === 0) return result
-      await Promise.all(needs.map(need => ask(input, need)))
+      // A document that needs many new answers (hostile, or odd) learns a few and is jsonld.js's to do.
+      const asked = needs.slice(0, budget)
+      budget -= asked.length
+      await Promise.all(asked.map(need => ask(input, need)))
+      if (asked.length < needs.length) { bail('too many new shapes at once'); return null }
     }
     bail('probes did not settle')
     return null

@@ -75,29 +75,46 @@ export function signingString (request: SignableRequest, params: Pick<SignatureP
   return lines.join('\n')
 }
 
-/** Verifies a signature over `text` with a PEM public key (RSA with SHA-256, or Ed25519). */
-export function verifySignature (text: string, signatureBase64: string, publicKeyPem: string, algorithm: string | null): boolean {
+/** The digest algorithm to verify with, the data and the key; null when the key or algorithm does not fit. */
+function verificationPlan (text: string, signatureBase64: string, publicKeyPem: string, algorithm: string | null): { digest: string | null, data: Buffer, key: crypto.KeyObject, signature: Buffer } | null {
   let key: crypto.KeyObject
   try {
     key = publicKeyObject(publicKeyPem)
   } catch {
-    return false
+    return null
   }
   const signature = Buffer.from(signatureBase64, 'base64')
   const type = key.asymmetricKeyType
   if (type === 'rsa') {
-    if (algorithm !== null && algorithm !== 'rsa-sha256' && algorithm !== 'hs2019') return false
-    return crypto.verify('sha256', Buffer.from(text), key, signature)
+    if (algorithm !== null && algorithm !== 'rsa-sha256' && algorithm !== 'hs2019') return null
+    return { digest: 'sha256', data: Buffer.from(text), key, signature }
   }
   if (type === 'ed25519') {
-    if (algorithm !== null && algorithm !== 'hs2019' && algorithm !== 'ed25519') return false
-    return crypto.verify(null, Buffer.from(text), key, signature)
+    if (algorithm !== null && algorithm !== 'hs2019' && algorithm !== 'ed25519') return null
+    return { digest: null, data: Buffer.from(text), key, signature }
   }
-  return false
+  return null
 }
 
-/** The headers to add to an outgoing request so peers can verify it. */
-export function signRequest (request: SignableRequest, keyId: string, privateKeyPem: string): { date: string, signature: string } {
+/** Verifies a signature over `text` with a PEM public key (RSA with SHA-256, or Ed25519). */
+export function verifySignature (text: string, signatureBase64: string, publicKeyPem: string, algorithm: string | null): boolean {
+  const plan = verificationPlan(text, signatureBase64, publicKeyPem, algorithm)
+  return plan !== null && crypto.verify(plan.digest, plan.data, plan.key, plan.signature)
+}
+
+/** `verifySignature` with the public-key operation on libuv's thread pool, off the event loop. */
+export async function verifySignatureAsync (text: string, signatureBase64: string, publicKeyPem: string, algorithm: string | null): Promise<boolean> {
+  const plan = verificationPlan(text, signatureBase64, publicKeyPem, algorithm)
+  if (plan === null) return false
+  return await new Promise<boolean>(resolve => {
+    crypto.verify(plan.digest, plan.data, plan.key, plan.signature, (err, ok) => resolve(err === null && ok))
+  })
+}
+
+/** What one outgoing request's signature covers and the key it is made with. */
+interface SigningPlan { date: string, names: string[], data: Buffer, key: crypto.KeyObject, algorithm: string }
+
+function signingPlan (request: SignableRequest, privateKeyPem: string): SigningPlan {
   const date = request.headers.date ?? new Date().toUTCString()
   const headers: Record<string, string | undefined> = { ...request.headers, date }
   const names = ['(request-target)', 'host', 'date']
@@ -105,12 +122,31 @@ export function signRequest (request: SignableRequest, keyId: string, privateKey
   const text = signingString({ ...request, headers }, { headers: names, created: null, expires: null })
   if (text === null) throw new Error('signRequest: the host header is required')
   const key = privateKeyObject(privateKeyPem)
-  const signature = key.asymmetricKeyType === 'ed25519'
-    ? crypto.sign(null, Buffer.from(text), key).toString('base64')
-    : crypto.sign('sha256', Buffer.from(text), key).toString('base64')
-  const algorithm = key.asymmetricKeyType === 'ed25519' ? 'hs2019' : 'rsa-sha256'
+  return { date, names, data: Buffer.from(text), key, algorithm: key.asymmetricKeyType === 'ed25519' ? 'hs2019' : 'rsa-sha256' }
+}
+
+function signatureHeaders (plan: SigningPlan, keyId: string, signature: Buffer): { date: string, signature: string } {
   return {
-    date,
-    signature: `keyId="${keyId}",algorithm="${algorithm}",headers="${names.join(' ')}",signature="${signature}"`
+    date: plan.date,
+    signature: `keyId="${keyId}",algorithm="${plan.algorithm}",headers="${plan.names.join(' ')}",signature="${signature.toString('base64')}"`
   }
+}
+
+/** The headers to add to an outgoing request so peers can verify it. */
+export function signRequest (request: SignableRequest, keyId: string, privateKeyPem: string): { date: string, signature: string } {
+  const plan = signingPlan(request, privateKeyPem)
+  return signatureHeaders(plan, keyId, crypto.sign(plan.algorithm === 'hs2019' ? null : 'sha256', plan.data, plan.key))
+}
+
+/**
+ * `signRequest` with the private-key operation on libuv's thread pool: an RSA-2048 signature
+ * costs about a millisecond, which a fan-out to a thousand inboxes would otherwise spend on the
+ * event loop (docs/performance.md).
+ */
+export async function signRequestAsync (request: SignableRequest, keyId: string, privateKeyPem: string): Promise<{ date: string, signature: string }> {
+  const plan = signingPlan(request, privateKeyPem)
+  const signature = await new Promise<Buffer>((resolve, reject) => {
+    crypto.sign(plan.algorithm === 'hs2019' ? null : 'sha256', plan.data, plan.key, (err, sig) => err ? reject(err) : resolve(sig))
+  })
+  return signatureHeaders(plan, keyId, signature)
 }

@@ -111,6 +111,8 @@ export interface DirectoryRepository {
   importBatch(source: string, entries: SourceEntry[], options: { markMissingGone: boolean }): Promise<ImportReport>
   /** The source's records, gone ones included. */
   listSourceEntries(source: string): Promise<StoredSourceEntry[]>
+  /** The ids of the source's live (not gone) records: what an import compares without reading every record. */
+  listLiveSourceIds(source: string): Promise<string[]>
   /** Full-text search with filters, facet counts and keyset pagination. */
   search(query: DirectoryQuery): Promise<DirectoryResultPage>
   getEntry(id: string): Promise<DirectoryEntry | null>

@@ -4,7 +4,7 @@
  * lease runs out. A row leaves the queue only on `complete` (2xx) or `fail` (given up).
  */
 import type Database from 'better-sqlite3'
-import type { Delivery, DeliveryFailure, DeliveryWait } from '../store.port'
+import type { Delivery, DeliveryClaim, DeliveryFailure, DeliveryWait } from '../store.port'
 
 interface DeliveryRow { id: number, actor_id: string, address: string, body: string, attempt: number, after_ms: number }
 interface FailureRow { id: number, actor_id: string, address: string, attempt: number, reason: string, failed_at: string }
@@ -29,6 +29,7 @@ export class SqliteDeliveryQueue {
   private readonly nextDue
   private readonly requeue
   private readonly remove
+  private readonly release
   private readonly reschedule
   private readonly recordFailure
   private readonly size
@@ -41,13 +42,15 @@ export class SqliteDeliveryQueue {
        VALUES (?, ?, ?, 0, ?, NULL, ?, ?)`)
     // One statement, so claiming is atomic across connections and processes. A delivery waits
     // while an earlier one of the same object (ordering key) to the same inbox is still queued.
-    this.claim = db.prepare<{ now: number, leaseUntil: number, owner: string | null }, DeliveryRow>(
+    // Several at once: one write transaction for a batch instead of one per delivery (a
+    // fan-out to 1,000 inboxes spent a third of its store time committing claims one by one).
+    this.claim = db.prepare<{ now: number, leaseUntil: number, owner: string | null, limit: number }, DeliveryRow>(
       `UPDATE deliveries SET lease_until_ms = :leaseUntil, lease_owner = :owner
-       WHERE id = (
+       WHERE id IN (
          SELECT d.id FROM deliveries d
          WHERE d.after_ms <= :now AND (d.lease_until_ms IS NULL OR d.lease_until_ms <= :now)
            AND NOT EXISTS (${EARLIER_OF_SAME_OBJECT})
-         ORDER BY d.after_ms, d.id LIMIT 1)
+         ORDER BY d.after_ms, d.id LIMIT :limit)
        RETURNING id, actor_id, address, body, attempt, after_ms`)
     // A leased row becomes available when its lease ends, even if it was due earlier; a row
     // waiting behind an earlier one of its object is due when that one is gone (which wakes the worker).
@@ -57,6 +60,7 @@ export class SqliteDeliveryQueue {
     this.requeue = db.prepare<[number, number, number]>(
       'UPDATE deliveries SET after_ms = ?, attempt = ?, lease_until_ms = NULL WHERE id = ?')
     this.remove = db.prepare<[number]>('DELETE FROM deliveries WHERE id = ?')
+    this.release = db.prepare<[number]>('UPDATE deliveries SET lease_until_ms = NULL, lease_owner = NULL WHERE id = ?')
     this.reschedule = db.prepare<[number, string, number]>(
       `UPDATE deliveries SET after_ms = ?, attempt = attempt + 1, last_error = ?, lease_until_ms = NULL
        WHERE id = ?`)
@@ -84,13 +88,22 @@ export class SqliteDeliveryQueue {
 
   /** See `ApexStore.deliveryDequeue`. */
   dequeue (): Delivery | DeliveryWait | null {
+    const { deliveries, waitUntil } = this.claimDue(1)
+    if (deliveries.length > 0) return deliveries[0]
+    return waitUntil === null ? null : { waitUntil }
+  }
+
+  /** See `HubQueries.deliveryClaim`. */
+  claimDue (limit: number): DeliveryClaim {
     const now = this.now()
-    const row = this.claim.get({ now, leaseUntil: now + this.leaseMs, owner: this.owner })
-    if (row !== undefined) {
-      return { id: row.id, actorId: row.actor_id, address: row.address, body: row.body, attempt: row.attempt, after: new Date(row.after_ms) }
+    // RETURNING gives no order: sort as the claim chose.
+    const rows = this.claim.all({ now, leaseUntil: now + this.leaseMs, owner: this.owner, limit })
+      .sort((a, b) => a.after_ms - b.after_ms || a.id - b.id)
+    if (rows.length > 0) {
+      return { deliveries: rows.map(row => ({ id: row.id, actorId: row.actor_id, address: row.address, body: row.body, attempt: row.attempt, after: new Date(row.after_ms) })), waitUntil: null }
     }
     const at = this.nextDue.get()?.at ?? null
-    return at === null ? null : { waitUntil: new Date(at) }
+    return { deliveries: [], waitUntil: at === null ? null : new Date(at) }
   }
 
   /** See `ApexStore.deliveryRequeue`: apex's back-off, applied to the existing row. */
@@ -100,8 +113,17 @@ export class SqliteDeliveryQueue {
   }
 
   /** See `HubQueries.deliveryComplete`. */
-  complete (id: number): void {
-    this.remove.run(id)
+  complete (ids: number | readonly number[]): void {
+    if (typeof ids === 'number') {
+      this.remove.run(ids)
+      return
+    }
+    this.db.transaction(() => { for (const id of ids) this.remove.run(id) })()
+  }
+
+  /** See `HubQueries.deliveryRelease`. */
+  releaseClaims (ids: readonly number[]): void {
+    this.db.transaction(() => { for (const id of ids) this.release.run(id) })()
   }
 
   /** See `HubQueries.deliveryReschedule`. */

@@ -13,6 +13,8 @@ import type {
   DirectoryEntry, DirectoryQuery, DirectoryRepository, DirectoryResultPage, ImportReport, SourceEntry, StoredSourceEntry
 } from '../ports/directory.port'
 import { SqliteDirectorySearch } from './sqlite.directory.search'
+import type { DirectorySearchThread } from './directory-search-thread'
+import { encodeFacetPairs } from './facet-pairs'
 
 interface SourceRow {
   source: string
@@ -35,12 +37,13 @@ export class SqliteDirectoryRepository implements DirectoryRepository {
   // Prepared once: an import of 100,000 records runs each of these 100,000 times.
   private readonly sql
 
-  constructor (private readonly db: Database.Database, private readonly now: () => number = Date.now) {
+  /** `thread`, when running, answers searches off the event loop (directory-search-thread.ts). */
+  constructor (private readonly db: Database.Database, private readonly now: () => number = Date.now, private readonly thread?: DirectorySearchThread) {
     this.searcher = new SqliteDirectorySearch(db)
     this.sql = {
       state: db.prepare<[string, string], SourceState>('SELECT canonical, hash, gone_at FROM directory_sources WHERE source = ? AND source_id = ?'),
+      statesOf: db.prepare<[string], SourceState & { source_id: string }>('SELECT source_id, canonical, hash, gone_at FROM directory_sources WHERE source = ?'),
       row: db.prepare<[string, string], SourceRow>('SELECT * FROM directory_sources WHERE source = ? AND source_id = ?'),
-      seen: db.prepare<[string, string, string]>('UPDATE directory_sources SET seen_at = ? WHERE source = ? AND source_id = ?'),
       upsert: db.prepare(`
         INSERT INTO directory_sources (source, source_id, kind, canonical, doc, hash, retrieved_at, seen_at, gone_at)
         VALUES (@source, @sourceId, @kind, @canonical, @doc, @hash, @now, @now, NULL)
@@ -54,6 +57,8 @@ export class SqliteDirectoryRepository implements DirectoryRepository {
       deleteFacets: db.prepare<[number]>('DELETE FROM directory_facets WHERE entry_rowid = ?'),
       insertEntry: db.prepare('INSERT INTO directory_entries (id, canonical, name_key, kind_rank, updated_at, doc) VALUES (@id, @canonical, @nameKey, @kindRank, @updatedAt, @doc)'),
       addFacet: db.prepare<[string, string, number]>('INSERT INTO directory_facets (facet, value, entry_rowid) VALUES (?, ?, ?)'),
+      setPairs: db.prepare<[number, string]>(`INSERT INTO directory_entry_facets (entry_rowid, pairs) VALUES (?, ?)
+        ON CONFLICT (entry_rowid) DO UPDATE SET pairs = excluded.pairs`),
       addFts: db.prepare<[number, string, string, string, string, string]>('INSERT INTO directory_fts (rowid, name, summary, tags, services, place) VALUES (?, ?, ?, ?, ?, ?)'),
       bump: db.prepare('UPDATE directory_state SET version = version + 1 WHERE id = 1')
     }
@@ -80,17 +85,18 @@ export class SqliteDirectoryRepository implements DirectoryRepository {
     return this.db.transaction(() => {
       const now = new Date(this.now()).toISOString()
       const report: ImportReport = { added: 0, changed: 0, unchanged: 0, gone: 0 }
+      // One read of what the source holds instead of one query per record: most are unchanged.
+      const stored = new Map(this.sql.statesOf.all(source).map(r => [r.source_id, r]))
       const inBatch = new Set<string>()
       for (const entry of entries) {
         if (inBatch.has(entry.sourceId)) throw new ValidationError(`Entry ${entry.sourceId} appears twice in one import of ${source}`, { sourceId: 'must be unique in a batch' })
         inBatch.add(entry.sourceId)
-        report[this.upsertOne(entry, now)]++
+        report[this.upsertOne(entry, now, stored.get(entry.sourceId) ?? null)]++
       }
       if (options.markMissingGone) {
-        const live = this.db.prepare<[string], SourceRow>('SELECT * FROM directory_sources WHERE source = ? AND gone_at IS NULL').all(source)
         const markGone = this.db.prepare('UPDATE directory_sources SET gone_at = ? WHERE source = ? AND source_id = ?')
-        for (const row of live) {
-          if (inBatch.has(row.source_id)) continue
+        for (const row of stored.values()) {
+          if (row.gone_at !== null || inBatch.has(row.source_id)) continue
           markGone.run(now, source, row.source_id)
           this.remerge(row.canonical)
           report.gone++
@@ -105,7 +111,20 @@ export class SqliteDirectoryRepository implements DirectoryRepository {
     return rows.map(row => ({ entry: JSON.parse(row.doc), entryId: entryIdFor(row.canonical), retrievedAt: row.retrieved_at, goneAt: row.gone_at }))
   }
 
+  async listLiveSourceIds (source: string): Promise<string[]> {
+    return this.db.prepare<[string], { source_id: string }>('SELECT source_id FROM directory_sources WHERE source = ? AND gone_at IS NULL ORDER BY source_id')
+      .all(source).map(r => r.source_id)
+  }
+
   async search (query: DirectoryQuery): Promise<DirectoryResultPage> {
+    if (this.thread?.available) {
+      try {
+        return await this.thread.search(query)
+      } catch (err) {
+        // A refused query is the visitor's; a failed thread leaves the search to this connection.
+        if (err instanceof ValidationError) throw err
+      }
+    }
     return this.searcher.search(query)
   }
 
@@ -144,18 +163,18 @@ export class SqliteDirectoryRepository implements DirectoryRepository {
   }
 
   /** Stores one record (inside the caller's transaction) and re-merges the entries it leaves or joins. */
-  private upsertOne (entry: SourceEntry, now: string): 'added' | 'changed' | 'unchanged' {
+  private upsertOne (entry: SourceEntry, now: string, known?: SourceState | null): 'added' | 'changed' | 'unchanged' {
     const canonical = canonicalWebsite(entry.website)
     if (!canonical) {
       throw new ValidationError(`Entry ${entry.sourceId} of ${entry.source} has no usable website ("${entry.website}")`, { website: 'must be a web address or a urn' })
     }
     const doc = JSON.stringify(entry)
     const hash = crypto.createHash('sha256').update(doc).digest('hex')
-    const existing = this.sql.state.get(entry.source, entry.sourceId)
-    if (existing && existing.hash === hash && existing.gone_at === null) {
-      this.sql.seen.run(now, entry.source, entry.sourceId)
-      return 'unchanged'
-    }
+    const existing = known === undefined ? this.sql.state.get(entry.source, entry.sourceId) : known
+    // An unchanged record is not written at all: rewriting 100,000 rows (and their pages) to
+    // refresh `seen_at` made an unchanged re-import take seconds. `seen_at` is thus when an import
+    // last wrote the record; when its source last listed it is that source's last good run.
+    if (existing && existing.hash === hash && existing.gone_at === null) return 'unchanged'
     this.sql.upsert.run({ source: entry.source, sourceId: entry.sourceId, kind: entry.kind, canonical, doc, hash, now })
     if (existing && existing.canonical !== canonical) this.remerge(existing.canonical)
     this.remerge(canonical)
@@ -190,7 +209,9 @@ export class SqliteDirectoryRepository implements DirectoryRepository {
     } else {
       rowid = Number(this.sql.insertEntry.run(values).lastInsertRowid)
     }
-    for (const [facet, value] of facetValues(entry)) this.sql.addFacet.run(facet, value, rowid)
+    const pairs = facetValues(entry)
+    for (const [facet, value] of pairs) this.sql.addFacet.run(facet, value, rowid)
+    this.sql.setPairs.run(rowid, encodeFacetPairs(pairs))
     const text = searchTextOf(entry)
     this.sql.addFts.run(rowid, text.name, text.summary, text.tags, text.services, text.place)
     this.bumpVersion()

@@ -8,6 +8,7 @@ import { SEARCH_WEIGHTS } from '../../directory/search-text'
 import {
   DirectoryQuery, DirectoryResultPage, FACETS, FacetCount, FacetName, SearchPosition
 } from '../ports/directory.port'
+import { FACET_VALUE_SEPARATOR, facetKey, PAIR_SEPARATOR } from './facet-pairs'
 
 interface SortColumn {
   expr: string
@@ -20,51 +21,79 @@ type SqlValue = string | number
 export class SqliteDirectorySearch {
   constructor (private readonly db: Database.Database) {}
 
-  /** One page of results with the total and every facet's counts. */
+  /**
+   * One page of results with the total and every facet's counts. The total and the facets come
+   * from one pass over the matching entries' facet pairs (directory_entry_facets), the filters
+   * applied in memory: per facet, the entries that pass every other filter. Counting with one
+   * SQL query per facet walked the facet index once per facet, with the full-text match run
+   * again each time: seconds for a broad search over 100,000 entries (docs/performance.md).
+   * The page itself is one query, the match driving the join (`CROSS JOIN` keeps it outermost).
+   */
   search (query: DirectoryQuery): DirectoryResultPage {
     const match = query.terms.length ? matchExpression(query.terms) : null
-    const from = match
-      ? `directory_entries e JOIN (SELECT rowid AS rid, bm25(directory_fts, ${SEARCH_WEIGHTS.join(', ')}) AS rank FROM directory_fts WHERE directory_fts MATCH ?) m ON m.rid = e.rowid`
-      : 'directory_entries e'
-    const fromParams: SqlValue[] = match ? [match] : []
-
     const filters = filterClauses(query.filters)
-    const where = filters.map(f => f.sql)
-    const whereParams = filters.flatMap(f => f.params)
+    const { total, facets } = this.countFacets(match, query.filters)
 
-    const total = this.db.prepare<SqlValue[], { n: number }>(`SELECT COUNT(*) AS n FROM ${from}${whereSql(where)}`)
-      .get(...fromParams, ...whereParams)?.n ?? 0
-
+    const from = match
+      ? `(SELECT rowid AS rid, bm25(directory_fts, ${SEARCH_WEIGHTS.join(', ')}) AS rank FROM directory_fts WHERE directory_fts MATCH ?) m CROSS JOIN directory_entries e ON e.rowid = m.rid`
+      : 'directory_entries e'
     const columns = sortColumns(query.sort, Boolean(match))
-    const pageWhere = [...where]
-    const pageParams = [...whereParams]
+    const where = filters.map(f => f.sql)
+    const params: SqlValue[] = [...(match ? [match] : []), ...filters.flatMap(f => f.params)]
     if (query.after) {
       const keyset = keysetClause(columns, query.after)
-      pageWhere.push(keyset.sql)
-      pageParams.push(...keyset.params)
+      where.push(keyset.sql)
+      params.push(...keyset.params)
     }
     const order = [...columns.map(c => `${c.expr} ${c.descending ? 'DESC' : 'ASC'}`), 'e.id ASC'].join(', ')
     const select = columns.map((c, i) => `${c.expr} AS k${i}`).join(', ')
     const rows = this.db.prepare<SqlValue[], Record<string, SqlValue>>(
-      `SELECT e.id AS id, e.doc AS doc, ${select} FROM ${from}${whereSql(pageWhere)} ORDER BY ${order} LIMIT ?`
-    ).all(...fromParams, ...pageParams, query.limit + 1)
+      `SELECT e.id AS id, e.doc AS doc, ${select} FROM ${from}${whereSql(where)} ORDER BY ${order} LIMIT ?`
+    ).all(...params, query.limit + 1)
     const more = rows.length > query.limit
     const page = more ? rows.slice(0, query.limit) : rows
     const last = page.at(-1)
     const next: SearchPosition | null = more && last
       ? { key: columns.map((_c, i) => last[`k${i}`]), id: String(last.id) }
       : null
-
-    const facets = {} as Record<FacetName, FacetCount[]>
-    for (const facet of FACETS) {
-      const others = filters.filter(f => f.facet !== facet)
-      facets[facet] = this.db.prepare<SqlValue[], FacetCount>(`
-        SELECT f.value AS value, COUNT(*) AS count FROM ${from} JOIN directory_facets f ON f.entry_rowid = e.rowid
-        WHERE f.facet = ?${others.map(o => ` AND ${o.sql}`).join('')}
-        GROUP BY f.value ORDER BY count DESC, f.value ASC`
-      ).all(...fromParams, facet, ...others.flatMap(o => o.params))
-    }
     return { items: page.map(r => JSON.parse(String(r.doc))), total, facets, next }
+  }
+
+  /** The total and the facet counts (each facet counted with every filter but its own). */
+  private countFacets (match: string | null, filters: DirectoryQuery['filters']): { total: number, facets: Record<FacetName, FacetCount[]> } {
+    const rows = match
+      ? this.db.prepare<[string], { pairs: string }>(
+        'SELECT p.pairs AS pairs FROM (SELECT rowid AS rid FROM directory_fts WHERE directory_fts MATCH ?) m CROSS JOIN directory_entry_facets p ON p.entry_rowid = m.rid').iterate(match)
+      : this.db.prepare<[], { pairs: string }>('SELECT pairs FROM directory_entry_facets').iterate()
+    const wanted = FACETS.filter(f => filters[f] !== undefined).map(f => facetKey(f, filters[f] as string))
+    const counts = new Map<string, number>()
+    let total = 0
+    for (const row of rows) {
+      const keys = row.pairs.split(PAIR_SEPARATOR)
+      // Which filter this entry fails: with none it counts everywhere, with one only in that facet.
+      let failed: string | null = null
+      let failures = 0
+      for (const w of wanted) {
+        if (keys.includes(w)) continue
+        failures++
+        failed = w.slice(0, w.indexOf(FACET_VALUE_SEPARATOR) + 1)
+        if (failures > 1) break
+      }
+      if (failures > 1) continue
+      if (failures === 0) total++
+      for (const key of keys) {
+        if (failed !== null && !key.startsWith(failed)) continue
+        counts.set(key, (counts.get(key) ?? 0) + 1)
+      }
+    }
+    const facets = Object.fromEntries(FACETS.map(f => [f, [] as FacetCount[]])) as Record<FacetName, FacetCount[]>
+    for (const [key, count] of counts) {
+      const cut = key.indexOf(FACET_VALUE_SEPARATOR)
+      facets[key.slice(0, cut) as FacetName]?.push({ value: key.slice(cut + 1), count })
+    }
+    // As SQLite's BINARY collation orders text: by UTF-8 bytes.
+    for (const f of FACETS) facets[f].sort((a, b) => b.count - a.count || Buffer.compare(Buffer.from(a.value), Buffer.from(b.value)))
+    return { total, facets }
   }
 }
 

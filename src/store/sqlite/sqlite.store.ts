@@ -6,12 +6,13 @@ import crypto from 'node:crypto'
 import os from 'node:os'
 import Database from 'better-sqlite3'
 import type {
-  ApexNode, ContextRecord, CoopRecord, Delivery, DeliveryFailure, DeliveryWait, FollowPolicy, FollowRequest,
+  ApexNode, ContextRecord, CoopRecord, Delivery, DeliveryClaim, DeliveryFailure, DeliveryWait, FollowPolicy, FollowRequest,
   FollowState, HubStore, OutgoingFollow, ServiceRecord, TokenRecord
 } from '../store.port'
 import { migrate } from './migrations'
 import { makeTransactionsImmediate } from './immediate-transactions'
 import { FALLBACK_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer'
+import { DirectorySearchThread } from './directory-search-thread'
 import { SqliteApexObjects } from './sqlite.apex-objects'
 import { SqliteApexStreams } from './sqlite.apex-streams'
 import { SqliteDeliveryQueue } from './sqlite.delivery-queue'
@@ -36,8 +37,11 @@ export interface SqliteStoreOptions {
   now?: () => number
   /** This store's process id (owner of the delivery leases it claims); `host:pid:random` when not given. */
   processId?: string
-  /** WAL checkpoints on a worker thread, off the event loop (the serving hub; see wal-checkpointer.ts). */
-  backgroundCheckpoints?: boolean
+  /**
+   * This store serves a hub: WAL checkpoints and directory searches run on worker threads, off
+   * the event loop (wal-checkpointer.ts, directory-search-thread.ts). The CLI's short runs need not.
+   */
+  serving?: boolean
 }
 
 const DEFAULT_DELIVERY_LEASE_MS = 60_000
@@ -61,6 +65,7 @@ export class SqliteStore implements HubStore {
   readonly health: SqliteHealthRepository
   readonly processes: SqliteProcessRepository
   private checkpointer: WalCheckpointer | undefined
+  private searchThread: DirectorySearchThread | undefined
 
   /** Opens (creating if needed) the database and brings its schema up to date. */
   constructor (filename: string, options: SqliteStoreOptions = {}) {
@@ -74,9 +79,10 @@ export class SqliteStore implements HubStore {
       this.db.pragma('synchronous = NORMAL')
       makeTransactionsImmediate(this.db)
       migrate(this.db)
-      if (options.backgroundCheckpoints === true && filename !== ':memory:' && filename !== '') {
+      if (options.serving === true && filename !== ':memory:' && filename !== '') {
         this.db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`)
         this.checkpointer = new WalCheckpointer(filename)
+        this.searchThread = new DirectorySearchThread(filename)
       }
     } catch (err) {
       this.db.close()
@@ -88,7 +94,7 @@ export class SqliteStore implements HubStore {
     const processId = options.processId ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`
     this.deliveries = new SqliteDeliveryQueue(this.db, now, options.deliveryLeaseMs ?? DEFAULT_DELIVERY_LEASE_MS, processId)
     this.hub = new SqliteHubTables(this.db, now)
-    this.directory = new SqliteDirectoryRepository(this.db, now)
+    this.directory = new SqliteDirectoryRepository(this.db, now, this.searchThread)
     this.pools = new SqlitePoolRepository(this.db)
     this.agreements = new SqliteAgreementRepository(this.db)
     this.domainBlocks = new SqliteDomainBlockRepository(this.db, now)
@@ -219,7 +225,9 @@ export class SqliteStore implements HubStore {
   setFollowRequestState (followId: string, state: FollowState): boolean { return this.hub.setFollowRequestState(followId, state) }
   listFollowRequests (localActorId: string, state?: FollowState): FollowRequest[] { return this.hub.listFollowRequests(localActorId, state) }
 
-  deliveryComplete (id: number): void { this.deliveries.complete(id) }
+  deliveryClaim (limit: number): DeliveryClaim { return this.deliveries.claimDue(limit) }
+  deliveryComplete (ids: number | readonly number[]): void { this.deliveries.complete(ids) }
+  deliveryRelease (ids: readonly number[]): void { this.deliveries.releaseClaims(ids) }
   deliveryReschedule (id: number, nextAttemptAt: Date, lastError: string): void { this.deliveries.rescheduleAt(id, nextAttemptAt, lastError) }
   deliveryFail (id: number, reason: string): void { this.deliveries.fail(id, reason) }
   deliveryQueueSize (): number { return this.deliveries.queueSize() }
@@ -230,6 +238,7 @@ export class SqliteStore implements HubStore {
 
   close (): void {
     if (this.db.open) this.db.close()
+    this.searchThread?.stop()
     void this.checkpointer?.stop()
   }
 

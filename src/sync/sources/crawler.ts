@@ -26,20 +26,32 @@ export interface CrawlResult {
   notModified: number
 }
 
-/** Reads one source; `onDocument` is told after each document (for progress bars). */
+/**
+ * Reads one source; `onDocument` is told after each document (for progress bars). With
+ * `skipUnchangedRoot`, a single-document format whose root came back byte for byte as cached is
+ * not parsed: its root node carries no data, which only a caller that stops at "unchanged" may use.
+ */
 export async function crawl (
   adapter: SourceAdapter,
   rootUrl: string,
   cache: ReadonlyMap<string, CachedDocument>,
   client: OutboundClient,
   limits: CrawlLimits,
-  onDocument: (done: number, known: number) => void = () => {}
+  onDocument: (done: number, known: number) => void = () => {},
+  options: { skipUnchangedRoot?: boolean } = {}
 ): Promise<CrawlResult> {
   const documents: CachedDocument[] = []
   const stats = { fetched: 0, notModified: 0, known: 1 }
 
-  const read = async (request: ChildRequest): Promise<{ node: DocumentNode, requests: ChildRequest[] }> => {
-    const document = await fetchDocument(adapter, request, cache.get(request.url), client, limits, stats)
+  const read = async (request: ChildRequest, skipUnchanged = false): Promise<{ node: DocumentNode, requests: ChildRequest[] }> => {
+    const cached = cache.get(request.url)
+    const document = await fetchDocument(adapter, request, cached, client, limits, stats)
+    if (skipUnchanged && cached !== undefined && document.body === cached.body) {
+      // The very bytes read last time: nothing below it and nothing to map (the caller sees an unchanged source).
+      documents.push(document)
+      onDocument(documents.length, stats.known)
+      return { node: { role: request.role, key: request.key, url: request.url, data: null, children: [] }, requests: [] }
+    }
     const parsed = adapter.parse(document, request.role)
     documents.push(document)
     onDocument(documents.length, stats.known)
@@ -73,7 +85,7 @@ export async function crawl (
     node.children = children
   }
 
-  const root = await read({ url: rootUrl, role: 'root', key: rootUrl })
+  const root = await read({ url: rootUrl, role: 'root', key: rootUrl }, options.skipUnchangedRoot === true && adapter.singleDocument === true)
   await expand(root.node, root.requests)
   return { root: root.node, documents, fetched: stats.fetched, notModified: stats.notModified }
 }

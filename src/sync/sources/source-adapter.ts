@@ -81,6 +81,11 @@ export interface SourceAdapter {
   parse(document: SourceDocument, role: string): ParsedDocument
   /** Maps the root and every document below it to records. Pure. */
   map(root: DocumentNode, context: MappingContext): MappingResult
+  /**
+   * True when the format is one document, never with documents below it: then an unchanged
+   * download needs no parsing to be known unchanged (a 50 MB directory.json parses in half a second).
+   */
+  singleDocument?: boolean
 }
 
 /** True when a child node failed. */

@@ -14,7 +14,7 @@ import type { CachedDocument, SourceRecord, SourceRepository } from '../../store
 import { zeroCounts } from '../scheduler/job-counts'
 import { nextAttemptAt } from './backoff'
 import { crawl, CrawlLimits } from './crawler'
-import type { Rejection } from './source-adapter'
+import type { DocumentNode, FailedDocument, Rejection } from './source-adapter'
 import { SourceFormatError } from './source-error'
 import { SOURCE_ADAPTERS } from './source-formats'
 
@@ -85,7 +85,8 @@ export class SourceImporter {
     const adapter = SOURCE_ADAPTERS[source.format]
     if (!adapter) throw new SourceFormatError(`the format "${source.format}" is not one this hub reads`)
     const cache = new Map((await this.sources.documents(source.id)).map(d => [d.url, d]))
-    const crawled = await crawl(adapter, source.url, cache, this.client, this.limits, options.onDocument)
+    // Unless forced, an unchanged single document is not even parsed: the hash below stops the run.
+    const crawled = await crawl(adapter, source.url, cache, this.client, this.limits, options.onDocument, { skipUnchangedRoot: !options.force })
     result.fetched = crawled.fetched
     result.notModified = crawled.notModified
     const rootDoc = crawled.documents.find(d => d.url === source.url)
@@ -105,6 +106,9 @@ export class SourceImporter {
     }
 
     const mapped = adapter.map(crawled.root, { source: source.name, sourceUrl: source.url })
+    // The parsed documents are not needed any more: let them go before the big write (100,000
+    // records parsed and mapped at once are hundreds of megabytes).
+    releaseParsed(crawled.root)
     const rejections = [...mapped.rejected]
     const entries: SourceEntry[] = []
     const ids = new Set<string>()
@@ -113,17 +117,20 @@ export class SourceImporter {
       else if (ids.has(entry.sourceId)) rejections.push({ key: entry.sourceId, reason: 'listed twice' })
       else { ids.add(entry.sourceId); entries.push(entry) }
     }
-    const stored = (await this.directory.listSourceEntries(source.name)).filter(s => s.goneAt === null)
-    // Records whose document failed this time stay as last imported instead of being marked gone.
+    // Records whose document failed this time stay as last imported instead of being marked gone
+    // (only then are the stored records read whole; otherwise their ids are enough).
     const unavailable = new Set(mapped.unavailable)
+    const stored: Array<{ sourceId: string, entry?: SourceEntry }> = unavailable.size === 0
+      ? (await this.directory.listLiveSourceIds(source.name)).map(sourceId => ({ sourceId }))
+      : (await this.directory.listSourceEntries(source.name)).filter(s => s.goneAt === null).map(s => ({ sourceId: s.entry.sourceId, entry: s.entry }))
     for (const s of stored) {
-      if (unavailable.has(s.entry.sourceId) && !ids.has(s.entry.sourceId)) { ids.add(s.entry.sourceId); entries.push(s.entry) }
+      if (s.entry && unavailable.has(s.sourceId) && !ids.has(s.sourceId)) { ids.add(s.sourceId); entries.push(s.entry) }
     }
     if (entries.length === 0 && stored.length > 0) {
       throw new SourceFormatError(`the source lists no usable entries; refusing to mark all ${stored.length} records gone`)
     }
     // A source that suddenly lacks most of its records is more likely cut short than emptied.
-    const goneCount = stored.filter(s => !ids.has(s.entry.sourceId)).length
+    const goneCount = stored.filter(s => !ids.has(s.sourceId)).length
     if (!options.force && stored.length >= MASS_GONE_MIN && goneCount > stored.length * MASS_GONE_SHARE) {
       throw new SourceFormatError(`the source no longer lists ${goneCount} of its ${stored.length} records; refusing to mark them gone (run it by hand with --force if that is right)`)
     }
@@ -135,6 +142,13 @@ export class SourceImporter {
     this.logger.info({ source: source.id, ...counts, purged }, 'directory source imported')
     return { ...result, outcome: 'imported', counts, purged, rejections: rejections.slice(0, 20) }
   }
+}
+
+/** Drops the parsed data of a crawled tree (its documents' text stays in the crawl result). */
+function releaseParsed (node: DocumentNode | FailedDocument): void {
+  if ('error' in node) return
+  node.data = null
+  for (const child of node.children) releaseParsed(child)
 }
 
 /** One hash over every document, in URL order (documents arrive in any order). */

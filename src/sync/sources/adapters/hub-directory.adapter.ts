@@ -96,6 +96,7 @@ export const hubDirectoryAdapter: SourceAdapter = {
   defaultName: 'hub',
   accept: () => ACCEPT_JSON,
   contentTypes: () => JSON_TYPES,
+  singleDocument: true,
 
   parse (document: SourceDocument): ParsedDocument {
     const data = parseJson(document)

@@ -13,6 +13,7 @@ export const iooCsvAdapter: SourceAdapter = {
   defaultName: 'ioo.coop/directory',
   accept: () => 'text/csv, text/plain;q=0.5',
   contentTypes: () => ['text/csv', 'application/csv', 'text/plain', 'application/octet-stream'],
+  singleDocument: true,
 
   parse (document: SourceDocument): ParsedDocument {
     let rows: Array<Record<string, string>>

@@ -10,6 +10,7 @@ export const iooJsonAdapter: SourceAdapter = {
   defaultName: 'ioo.coop/directory',
   accept: () => ACCEPT_JSON,
   contentTypes: () => JSON_TYPES,
+  singleDocument: true,
 
   parse (document: SourceDocument): ParsedDocument {
     const data = parseJson(document)
