@@ -46,10 +46,10 @@ export function printReport (report: BenchReport, write: (line: string) => void 
     write(`${c.name}`)
     write(`  hub:       ${range(c.hub)} ${c.unit}`)
     write(`  reference: ${range(c.reference.value)} ${c.unit}  [${c.reference.name}]`)
-    write(`  ratio:     ${c.ratio.toFixed(2)}  target ${c.target}  ${c.met ? 'met' : 'MISSED'}`)
+    write(`  ratio:     ${c.ratio.toFixed(2)}  ${verdict(c)}`)
   }
   for (const a of report.absolutes) {
-    write(`${a.name}: ${range(a.value)} ${a.unit}  target ${a.target}  ${a.met ? 'met' : 'MISSED'}`)
+    write(`${a.name}: ${range(a.value)} ${a.unit}  ${verdict(a)}`)
   }
   for (const note of report.notes) write(`note: ${note}`)
 }
@@ -62,4 +62,10 @@ export function writeReport (report: BenchReport, dir: string): string {
   fs.writeFileSync(file, json)
   fs.writeFileSync(path.join(dir, 'latest.json'), json)
   return file
+}
+
+/** "target … met/MISSED", or "(reported)" for a figure shown without a target. */
+export function verdict (figure: { target: string, met: boolean }): string {
+  if (figure.target === 'reported') return '(reported, no target)'
+  return `target ${figure.target}  ${figure.met ? 'met' : 'MISSED'}`
 }

@@ -1,3 +1,4 @@
+import fs from 'fs'
 import path from 'path'
 import { startChild, ChildServer } from './child-server'
 
@@ -25,14 +26,36 @@ function profileArgs (): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []
 }
 
-/** A free-looking port: the bench processes are short-lived and the range is wide. */
-export function randomPort (): number {
-  return 20000 + Math.floor(Math.random() * 20000)
+/** The first port the kernel hands out to outgoing connections (Linux; 32768 elsewhere). */
+function ephemeralStart (): number {
+  try {
+    return Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768
+  } catch {
+    return 32768
+  }
 }
 
-/** Starts the built hub (dist/main.js) on loopback with a fresh data directory. */
+/**
+ * A free-looking port below the ephemeral range: a benchmark opens thousands of outgoing
+ * connections, and a port in that range may be taken by one of them before the server binds it.
+ */
+export function randomPort (): number {
+  const top = Math.max(ephemeralStart(), 12000)
+  return 10000 + Math.floor(Math.random() * (top - 10000))
+}
+
+/** Starts the built hub (dist/main.js) on loopback with a fresh data directory; another port if the one drawn is taken. */
 export async function startBenchHub (dataDir: string, options: BenchHubOptions = {}): Promise<BenchHub> {
-  const port = randomPort()
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startBenchHubOn(randomPort(), dataDir, options)
+    } catch (err) {
+      if (attempt >= 5 || !/already in use/.test((err as Error).message)) throw err
+    }
+  }
+}
+
+async function startBenchHubOn (port: number, dataDir: string, options: BenchHubOptions): Promise<BenchHub> {
   const origin = `http://127.0.0.1:${port}`
   const token = 'bench-admin-token-0123456789abcdef'
   const server = await startChild(path.join(ROOT, 'dist', 'main.js'), {
