@@ -35,7 +35,7 @@ function summary (hubs: DemoHubProcess[], network: DemoNetwork): string {
     lines.push(`  ${hub.name.padEnd(17)} ${hub.url.padEnd(24)} co-ops: ${coops}`)
   }
   lines.push('', 'Open in a browser:', '')
-  const link = (label: string, url: string): void => { lines.push(`  ${label.padEnd(44)} ${url}`) }
+  const link = (label: string, url: string): void => { lines.push(`  ${label.padEnd(46)} ${url}`) }
   link(`Directory (${network.imported} imported entries, five co-ops)`, `${umbrella.url}/`)
   link('Funding pool with its progress bar', `${umbrella.url}/pools`)
   link('Agreements network', `${umbrella.url}/network`)
