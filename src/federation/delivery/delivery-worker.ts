@@ -46,8 +46,9 @@ export class DeliveryWorker {
   private pumping = false
   private pumpAgain = false
   private readonly idleWaiters: Array<() => void> = []
-  /** Claimed in the last batch, not started yet, with when they were claimed. */
-  private held: Array<{ delivery: Delivery, claimedAt: number }> = []
+  /** Claimed in the last batch and not started yet; `heldSince` is when that batch was claimed. */
+  private held: Delivery[] = []
+  private heldSince = 0
   /** 2xx answers whose rows are removed together at the end of this turn of the event loop. */
   private completing: { ids: number[], done: Promise<void> } | null = null
 
@@ -81,7 +82,7 @@ export class DeliveryWorker {
   async stop (): Promise<void> {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
-    const unsent = this.held.splice(0).map(h => h.delivery.id)
+    const unsent = this.held.splice(0).map(d => d.id)
     if (unsent.length > 0) {
       try {
         this.store.deliveryRelease(unsent)
@@ -113,13 +114,10 @@ export class DeliveryWorker {
     }
   }
 
-  /** The oldest held delivery still worth sending, or null. */
+  /** The oldest held delivery, or null; a batch held too long is dropped (its leases hand it out again). */
   private nextHeld (): Delivery | null {
-    const now = Date.now()
-    for (let h = this.held.shift(); h !== undefined; h = this.held.shift()) {
-      if (now - h.claimedAt < MAX_HELD_MS) return h.delivery
-    }
-    return null
+    if (Date.now() - this.heldSince >= MAX_HELD_MS) this.held = []
+    return this.held.shift() ?? null
   }
 
   /** Claims a batch; answers its first delivery (holding the rest), or null after scheduling the next look. */
@@ -129,25 +127,25 @@ export class DeliveryWorker {
       if (claim.waitUntil !== null) this.scheduleAt(claim.waitUntil)
       return null
     }
-    const claimedAt = Date.now()
-    this.held = claim.deliveries.slice(1).map(delivery => ({ delivery, claimedAt }))
+    this.heldSince = Date.now()
+    this.held = claim.deliveries.slice(1)
     return claim.deliveries[0]
   }
 
   /** Removes a delivered row, together with the others delivered in this turn of the event loop. */
   private async complete (id: number): Promise<void> {
     if (this.completing === null) {
-      const batch: { ids: number[], done: Promise<void> } = { ids: [], done: Promise.resolve() }
-      batch.done = new Promise<void>((resolve, reject) => setImmediate(() => {
+      const ids: number[] = []
+      const done = new Promise<void>((resolve, reject) => setImmediate(() => {
         this.completing = null
         try {
-          this.store.deliveryComplete(batch.ids)
+          this.store.deliveryComplete(ids)
           resolve()
         } catch (err) {
           reject(err)
         }
       }))
-      this.completing = batch
+      this.completing = { ids, done }
     }
     this.completing.ids.push(id)
     await this.completing.done
