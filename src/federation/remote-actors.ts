@@ -12,10 +12,18 @@ export interface ActorKey {
   publicKeyPem: string
 }
 
+/** A fetched document and the URL that finally served it (after redirects). */
+interface ServedNode {
+  node: ApexNode
+  servedFrom: string
+}
+
 /**
- * Fetches and caches remote documents for the hub: every GET is signed by the instance actor
- * and the answer must come from the origin of the id asked for. Resolves `keyId`s to keys,
- * following key documents (GoToSocial serves a stub at the key URL) to their owner actor.
+ * Fetches and caches remote documents for the hub: every GET is signed by the instance actor.
+ * A document counts only for the origin of the URL it was finally served from, after redirects:
+ * its `id` must be on that origin, so an open redirect on one server cannot make another
+ * server's document pass for its own. Resolves `keyId`s to keys, following key documents
+ * (GoToSocial serves a stub at the key URL) to their owner actor.
  */
 export class RemoteActors {
   constructor (
@@ -26,23 +34,18 @@ export class RemoteActors {
     private readonly logger: Logger
   ) {}
 
-  /** GETs a document and compacts it against the hub context; it must come from its id's origin. */
+  /** GETs a document and compacts it against the hub context; its id must be on the origin that served it. */
   async fetchNode (id: string): Promise<ApexNode> {
-    const doc = await this.client.getJson(id, await this.instanceKey())
-    const docId = typeof doc.id === 'string' ? doc.id : undefined
-    if (!docId || new URL(docId).origin !== new URL(id).origin) {
-      throw new RemoteError(`${id} answered with a document for ${docId ?? 'no id'}, not from the same origin`)
-    }
-    return await this.apex.fromJSONLD(doc) as ApexNode
+    return (await this.fetchServed(id)).node
   }
 
   /** The actor document for an id, from the cache unless `refresh`, cached after a fetch. */
   async getActor (actorId: string, refresh = false): Promise<ApexNode> {
     const cached = await this.store.getObject(actorId)
     if (cached && !refresh) return cached
-    const actor = await this.fetchNode(actorId)
+    const { node: actor, servedFrom } = await this.fetchServed(actorId)
     if (typeof first(actor.inbox) !== 'string') throw new RemoteError(`${actorId} is not an actor: it has no inbox`)
-    await this.cache(actor, cached !== null)
+    await this.cache(actor, servedFrom)
     return actor
   }
 
@@ -51,12 +54,16 @@ export class RemoteActors {
     const docUrl = keyId.split('#')[0]
     let actor = await this.store.getObject(docUrl)
     if (!actor || refresh) {
-      const doc = await this.fetchNode(docUrl)
+      const { node: doc, servedFrom } = await this.fetchServed(docUrl)
       // A key document (no inbox, has owner or FEP-521a controller): fetch the actor that owns it.
       const owner = idOf(doc.owner) ?? idOf(termValue(doc, 'controller'))
       actor = typeof first(doc.inbox) === 'string' ? doc : owner ? await this.getActor(owner, true) : null
       if (!actor) throw new RemoteError(`${keyId} is neither an actor nor a key with an owner`)
-      if (actor === doc) await this.cache(actor, await this.store.getObject(actor.id) !== null)
+      if (actor === doc) await this.cache(actor, servedFrom)
+    }
+    // A key is its actor's only on the actor's own server (a keyId elsewhere names a key nobody there vouched for).
+    if (originOf(keyId) !== originOf(actor.id)) {
+      throw new RemoteError(`The key ${keyId} is not on the server of ${actor.id}, the actor it was found in; a key counts only on its actor's own origin`)
     }
     const keys = (Array.isArray(actor.publicKey) ? actor.publicKey : [actor.publicKey]) as Array<Record<string, unknown> | undefined>
     // Fragment-less keyIds (what apex itself sends) name the actor: accept its only key.
@@ -68,7 +75,21 @@ export class RemoteActors {
     return { actor, keyId, publicKeyPem: pem }
   }
 
-  private async cache (node: ApexNode, exists: boolean): Promise<void> {
+  /** Fetches `url`; the document's id must be on the origin of the URL that finally served it. */
+  private async fetchServed (url: string): Promise<ServedNode> {
+    const { url: servedFrom, json } = await this.client.fetchJson(url, await this.instanceKey())
+    const docId = typeof json.id === 'string' ? json.id : undefined
+    if (!docId || originOf(docId) === null || originOf(docId) !== originOf(servedFrom)) {
+      const via = servedFrom === url ? '' : ` (served from ${new URL(servedFrom).origin} after a redirect)`
+      throw new RemoteError(`${url}${via} answered with a document for ${docId ?? 'no id'}, not from the same origin: a document counts only for the server that served it`)
+    }
+    return { node: await this.apex.fromJSONLD(json) as ApexNode, servedFrom }
+  }
+
+  /** Stores a fetched actor; a cached actor is never replaced by a document another origin served. */
+  private async cache (node: ApexNode, servedFrom: string): Promise<void> {
+    if (originOf(node.id) !== originOf(servedFrom)) throw new RemoteError(`${servedFrom} cannot speak for ${node.id}: not from the same origin`)
+    const exists = await this.store.getObject(node.id) !== null
     try {
       if (exists) await this.store.updateObject(node, null, true)
       else await this.store.saveObject(node)
@@ -94,6 +115,15 @@ function multikeyOf (actor: ApexNode, keyId: string): string | undefined {
     return typeof multibase === 'string' ? multikeyToPem(multibase) ?? undefined : undefined
   }
   return undefined
+}
+
+function originOf (iri: string): string | null {
+  try {
+    const url = new URL(iri)
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : null
+  } catch {
+    return null
+  }
 }
 
 /** A term's value under its short name, its `sec:` name or its full IRI. */

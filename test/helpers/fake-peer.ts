@@ -29,6 +29,7 @@ export class FakePeer {
   readonly received: ReceivedRequest[] = []
   private readonly documents = new Map<string, unknown>()
   private readonly redirects = new Map<string, string>()
+  private readonly openRedirects = new Set<string>()
   private readonly scripts = new Map<string, ScriptedAnswer[]>()
   /** Milliseconds every POST waits before its answer (a slow peer). */
   postDelayMs = 0
@@ -48,6 +49,8 @@ export class FakePeer {
           setTimeout(() => { res.writeHead(answer.status, answer.headers ?? {}).end() }, answer.delayMs ?? this.postDelayMs)
           return
         }
+        const target = this.openRedirects.has(path.split('?')[0]) ? new URL(path, 'http://x').searchParams.get('to') : null
+        if (target !== null) { res.writeHead(302, { location: target }).end(); return }
         const location = this.redirects.get(path.split('?')[0])
         if (location !== undefined) { res.writeHead(302, { location }).end(); return }
         const doc = this.documents.get(path.split('?')[0])
@@ -68,6 +71,11 @@ export class FakePeer {
   /** Answers GETs of `path` with a redirect to `location`. */
   redirect (path: string, location: string): void {
     this.redirects.set(path, location)
+  }
+
+  /** Makes `path` an open redirect: a GET of `path?to=<url>` is redirected to `<url>`, wherever it is. */
+  openRedirect (path: string): void {
+    this.openRedirects.add(path)
   }
 
   /** Answers the next POSTs to `path` with these, in order; 202 after them. */

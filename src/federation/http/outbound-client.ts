@@ -50,6 +50,12 @@ export interface DocumentResponse {
   body: string
 }
 
+/** A JSON document and the URL that finally served it (after redirects): its origin is the one that vouches for it. */
+export interface FetchedJson {
+  url: string
+  json: Record<string, unknown>
+}
+
 export const ACTIVITY_JSON = 'application/activity+json'
 const ACCEPT_ACTIVITY = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 
@@ -77,8 +83,21 @@ export class OutboundClient {
     })
   }
 
+  /** The private-address policy this client enforces; call sites that reason about addresses read it here. */
+  get privateAddresses (): PrivateAddressPolicy {
+    return this.options.allowPrivateAddresses
+  }
+
   /** GETs an ActivityPub document (signed when a key is given) and parses it as JSON. */
   async getJson (url: string, signer?: SigningKey, accept = ACCEPT_ACTIVITY): Promise<Record<string, unknown>> {
+    return (await this.fetchJson(url, signer, accept)).json
+  }
+
+  /**
+   * Like `getJson`, and answers the URL the document was finally served from: a redirect may
+   * lead to another server, and only that server vouches for what it served.
+   */
+  async fetchJson (url: string, signer?: SigningKey, accept = ACCEPT_ACTIVITY): Promise<FetchedJson> {
     let current = new URL(url)
     for (let hop = 0; hop <= this.maxRedirects; hop++) {
       checkUrl(current, this.options.allowPrivateAddresses)
@@ -97,7 +116,7 @@ export class OutboundClient {
       try {
         const parsed = JSON.parse(text)
         if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object')
-        return parsed as Record<string, unknown>
+        return { url: current.href, json: parsed as Record<string, unknown> }
       } catch {
         throw new RemoteError(`${current.href} did not answer with a JSON object`)
       }
@@ -178,7 +197,7 @@ export class OutboundClient {
       const cause = (err as { cause?: unknown }).cause
       if (err instanceof ForbiddenAddressError) throw err
       if (cause instanceof ForbiddenAddressError) throw cause
-      throw new RemoteError(`Could not reach ${url.host}: ${(err as Error).message}`)
+      throw new RemoteError(`Could not reach ${url.host}: ${networkProblem(err)}`)
     }
   }
 
@@ -215,6 +234,27 @@ export function parseRetryAfter (value: string | string[] | undefined, now = Dat
   if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1000
   const date = Date.parse(raw)
   return Number.isNaN(date) ? null : Math.max(0, date - now)
+}
+
+/** Low-level messages name the address connected to (`connect ECONNREFUSED 10.0.0.5:443`); this does not. */
+const NETWORK_PROBLEMS: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused',
+  ECONNRESET: 'the connection was reset',
+  ENOTFOUND: 'the name does not resolve',
+  EAI_AGAIN: 'the name could not be resolved (DNS failure)',
+  ETIMEDOUT: 'the connection timed out',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'no answer came in time',
+  UND_ERR_BODY_TIMEOUT: 'the answer stalled',
+  UND_ERR_SOCKET: 'the connection broke'
+}
+
+function networkProblem (err: unknown): string {
+  const code = (err as { code?: unknown }).code ?? (err as { cause?: { code?: unknown } }).cause?.code
+  if (typeof code === 'string') return NETWORK_PROBLEMS[code] ?? `network error ${code}`
+  return 'network error'
 }
 
 function headerValue (value: string | string[] | undefined): string | undefined {
