@@ -102,7 +102,7 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
   const instanceKey = (): Promise<SigningKey> => keys.instance()
   const isBlockedHost = blockedHostCheck(store)
   const client = new OutboundClient({
-    allowPrivateAddresses: config.privateAddressAllowList.length > 0 ? config.privateAddressAllowList : config.allowPrivateAddresses,
+    allowPrivateAddresses: config.allowPrivateAddresses,
     isBlockedHost,
     userAgent: `ioocloud-hub/${version} (+${config.hubUrl})`
   })
@@ -132,11 +132,11 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
   // Actors stored before the pools and agreements collections existed get them (docs/api.md).
   await coops.ensureCollections()
   const services = new HostedServiceService(apex, store, coops, publisher, schemas, config.hubUrl, changes)
-  const follows = new FollowService(apex, store, coops, publisher, remote, client, schemas, config.allowPrivateAddresses)
+  const follows = new FollowService(apex, store, coops, publisher, remote, client, schemas)
 
   const pools = new PoolService(apex, store, coops, publisher, schemas)
   const pledges = new PledgeService(apex, store, coops, pools, publisher, remote, schemas, logger.child({ component: 'pledges' }))
-  const agreements = new AgreementService(apex, store, coops, publisher, remote, client, schemas, logger.child({ component: 'agreements' }), config.allowPrivateAddresses)
+  const agreements = new AgreementService(apex, store, coops, publisher, remote, client, schemas, logger.child({ component: 'agreements' }))
   const trustedServers = new TrustedServers(apex, store, coops, remote, schemas, logger.child({ component: 'trusted-servers' }))
 
   const inboxLog = logger.child({ component: 'inbox' })

@@ -33,8 +33,7 @@ export class AgreementService {
     private readonly remote: RemoteActors,
     private readonly client: OutboundClient,
     private readonly schemas: SchemaValidator,
-    private readonly logger: Logger,
-    private readonly allowPrivate: boolean
+    private readonly logger: Logger
   ) {}
 
   /** Co-op `username` offers an agreement to the other parties. */
@@ -321,7 +320,7 @@ export class AgreementService {
   }
 
   private async resolveActor (ref: string, field: string): Promise<string> {
-    if (isHandle(ref)) return await lookupHandle(this.client, ref, this.allowPrivate)
+    if (isHandle(ref)) return await lookupHandle(this.client, ref)
     try {
       const url = new URL(ref)
       if (url.protocol === 'https:' || url.protocol === 'http:') return url.href

@@ -1,6 +1,6 @@
 import path from 'path'
 import { ConfigError } from '../errors/config-error'
-import { addressRangeProblem } from '../federation/http/address-guard'
+import { addressRangeProblem, PrivateAddressPolicy } from '../federation/http/address-guard'
 import { loadSyncConfig, SyncConfig } from './sync-config'
 
 /** Everything the hub reads from its environment, parsed and checked once at start-up. */
@@ -13,15 +13,14 @@ export interface HubConfig {
   hubName: string | null
   /** Set when the admin gave one; otherwise the hub generates and stores one. */
   adminToken: string | null
-  /** Lets outgoing fetches and deliveries reach loopback and private addresses (tests, demo). */
-  allowPrivateAddresses: boolean
+  /**
+   * Which loopback and private addresses outgoing requests may reach: none (false), all (true:
+   * tests, demo) or those in a list of IPs and CIDR ranges (a sibling hub on the LAN). Parsed once
+   * here; every outbound call site reads this one value (through the OutboundClient).
+   */
+  allowPrivateAddresses: PrivateAddressPolicy
   /** Largest inbox or API body accepted, in bytes. */
   maxBodyBytes: number
-  /**
-   * Non-public addresses allowed anyway when HUB_ALLOW_PRIVATE_ADDRESSES lists some (IPs or CIDR
-   * ranges, e.g. a sibling hub on the LAN); empty when it is 0 or 1.
-   */
-  privateAddressAllowList: string[]
   /** Inbox requests a minute accepted from one remote host before it gets 429. */
   inboxRateLimitPerMinute: number
   logLevel: string
@@ -42,7 +41,7 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): HubCon
   const dataDir = path.resolve(cwd, nonEmpty(env.DATA_DIR, 'DATA_DIR') ?? './data')
   const adminToken = parseAdminToken(env.HUB_ADMIN_TOKEN)
   const hubName = nonEmpty(env.HUB_NAME, 'HUB_NAME') ?? null
-  const { allowPrivateAddresses, privateAddressAllowList } = parsePrivateAddresses(env.HUB_ALLOW_PRIVATE_ADDRESSES)
+  const allowPrivateAddresses = parsePrivateAddresses(env.HUB_ALLOW_PRIVATE_ADDRESSES)
   const inboxRateLimitPerMinute = parsePositiveInt(env.HUB_INBOX_RATE_LIMIT, 'HUB_INBOX_RATE_LIMIT', 600)
   const maxBodyBytes = parsePositiveInt(env.HUB_MAX_BODY_BYTES, 'HUB_MAX_BODY_BYTES', 1024 * 1024)
   const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase()
@@ -51,7 +50,7 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): HubCon
   }
   const sync = loadSyncConfig(env)
   const processHeartbeatMs = parsePositiveInt(env.HUB_PROCESS_HEARTBEAT_MS, 'HUB_PROCESS_HEARTBEAT_MS', 5_000)
-  return { port, hubUrl, dataDir, hubName, adminToken, allowPrivateAddresses, privateAddressAllowList, inboxRateLimitPerMinute, maxBodyBytes, logLevel, sync, processHeartbeatMs }
+  return { port, hubUrl, dataDir, hubName, adminToken, allowPrivateAddresses, inboxRateLimitPerMinute, maxBodyBytes, logLevel, sync, processHeartbeatMs }
 }
 
 function nonEmpty (value: string | undefined, name: string): string | undefined {
@@ -113,15 +112,13 @@ function parsePositiveInt (raw: string | undefined, name: string, fallback: numb
 }
 
 /** 1 or 0 (all non-public addresses allowed or none), or a comma-separated list of IPs and CIDR ranges. */
-function parsePrivateAddresses (raw: string | undefined): { allowPrivateAddresses: boolean, privateAddressAllowList: string[] } {
+function parsePrivateAddresses (raw: string | undefined): PrivateAddressPolicy {
   const value = nonEmpty(raw, 'HUB_ALLOW_PRIVATE_ADDRESSES')
-  if (value === undefined || !/[.:/]/.test(value)) {
-    return { allowPrivateAddresses: parseFlag(raw, 'HUB_ALLOW_PRIVATE_ADDRESSES'), privateAddressAllowList: [] }
-  }
+  if (value === undefined || !/[.:/]/.test(value)) return parseFlag(raw, 'HUB_ALLOW_PRIVATE_ADDRESSES')
   const list = value.split(',').map(v => v.trim()).filter(Boolean)
   for (const range of list) {
     const problem = addressRangeProblem(range)
     if (problem) throw new ConfigError('HUB_ALLOW_PRIVATE_ADDRESSES', `must be 1, 0 or a comma-separated list of IP addresses and CIDR ranges; ${problem}`)
   }
-  return { allowPrivateAddresses: false, privateAddressAllowList: list }
+  return Object.freeze(list)
 }

@@ -17,15 +17,14 @@ export class FollowService {
     private readonly publisher: Publisher,
     private readonly remote: RemoteActors,
     private readonly client: OutboundClient,
-    private readonly schemas: SchemaValidator,
-    private readonly allowPrivate: boolean
+    private readonly schemas: SchemaValidator
   ) {}
 
   /** Sends a Follow from co-op `username` to `target` (user@host or actor URL). */
   async follow (username: string, body: unknown): Promise<OutgoingFollow> {
     const { target } = this.schemas.validate('api/follow-create.schema.json', body)
     const actor = await this.coops.requireActor(username)
-    const targetId = isHandle(target) ? await lookupHandle(this.client, target, this.allowPrivate) : parseActorUrl(target)
+    const targetId = isHandle(target) ? await lookupHandle(this.client, target) : parseActorUrl(target)
     if (targetId === actor.id) throw new ValidationError('A co-op cannot follow itself', { target: 'is this co-op' })
     const existing = this.store.findOutgoingFollow(actor.id, targetId)
     if (existing && existing.state !== 'rejected') {

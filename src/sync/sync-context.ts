@@ -75,7 +75,7 @@ export function createSync (deps: SyncDeps): SyncParts {
     runner,
     scheduler: new Scheduler(runner, sync, log),
     jobs: new JobsService(runner, store.jobs, sync),
-    sources: new SourceAdminService(store.syncSources, store.directory, deps.schemas, config.allowPrivateAddresses),
+    sources: new SourceAdminService(store.syncSources, store.directory, deps.schemas, deps.client.privateAddresses),
     importer,
     siblings,
     prober

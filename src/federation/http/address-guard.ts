@@ -36,6 +36,9 @@ export function isRefusedAddress (address: string, policy: PrivateAddressPolicy)
   })
 }
 
+/** Why a target is refused, the same for a literal address and a name (which address it was is not said). */
+const REFUSAL_REASON = 'the hub does not connect to loopback or private addresses (HUB_ALLOW_PRIVATE_ADDRESSES allows them on a test network or a LAN)'
+
 /** Checks an entry of HUB_ALLOW_PRIVATE_ADDRESSES: an IP address or CIDR range; answers the problem or null. */
 export function addressRangeProblem (range: string): string | null {
   try {
@@ -54,7 +57,7 @@ export function checkUrl (url: URL, allowPrivate: PrivateAddressPolicy): void {
   }
   const host = url.hostname.replace(/^\[|\]$/g, '')
   if (ipaddr.isValid(host) && isRefusedAddress(host, allowPrivate)) {
-    throw new ForbiddenAddressError(`${url.host} is a loopback or private address; the hub does not connect there (set HUB_ALLOW_PRIVATE_ADDRESSES=1 for local testing)`)
+    throw new ForbiddenAddressError(`${url.host} is refused: ${REFUSAL_REASON}`)
   }
 }
 
@@ -69,9 +72,9 @@ export function guardedLookup (allowPrivate: PrivateAddressPolicy) {
     dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '')
       const list = addresses as dns.LookupAddress[]
-      const bad = list.find(a => isRefusedAddress(a.address, allowPrivate))
-      if (bad) {
-        const error = new ForbiddenAddressError(`${hostname} resolves to ${bad.address}, a loopback or private address; the hub does not connect there`) as unknown as NodeJS.ErrnoException
+      if (list.some(a => isRefusedAddress(a.address, allowPrivate))) {
+        // The message never names the address: it would tell anyone what a name resolves to here.
+        const error = new ForbiddenAddressError(`${hostname} is refused: ${REFUSAL_REASON}`) as unknown as NodeJS.ErrnoException
         return callback(error, '')
       }
       if (options.all) return callback(null, list)

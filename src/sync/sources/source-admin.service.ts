@@ -1,6 +1,6 @@
 /** The admin's directory sources: add, list, enable, disable, remove (API and CLI). */
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-errors'
-import { checkUrl } from '../../federation/http/address-guard'
+import { checkUrl, PrivateAddressPolicy } from '../../federation/http/address-guard'
 import type { SchemaValidator } from '../../schemas/schema-validator'
 import type { DirectoryRepository } from '../../store/ports/directory.port'
 import type { SourceRecord, SourceRepository } from '../../store/ports/sync-sources.port'
@@ -15,7 +15,7 @@ export class SourceAdminService {
     private readonly sources: SourceRepository,
     private readonly directory: DirectoryRepository,
     private readonly schemas: SchemaValidator,
-    private readonly allowPrivateAddresses: boolean
+    private readonly allowPrivateAddresses: PrivateAddressPolicy
   ) {}
 
   /** Every configured source, by id. */
