@@ -55,16 +55,16 @@ export class RemoteActors {
     let actor = await this.store.getObject(docUrl)
     if (!actor || refresh) {
       const { node: doc, servedFrom } = await this.fetchServed(docUrl)
+      // A key counts only when its own server served it: checked before anything is cached or fetched on its word.
+      keyOnOrigin(keyId, servedFrom, 'was served from')
       // A key document (no inbox, has owner or FEP-521a controller): fetch the actor that owns it.
       const owner = idOf(doc.owner) ?? idOf(termValue(doc, 'controller'))
+      if (owner) keyOnOrigin(keyId, owner, 'names as its owner')
       actor = typeof first(doc.inbox) === 'string' ? doc : owner ? await this.getActor(owner, true) : null
       if (!actor) throw new RemoteError(`${keyId} is neither an actor nor a key with an owner`)
       if (actor === doc) await this.cache(actor, servedFrom)
     }
-    // A key is its actor's only on the actor's own server (a keyId elsewhere names a key nobody there vouched for).
-    if (originOf(keyId) !== originOf(actor.id)) {
-      throw new RemoteError(`The key ${keyId} is not on the server of ${actor.id}, the actor it was found in; a key counts only on its actor's own origin`)
-    }
+    keyOnOrigin(keyId, actor.id, 'was found in')
     const keys = (Array.isArray(actor.publicKey) ? actor.publicKey : [actor.publicKey]) as Array<Record<string, unknown> | undefined>
     // Fragment-less keyIds (what apex itself sends) name the actor: accept its only key.
     const key = keys.find(k => k && k.id === keyId) ?? (keyId === actor.id && keys.length === 1 ? keys[0] : undefined)
@@ -115,6 +115,13 @@ function multikeyOf (actor: ApexNode, keyId: string): string | undefined {
     return typeof multibase === 'string' ? multikeyToPem(multibase) ?? undefined : undefined
   }
   return undefined
+}
+
+/** Refuses a key whose id is on another origin than `iri` (the URL that served it, its owner, its actor). */
+function keyOnOrigin (keyId: string, iri: string, relation: string): void {
+  if (originOf(keyId) !== originOf(iri)) {
+    throw new RemoteError(`The key ${keyId} ${relation} ${iri}, on another server: a key counts only on its own origin, where its actor is`)
+  }
 }
 
 function originOf (iri: string): string | null {

@@ -58,6 +58,9 @@ function rfc9421 (c: Context, actor: PeerActor, doc: unknown, overrides: Record<
   return { path, body, headers: signedHeaders(actor, `${c.hub.url}${path}`, body, { style: 'rfc9421', overrides }) }
 }
 
+/** An IRI on alice's server whose open redirect leads to `path` on the third server. */
+const viaOpenRedirect = (c: Context, path: string): string => `${c.peer.origin}/redirect?to=${c.third.origin}${path}`
+
 const sha256 = (s: string): string => crypto.createHash('sha256').update(s).digest('base64')
 
 const hostile: HostileRequest[] = [
@@ -85,6 +88,8 @@ const hostile: HostileRequest[] = [
   { name: 'keyId redirecting to another loopback address (SSRF by redirect)', status: 401, message: /signing key could not be fetched.*loopback or private/, request: (c, id) => cavage(c, c.alice, follow(c, c.alice, id), { keyId: `${c.redirector.origin}/to-127-0-0-2#main-key` }) },
   { name: 'keyId redirecting to [::1] (SSRF by redirect, IPv6)', status: 401, message: /signing key could not be fetched.*loopback or private/, request: (c, id) => cavage(c, c.alice, follow(c, c.alice, id), { keyId: `${c.redirector.origin}/to-ipv6-loopback#main-key` }) },
   { name: 'key document claiming an id on another origin', status: 401, message: /signing key could not be fetched.*not from the same origin/, request: (c, id) => cavage(c, c.alice, follow(c, c.alice, id), { keyId: `${c.peer.origin}/users/liar#main-key` }) },
+  { name: 'keyId through an open redirect to another server\'s document claiming the actor\'s id', status: 401, message: /signing key could not be fetched.*after a redirect.*not from the same origin/, request: (c, id) => cavage(c, c.alice, follow(c, c.alice, id), { keyId: `${viaOpenRedirect(c, '/fake-alice')}#main-key`, privateKeyPem: c.mallory.privateKeyPem }) },
+  { name: 'keyId through an open redirect to the other server\'s own actor', status: 401, message: /signing key could not be fetched.*a key counts only on its own origin/, request: (c, id) => cavage(c, c.mallory, follow(c, c.mallory, id), { keyId: `${viaOpenRedirect(c, '/users/mallory')}#main-key` }) },
   {
     name: 'Authorization: Signature with a forged signature',
     status: 401,
@@ -120,6 +125,7 @@ const hostile: HostileRequest[] = [
   // What activities claim
   { name: 'Create embedding a spoofed object from a third server (its origin answers 404)', status: 400, message: /its own server did not confirm it/, request: (c, id) => cavage(c, c.alice, activityOf(c.alice, id, { type: 'Create', to: c.coopId, object: { id: `${c.third.origin}/notes/never-written`, type: 'Note', attributedTo: `${c.third.origin}/users/carol`, content: 'words carol never wrote' } })) },
   { name: 'Create whose object is on a loopback address the hub may not reach', status: 400, message: /could not be fetched.*loopback or private/, request: (c, id) => cavage(c, c.alice, activityOf(c.alice, id, { type: 'Create', to: c.coopId, object: `http://127.0.0.2:${new URL(c.peer.origin).port}/notes/1` })) },
+  { name: 'Create embedding an object whose id redirects to another server that claims it', status: 400, message: /did not confirm it.*after a redirect.*not from the same origin/, request: (c, id) => cavage(c, c.mallory, activityOf(c.mallory, id, { type: 'Create', to: c.coopId, object: { id: viaOpenRedirect(c, '/forged-note'), type: 'Note', attributedTo: c.alice.id, content: 'words alice never wrote' } })) },
   { name: 'Create whose object redirects to [::1] (SSRF by redirect)', status: 400, message: /could not be fetched.*loopback or private/, request: (c, id) => cavage(c, c.alice, activityOf(c.alice, id, { type: 'Create', to: c.coopId, object: `${c.redirector.origin}/to-ipv6-loopback` })) },
   { name: 'Update of the co-op\'s own service by a remote actor', status: 400, message: /Object requried/, request: (c, id) => cavage(c, c.alice, activityOf(c.alice, id, { type: 'Update', to: c.coopId, object: { id: c.serviceId, type: 'Page', name: 'Taken over', attributedTo: c.alice.id } })) },
   { name: 'Delete of the co-op\'s own service by a remote actor', status: 403, message: /may not/, request: (c, id) => cavage(c, c.alice, activityOf(c.alice, id, { type: 'Delete', to: c.coopId, object: c.serviceId })) },
@@ -160,6 +166,10 @@ describe('hostile inbound requests', () => {
     const port = new URL(ctx.peer.origin).port
     ctx.redirector.redirect('/to-127-0-0-2', `http://127.0.0.2:${port}/users/alice`)
     ctx.redirector.redirect('/to-ipv6-loopback', `http://[::1]:${port}/users/alice`)
+    // alice's server has an open redirect; the third server serves forgeries that claim alice's origin.
+    ctx.peer.openRedirect('/redirect')
+    ctx.third.serve('/fake-alice', { ...ctx.alice.document, inbox: `${ctx.third.origin}/stolen/inbox`, publicKey: { id: `${viaOpenRedirect(ctx, '/fake-alice')}#main-key`, owner: ctx.alice.id, publicKeyPem: (ctx.mallory.document.publicKey as { publicKeyPem: string }).publicKeyPem } })
+    ctx.third.serve('/forged-note', { '@context': 'https://www.w3.org/ns/activitystreams', id: `${ctx.peer.origin}/notes/forged`, type: 'Note', attributedTo: ctx.alice.id, content: 'words alice never wrote' })
 
     const coop = await api(ctx.hub, 'POST', '/api/v1/coops', ctx.hub.adminToken, { username: 'target', name: 'Target Co-op' })
     ctx.coopId = coop.json.id

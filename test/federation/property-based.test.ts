@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { api } from '../helpers/hub-process'
 import { DatabaseSnapshot, snapshotDatabase } from '../helpers/db-snapshot'
-import { FakePeer } from '../helpers/fake-peer'
+import { FakePeer, mastodonSignedHeaders, testKeyPair } from '../helpers/fake-peer'
 import { startTestHub, TestHub } from '../helpers/in-process-hub'
 import { PeerActor, postRaw, servePeerActor, signedHeaders } from '../helpers/peer-actors'
 
@@ -18,6 +18,7 @@ jest.setTimeout(120_000)
 describe('property-based: random input never breaks the hub', () => {
   let hub: TestHub
   let peer: FakePeer
+  let attacker: FakePeer
   let alice: PeerActor
   let coop: { id: string, token: string }
   const RUNS = Number(process.env.PROPERTY_RUNS ?? 40)
@@ -25,7 +26,9 @@ describe('property-based: random input never breaks the hub', () => {
   beforeAll(async () => {
     hub = await startTestHub({ HUB_INBOX_RATE_LIMIT: '1000000' })
     peer = await new FakePeer().start()
+    attacker = await new FakePeer().start()
     alice = servePeerActor(peer, 'alice', { sharedInbox: true })
+    peer.openRedirect('/redirect')
     peer.serve('/users/alice/notes/1', { '@context': 'https://www.w3.org/ns/activitystreams', id: `${alice.id}/notes/1`, type: 'Note', attributedTo: alice.id, content: 'a note' })
     coop = (await api(hub, 'POST', '/api/v1/coops', hub.adminToken, { username: 'prop', name: 'Property Co-op' })).json
     await api(hub, 'PUT', '/api/v1/coops/prop/services/files', coop.token, { name: 'Files', category: 'file-hosting', url: 'https://files.example', access: 'public' })
@@ -37,6 +40,7 @@ describe('property-based: random input never breaks the hub', () => {
   afterAll(async () => {
     await hub?.stop()
     await peer?.stop()
+    await attacker?.stop()
   })
 
   /** Answers the status; checks the two invariants (no 5xx; nothing changed on a refusal). */
@@ -117,6 +121,31 @@ describe('property-based: random input never breaks the hub', () => {
         else doc[key] = value
       }
       await check(() => signedPost(shared ? '/inbox' : '/u/prop/inbox', doc))
+    }), { numRuns: RUNS })
+  })
+
+  it('a keyId through an open redirect never lets another server\'s document count for the redirecting one', async () => {
+    const keys = testKeyPair()
+    const storedAlice = async (): Promise<string> => JSON.stringify(await hub.hub.store.getObject(alice.id))
+    const aliceBefore = await storedAlice()
+    let n = 0
+    // What the attacker's document claims to be, and what the signed activity claims as its actor.
+    const claim = fc.constantFrom(alice.id, `${peer.origin}/users/bob`, `${attacker.origin}/users/mallory`)
+    const shape = fc.record({ id: claim, actor: claim, keyStub: fc.boolean(), hops: fc.integer({ min: 1, max: 2 }), fragment: fc.constantFrom('#main-key', '', '#k') })
+    await fc.assert(fc.asyncProperty(shape, fc.boolean(), async (s, shared) => {
+      const path = `/forged/${n++}`
+      let keyUrl = `${attacker.origin}${path}`
+      for (let hop = 0; hop < s.hops; hop++) keyUrl = `${peer.origin}/redirect?to=${encodeURIComponent(keyUrl)}`
+      const keyId = `${keyUrl}${s.fragment}`
+      const publicKey = { id: keyId, owner: s.id, publicKeyPem: keys.publicKeyPem }
+      attacker.serve(path, s.keyStub
+        ? { '@context': 'https://w3id.org/security/v1', ...publicKey, id: s.id }
+        : { '@context': ['https://www.w3.org/ns/activitystreams', 'https://w3id.org/security/v1'], id: s.id, type: 'Person', inbox: `${attacker.origin}/stolen`, publicKey })
+      const inbox = shared ? '/inbox' : '/u/prop/inbox'
+      const body = JSON.stringify({ '@context': 'https://www.w3.org/ns/activitystreams', id: `${s.actor}/activities/forged-${n}`, type: 'Follow', actor: s.actor, object: coop.id })
+      const status = await check(async () => (await postRaw(`${hub.url}${inbox}`, body, mastodonSignedHeaders({ url: `${hub.url}${inbox}`, body, keyId, privateKeyPem: keys.privateKeyPem }))).status)
+      expect([401, 403]).toContain(status)
+      expect(await storedAlice()).toBe(aliceBefore)
     }), { numRuns: RUNS })
   })
 
