@@ -11,6 +11,7 @@ import { Apex, createApex } from './federation/apex-setup'
 import { generateActorKeys } from './federation/actors/actor-keys'
 import { buildInstanceActor } from './federation/actors/coop-actor'
 import { DeliveryWorker } from './federation/delivery/delivery-worker'
+import { AudienceResolver } from './federation/delivery/audience-resolver'
 import { LocalSigningKeys } from './federation/actors/signing-keys'
 import { OutboundClient, SigningKey } from './federation/http/outbound-client'
 import { onFollow, onFollowAnswer } from './federation/inbox/handlers/follow.handlers'
@@ -107,8 +108,10 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
     userAgent: `ioocloud-hub/${version} (+${config.hubUrl})`
   })
   const remote = new RemoteActors(apex, store, client, instanceKey, logger)
+  const audiences = new AudienceResolver(apex, store, isBlockedHost, logger.child({ component: 'outbox' }), () => delivery.wakeQueue())
   const delivery = new DeliveryWorker(store, client, actorId => keys.forActor(actorId), logger.child({ component: 'delivery' }), {
     isBlockedHost,
+    audiences,
     onGone: async gone => {
       const pruned = await pruneFollowersAt(store, gone.actorId, gone.address)
       if (pruned.length > 0) logger.info({ inbox: gone.address, pruned }, 'delivery: the inbox is gone; its followers were removed')
@@ -126,7 +129,11 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
   const rateLimiter = new RateLimiter(config.inboxRateLimitPerMinute)
   const journal = new InboxJournal(store, logger.child({ component: 'inbox' }))
   const tokens = new TokenService(store)
-  const publisher = new Publisher(apex, store)
+  const publisher = new Publisher(apex, store, () => audiences.wake())
+  // apex's own publishes (the Update of a followers collection after an accepted Follow, inbox
+  // forwarding) go through the same transactional outbox as the hub's.
+  apex.addToOutbox = async (actor, activity) => await publisher.post(actor as ApexNode, activity as ApexNode)
+  apex.publishActivity = async (actor, activity, audience) => await publisher.deliver(actor as ApexNode, activity as ApexNode, audience)
   const changes = new HubChanges(logger.child({ component: 'changes' }))
   const coops = new CoopService(apex, store, tokens, schemas, config.hubUrl, changes, publisher)
   // Actors stored before the pools and agreements collections existed get them (docs/api.md).

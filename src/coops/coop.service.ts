@@ -79,9 +79,15 @@ export class CoopService {
     const actor = await this.requireActor(username)
     const previous = await this.plainDocument(actor)
     const profile = applyProfilePatch(coopProfileOf(previous, coop.followPolicy), input)
-    const node = await this.storeActorDocument(actor, rebuildCoopActor(this.hubUrl, previous, profile, new Date().toISOString()))
+    const doc = rebuildCoopActor(this.hubUrl, previous, profile, new Date().toISOString())
     if (profile.followPolicy !== coop.followPolicy) this.store.setFollowPolicy(coop.username, profile.followPolicy)
-    await this.publisher?.send(actor, 'Update', { object: node })
+    if (this.publisher) {
+      // The actor document is stored in the same transaction as the Update announcing it.
+      const node = await this.apex.fromJSONLD({ '@context': this.apex.context, ...doc }) as ApexNode
+      await this.publisher.send(actor, 'Update', { object: node }, undefined, { objects: [{ ...node, _meta: actor._meta }] })
+    } else {
+      await this.storeActorDocument(actor, doc)
+    }
     await this.changes?.publish({ type: 'coop', actorId: actor.id })
     return await this.view(username)
   }

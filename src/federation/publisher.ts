@@ -1,14 +1,31 @@
 import type { ApexNode, HubStore } from '../store/store.port'
+import type { OutboxEntry, OutboxRecordChange } from '../store/ports/outbox.port'
 import { AS_PUBLIC } from '../domain/hosted-service'
-import { Apex, first } from './apex-setup'
+import { Apex, first, idOf } from './apex-setup'
+import { crashPoint } from './crash-point'
+
+/** What is stored in the same transaction as a published activity. */
+export interface Alongside {
+  /** Objects inserted, or replacing the stored one of the same id. */
+  objects?: ApexNode[]
+  /** The hub's own records that change with the activity. */
+  records?: OutboxRecordChange[]
+}
 
 /**
- * Publishes a local actor's objects: stores the object, wraps it in an activity, adds that to
- * the actor's outbox and queues it for the actor's followers. Everything goes through apex so
- * its collections (outbox, followers) stay the source of truth for addressing.
+ * Publishes a local actor's objects through a transactional outbox: the object, the activity
+ * (in the actor's outbox collection, as apex keeps it) and a job to resolve its audience are
+ * stored in one transaction; the delivery worker resolves the audience (followers, explicit
+ * recipients, which may need a fetch) and queues the deliveries. A crash at any point leaves
+ * either nothing or an activity that will be delivered.
  */
 export class Publisher {
-  constructor (private readonly apex: Apex, private readonly store: HubStore) {}
+  constructor (
+    private readonly apex: Apex,
+    private readonly store: HubStore,
+    /** Called after each publish is stored: starts resolving its audience. */
+    private readonly onStored: () => void = () => {}
+  ) {}
 
   /** The local actor with its private bookkeeping, or null. */
   async localActor (actorId: string): Promise<ApexNode | null> {
@@ -16,13 +33,13 @@ export class Publisher {
     return actor && actor._meta?.privateKey ? actor : null
   }
 
-  /** Stores `object` (plain JSON-LD without @context) and sends Create or Update of it to followers. */
-  async publishObject (actor: ApexNode, kind: 'Create' | 'Update', object: Record<string, unknown>): Promise<ApexNode> {
+  /**
+   * Stores `object` (plain JSON-LD without @context) and sends Create or Update of it to
+   * followers; `records` are stored in the same transaction.
+   */
+  async publishObject (actor: ApexNode, kind: 'Create' | 'Update', object: Record<string, unknown>, records: OutboxRecordChange[] = []): Promise<ApexNode> {
     const node = await this.apex.fromJSONLD({ '@context': this.apex.context, ...object }) as ApexNode
-    const exists = await this.store.getObject(node.id) !== null
-    if (exists) await this.store.updateObject(node, actor.id, true)
-    else await this.store.saveObject(node)
-    return await this.send(actor, kind, { object: node })
+    return await this.send(actor, kind, { object: node }, undefined, { objects: [node], records })
   }
 
   /** Stores `object` (plain JSON-LD without @context) as the actor's, without sending anything. */
@@ -33,21 +50,62 @@ export class Publisher {
     return node
   }
 
-  /** Replaces the object with a Tombstone and sends Delete to followers. */
-  async publishDelete (actor: ApexNode, objectId: string): Promise<ApexNode> {
+  /** Replaces the object with a Tombstone and sends Delete to followers; `records` are stored with it. */
+  async publishDelete (actor: ApexNode, objectId: string, records: OutboxRecordChange[] = []): Promise<ApexNode> {
     const tombstone = await this.apex.buildTombstone({ id: objectId, type: 'Tombstone' })
-    await this.store.updateObject(tombstone, actor.id, true)
-    return await this.send(actor, 'Delete', { object: objectId })
+    return await this.send(actor, 'Delete', { object: objectId }, undefined, { objects: [tombstone], records })
   }
 
   /** Sends an activity from `actor`: public, to its followers unless `to` is given. */
-  async send (actor: ApexNode, type: string, extras: Record<string, unknown>, to?: string[]): Promise<ApexNode> {
+  async send (actor: ApexNode, type: string, extras: Record<string, unknown>, to?: string[], alongside: Alongside = {}): Promise<ApexNode> {
     const followers = first<string>(actor.followers)
     const addressing = to
       ? { cc: [] as string[] }
       : { cc: followers ? [followers] : [] }
     const activity = await this.apex.buildActivity(type, actor.id, to ?? [AS_PUBLIC], { ...addressing, ...extras }) as ApexNode
-    await this.apex.addToOutbox(actor, activity)
+    await this.post(actor, activity, alongside)
     return activity
   }
+
+  /**
+   * apex's `addToOutbox` made transactional: adds `activity` to the actor's outbox and queues
+   * its delivery to its audience, with `alongside` in the same transaction.
+   */
+  async post (actor: ApexNode, activity: ApexNode, alongside: Alongside = {}): Promise<void> {
+    const outbox = first<string>(actor.outbox)
+    if (outbox !== undefined) addCollection(activity, outbox)
+    await this.storeWithResolution(actor, activity, { ...alongside, activity })
+  }
+
+  /**
+   * apex's `publishActivity` (inbox forwarding): queues delivery of an already stored activity
+   * to `audience`, or to its own addressing.
+   */
+  async deliver (actor: ApexNode, activity: ApexNode, audience?: string[]): Promise<void> {
+    await this.storeWithResolution(actor, activity, {}, audience)
+  }
+
+  private async storeWithResolution (actor: ApexNode, activity: ApexNode, entry: Omit<OutboxEntry, 'resolution'>, audience?: string[]): Promise<void> {
+    const body = this.apex.stringifyPublicJSONLD(await this.apex.toJSONLD(activity))
+    await this.store.outbox.publish({
+      ...entry,
+      resolution: {
+        activityId: activity.id,
+        actorId: actor.id,
+        body,
+        audience: [...new Set(audience ?? this.apex.audienceFromActivity(activity))],
+        orderingKey: idOf(activity.object) ?? null
+      }
+    })
+    // A crash here (the publish stored, no delivery queued yet) is what the outbox is for.
+    crashPoint('outbox-stored')
+    this.onStored()
+  }
+}
+
+/** Adds the activity to a collection, as apex's `addMeta(activity, 'collection', …)` does. */
+function addCollection (activity: ApexNode, collection: string): void {
+  const meta = activity._meta ?? (activity._meta = {})
+  const current = meta.collection
+  meta.collection = Array.isArray(current) ? [...current, collection] : [collection]
 }

@@ -50,8 +50,8 @@ export class HostedServiceService {
     const existing = this.store.getService(id)
     const now = new Date().toISOString()
     const service = buildHostedService(input, { id, actorId: actor.id, followers: first<string>(actor.followers) ?? `${actor.id}/followers`, published: (existing?.object.published as string | undefined) ?? now, updated: now })
-    await this.publisher.publishObject(actor, existing ? 'Update' : 'Create', service as unknown as Record<string, unknown>)
-    this.store.upsertService(toRecord(service, true))
+    // The listing is stored in the same transaction as the object and its activity.
+    await this.publisher.publishObject(actor, existing ? 'Update' : 'Create', service as unknown as Record<string, unknown>, [{ kind: 'service-upsert', service: toRecord(service, true) }])
     await this.changes?.publish({ type: 'services', actorId: actor.id, local: true })
     return { id, created: !existing }
   }
@@ -61,8 +61,7 @@ export class HostedServiceService {
     const actor = await this.coops.requireActor(username)
     const id = serviceIri(this.hubUrl, username, key)
     if (!this.store.getService(id)) throw new NotFoundError(`Co-op "${username}" has no service "${key}"`)
-    await this.publisher.publishDelete(actor, id)
-    this.store.deleteService(id)
+    await this.publisher.publishDelete(actor, id, [{ kind: 'service-delete', id }])
     await this.changes?.publish({ type: 'services', actorId: actor.id, local: true })
   }
 
@@ -102,8 +101,7 @@ export class HostedServiceService {
     const actor = await this.publisher.localActor(existing.actorId)
     if (!actor) return false
     const service: HostedService = { ...current, status, checkedAt, updated: checkedAt }
-    await this.publisher.publishObject(actor, 'Update', service as unknown as Record<string, unknown>)
-    this.store.upsertService(toRecord(service, true))
+    await this.publisher.publishObject(actor, 'Update', service as unknown as Record<string, unknown>, [{ kind: 'service-upsert', service: toRecord(service, true) }])
     await this.changes?.publish({ type: 'services', actorId: actor.id, local: true })
     return true
   }

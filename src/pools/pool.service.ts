@@ -45,9 +45,8 @@ export class PoolService {
     const actor = await this.coops.requireActor(username)
     const id = this.apex.utils.objectIdToIRI()
     const pool = withPledgesCollection(ruled(() => buildFundingPool(input, { id, stewardId: actor.id, followers: first<string>(actor.followers) ?? null, now: new Date().toISOString() })))
-    await this.publisher.publishObject(actor, 'Create', pool as unknown as Record<string, unknown>)
     const record = toRecord(pool, true)
-    await this.store.pools.savePool(record)
+    await this.publisher.publishObject(actor, 'Create', pool as unknown as Record<string, unknown>, [{ kind: 'pool-save', pool: record }])
     return await this.view(record)
   }
 
@@ -65,8 +64,7 @@ export class PoolService {
   /** Deletes a pool and federates Delete; its pledges stay as history. */
   async remove (poolId: string, scope: string): Promise<void> {
     const { record, actor } = await this.requireStewardship(poolId, scope)
-    await this.publisher.publishDelete(actor, record.id)
-    await this.store.pools.deletePool(record.id)
+    await this.publisher.publishDelete(actor, record.id, [{ kind: 'pool-delete', id: record.id }])
   }
 
   /** Recomputes a local pool's totals from its pledges, stores it with `pledge`, and federates Update. */
@@ -175,9 +173,8 @@ export class PoolService {
 
   private async publish (actor: ApexNode, edited: FundingPool): Promise<PoolRecord> {
     const pool = withPledgesCollection(edited)
-    await this.publisher.publishObject(actor, 'Update', pool as unknown as Record<string, unknown>)
     const record = toRecord(pool, true)
-    await this.store.pools.savePool(record)
+    await this.publisher.publishObject(actor, 'Update', pool as unknown as Record<string, unknown>, [{ kind: 'pool-save', pool: record }])
     return record
   }
 }

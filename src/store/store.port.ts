@@ -18,6 +18,7 @@ import type { SourceRepository } from './ports/sync-sources.port'
 import type { SiblingRepository } from './ports/siblings.port'
 import type { HealthRepository } from './ports/health.port'
 import type { ProcessRepository } from './ports/processes.port'
+import type { OutboxRepository } from './ports/outbox.port'
 
 /** A JSON-LD node as apex holds it: compacted against the hub context, arrays not unboxed. */
 export interface ApexNode {
@@ -229,6 +230,8 @@ export interface HubQueries {
   readonly inboxJournal: InboxJournalRepository
   /** Delivery ordering, postponement, leases and the per-host view. */
   readonly deliveryControl: DeliveryControlRepository
+  /** Publishes: object, activity and audience resolution job in one transaction; the jobs' resolution into deliveries. */
+  readonly outbox: OutboxRepository
 
   /** Scheduled jobs: leases (one run at a time across processes) and run history. */
   readonly jobs: JobRepository

@@ -55,6 +55,10 @@ declare module 'activitypub-express' {
     addToOutbox: (actor: Node, activity: Node) => Promise<unknown>
     acceptFollow: (actor: Node, follow: Node) => Promise<{ postTask: () => Promise<unknown>, updated: Node }>
     publishActivity: (actor: Node, activity: Node, audience?: string[]) => Promise<unknown>
+    /** The IRIs in an activity's to, bto, cc, bcc and audience. */
+    audienceFromActivity: (activity: Node) => string[]
+    /** Resolves an audience (collections, actors; may fetch) into distinct inboxes, shared ones preferred. */
+    address: (activity: Node, sender: Node, audienceOverride?: string[]) => Promise<string[]>
     resolveObject: (id: unknown, includeMeta?: boolean, refresh?: boolean, localOnly?: boolean) => Promise<Node | undefined>
     getFollowers: (actor: Node, page?: unknown, includePrivate?: boolean) => Promise<Node & { orderedItems: Node[] }>
     getCollection: (id: string, page?: unknown) => Promise<Node>

@@ -56,6 +56,16 @@ export function describeProcessesContract (adapterName: string, makePair: () => 
       expect(await b.processes.reap([])).toEqual({ processes: 0, deliveries: 0 })
     })
 
+    it('releases the audience resolutions a dead process leased, so another process resolves them', async () => {
+      const resolution = { activityId: `${ACTOR}/s/1`, actorId: ACTOR, body: '{}', audience: [`${ACTOR}/followers`], orderingKey: null }
+      await a.outbox.publish({ resolution })
+      const [job] = await a.outbox.claimResolutions(10)
+      await b.processes.reap([])
+      expect(await b.outbox.claimResolutions(10)).toEqual([]) // a is alive: still leased
+      await b.processes.reap([a.processes.selfId])
+      expect(await b.outbox.claimResolutions(10)).toEqual([{ ...resolution, id: job.id, attempt: 0 }])
+    })
+
     it('claims an inbound activity for one process only; the other answers busy, then done once it is stored', async () => {
       expect(await a.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, a.processes.selfId)).toBe('claimed')
       expect(await b.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, b.processes.selfId)).toBe('busy')

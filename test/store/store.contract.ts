@@ -6,6 +6,7 @@
 import type { ApexNode, HubStore } from '../../src/store/store.port'
 import { describeApexActivityContract } from './store.contract.activities'
 import { describeHubQueriesContract } from './store.contract.hub'
+import { describeOutboxContract } from './store.contract.outbox'
 import { fixtures, rejectionOf, withoutMeta } from './store.fixtures'
 
 /**
@@ -138,6 +139,7 @@ export function describeStoreContract (
 
     describeApexActivityContract(store)
     describeHubQueriesContract(store)
+    describeOutboxContract(store)
 
     it('close() ends the store: later calls fail', async () => {
       await store().setSetting('k', 'v')

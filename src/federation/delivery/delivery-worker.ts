@@ -16,6 +16,8 @@ export interface DeliveryWorkerOptions {
   onGone?: (delivery: Delivery) => Promise<void>
   /** A delivery postponed by an open circuit for longer than this ends as a failure. */
   maxQueuedAgeMs?: number
+  /** Turns published activities into deliveries (the transactional outbox); woken and stopped with the worker. */
+  audiences?: { wake: () => void, idle: () => Promise<void>, stop: () => Promise<void> }
 }
 
 /** Deliveries in flight at once unless told otherwise. */
@@ -63,8 +65,14 @@ export class DeliveryWorker {
     this.breaker = options.breaker ?? new CircuitBreaker()
   }
 
-  /** Starts sending whatever is due; call after enqueueing. */
+  /** Resolves the audiences of published activities and sends whatever is due. */
   wake (): void {
+    this.options.audiences?.wake()
+    this.wakeQueue()
+  }
+
+  /** Starts sending whatever is due; call after enqueueing. */
+  wakeQueue (): void {
     if (this.stopped) return
     if (this.pumping) {
       this.pumpAgain = true
@@ -73,13 +81,15 @@ export class DeliveryWorker {
     this.pump().catch(err => this.logger.error({ err }, 'delivery: could not read the queue'))
   }
 
-  /** Resolves when no delivery is in flight (a test waits for quiet before comparing the store). */
+  /** Resolves when no audience is being resolved and no delivery is in flight (a test waits for quiet before comparing the store). */
   async idle (): Promise<void> {
+    await this.options.audiences?.idle()
     if (this.inFlight > 0) await new Promise<void>(resolve => this.idleWaiters.push(resolve))
   }
 
   /** Stops claiming new deliveries, hands back those claimed but not started, and waits for those in flight. */
   async stop (): Promise<void> {
+    await this.options.audiences?.stop()
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
     const unsent = this.held.splice(0).map(d => d.id)
@@ -158,7 +168,7 @@ export class DeliveryWorker {
       .finally(() => {
         this.inFlight--
         if (this.inFlight === 0) this.idleWaiters.splice(0).forEach(resolve => resolve())
-        this.wake()
+        this.wakeQueue()
       })
   }
 
@@ -166,7 +176,7 @@ export class DeliveryWorker {
     if (this.stopped) return
     if (this.timer) clearTimeout(this.timer)
     const delay = Math.max(20, Math.min(when.getTime() - Date.now(), 2 ** 31 - 1))
-    this.timer = setTimeout(() => { this.timer = null; this.wake() }, delay)
+    this.timer = setTimeout(() => { this.timer = null; this.wakeQueue() }, delay)
     this.timer.unref()
   }
 

@@ -38,7 +38,7 @@ export interface ProcessRepository {
   list (): Promise<ProcessRecord[]>
   /**
    * In one transaction: removes the records of `deadIds` (never this process's own), then
-   * releases every delivery lease whose holder is not a registered process.
+   * releases every delivery (and audience resolution) lease whose holder is not a registered process.
    */
   reap (deadIds: string[]): Promise<ReapResult>
 }

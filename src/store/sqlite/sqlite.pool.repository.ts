@@ -25,6 +25,11 @@ export class SqlitePoolRepository implements PoolRepository {
   }
 
   async savePool (pool: PoolRecord): Promise<void> {
+    this.writePool(pool)
+  }
+
+  /** `savePool` inside the caller's transaction (the outbox stores a pool with its activity). */
+  writePool (pool: PoolRecord): void {
     this.upsertPoolStmt.run(poolRow(pool))
   }
 
@@ -34,6 +39,11 @@ export class SqlitePoolRepository implements PoolRepository {
   }
 
   async deletePool (id: string): Promise<boolean> {
+    return this.removePool(id)
+  }
+
+  /** `deletePool` inside the caller's transaction. */
+  removePool (id: string): boolean {
     return this.db.prepare('DELETE FROM pools WHERE id = ?').run(id).changes > 0
   }
 

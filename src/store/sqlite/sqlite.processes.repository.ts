@@ -15,6 +15,7 @@ export class SqliteProcessRepository implements ProcessRepository {
   private readonly all
   // A lease held by no registered process is free: its holder died or never registered.
   private readonly releaseOrphans
+  private readonly releaseOrphanResolutions
 
   /** Prepares every statement once; `selfId` is this store's process id, `now` the clock (ms). */
   constructor (private readonly db: Database.Database, readonly selfId: string, private readonly now: () => number) {
@@ -26,6 +27,11 @@ export class SqliteProcessRepository implements ProcessRepository {
     this.all = db.prepare<[], ProcessRow>('SELECT * FROM hub_processes ORDER BY started_at, id')
     this.releaseOrphans = db.prepare(
       `UPDATE deliveries SET lease_until_ms = NULL, lease_owner = NULL
+       WHERE lease_until_ms IS NOT NULL
+         AND (lease_owner IS NULL OR lease_owner NOT IN (SELECT id FROM hub_processes))`)
+    // The same for audience resolutions of published activities (the transactional outbox).
+    this.releaseOrphanResolutions = db.prepare(
+      `UPDATE outbox_resolutions SET lease_until_ms = NULL, lease_owner = NULL
        WHERE lease_until_ms IS NOT NULL
          AND (lease_owner IS NULL OR lease_owner NOT IN (SELECT id FROM hub_processes))`)
   }
@@ -53,6 +59,7 @@ export class SqliteProcessRepository implements ProcessRepository {
     return this.db.transaction((): ReapResult => {
       let processes = 0
       for (const id of deadIds) if (id !== this.selfId) processes += this.remove.run(id).changes
+      this.releaseOrphanResolutions.run()
       return { processes, deliveries: this.releaseOrphans.run().changes }
     }).immediate()
   }

@@ -28,6 +28,8 @@ import { SqliteSourceRepository } from './sqlite.sync-sources.repository'
 import { SqliteSiblingRepository } from './sqlite.siblings.repository'
 import { SqliteHealthRepository } from './sqlite.health.repository'
 import { SqliteProcessRepository } from './sqlite.processes.repository'
+import { SqliteOutboxRepository } from './sqlite.outbox.repository'
+import type { OutboxRecordChange } from '../ports/outbox.port'
 
 /** Tuning for `SqliteStore`; `now` exists so tests can move time. */
 export interface SqliteStoreOptions {
@@ -59,6 +61,7 @@ export class SqliteStore implements HubStore {
   readonly domainBlocks: SqliteDomainBlockRepository
   readonly inboxJournal: SqliteInboxJournalRepository
   readonly deliveryControl: SqliteDeliveryControlRepository
+  readonly outbox: SqliteOutboxRepository
   readonly jobs: SqliteJobRepository
   readonly syncSources: SqliteSourceRepository
   readonly siblings: SqliteSiblingRepository
@@ -92,7 +95,8 @@ export class SqliteStore implements HubStore {
     this.streams = new SqliteApexStreams(this.db)
     this.objects = new SqliteApexObjects(this.db, object => this.streams.refreshEmbeddedCopies(object))
     const processId = options.processId ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`
-    this.deliveries = new SqliteDeliveryQueue(this.db, now, options.deliveryLeaseMs ?? DEFAULT_DELIVERY_LEASE_MS, processId)
+    const leaseMs = options.deliveryLeaseMs ?? DEFAULT_DELIVERY_LEASE_MS
+    this.deliveries = new SqliteDeliveryQueue(this.db, now, leaseMs, processId)
     this.hub = new SqliteHubTables(this.db, now)
     this.directory = new SqliteDirectoryRepository(this.db, now, this.searchThread)
     this.pools = new SqlitePoolRepository(this.db)
@@ -105,6 +109,22 @@ export class SqliteStore implements HubStore {
     this.siblings = new SqliteSiblingRepository(this.db, now)
     this.health = new SqliteHealthRepository(this.db)
     this.processes = new SqliteProcessRepository(this.db, processId, now)
+    this.outbox = new SqliteOutboxRepository(this.db, {
+      saveObject: object => this.objects.saveObject(object),
+      replaceObject: object => { this.objects.updateObject(object, true) },
+      saveActivity: activity => { this.streams.saveActivity(activity) },
+      applyRecord: change => this.applyRecord(change)
+    }, now, leaseMs, processId)
+  }
+
+  /** One change of the hub's records, inside the outbox's transaction. */
+  private applyRecord (change: OutboxRecordChange): void {
+    switch (change.kind) {
+      case 'service-upsert': this.hub.upsertService(change.service); return
+      case 'service-delete': this.hub.deleteService(change.id); return
+      case 'pool-save': this.pools.writePool(change.pool); return
+      case 'pool-delete': this.pools.removePool(change.id)
+    }
   }
 
   // apex's half
