@@ -21,6 +21,14 @@ import type { PoolCreateRequest } from './generated/pool-create'
 import type { PoolUpdateRequest } from './generated/pool-update'
 import type { CoopUpdateRequest } from './generated/coop-update'
 import type { DirectoryEntryAs2 } from './generated/directory-entry-as2'
+import type { CommitmentCreateRequest } from './generated/commitment-create'
+import type { Decision } from './generated/decision'
+import type { DecisionCreateRequest } from './generated/decision-create'
+import type { ProjectCommitment } from './generated/project-commitment'
+import type { ProjectPutRequest } from './generated/project-put'
+import type { SharedProject } from './generated/shared-project'
+import type { Vote } from './generated/vote'
+import type { VoteCreateRequest } from './generated/vote-create'
 
 /** Maps each schema (by its file below schemas/) to the type generated from it. */
 export interface SchemaTypes {
@@ -43,6 +51,14 @@ export interface SchemaTypes {
   'objects/member-exchange-agreement.schema.json': MemberExchangeAgreement
   'api/coop-update.schema.json': CoopUpdateRequest
   'objects/directory-entry-as2.schema.json': DirectoryEntryAs2
+  'api/project-put.schema.json': ProjectPutRequest
+  'api/commitment-create.schema.json': CommitmentCreateRequest
+  'api/decision-create.schema.json': DecisionCreateRequest
+  'api/vote-create.schema.json': VoteCreateRequest
+  'objects/decision.schema.json': Decision
+  'objects/vote.schema.json': Vote
+  'objects/shared-project.schema.json': SharedProject
+  'objects/project-commitment.schema.json': ProjectCommitment
 }
 
 export type SchemaName = keyof SchemaTypes

@@ -10,6 +10,7 @@
 import type { DirectoryRepository } from './ports/directory.port'
 import type { PoolRepository } from './ports/pool.port'
 import type { AgreementRepository } from './ports/agreement.port'
+import type { UmbrellaWorkRepository } from './ports/umbrella-work.port'
 import type { DeliveryControlRepository } from './ports/delivery-control.port'
 import type { DomainBlockRepository } from './ports/domain-blocks.port'
 import type { InboxJournalRepository } from './ports/inbox-journal.port'
@@ -223,6 +224,9 @@ export interface HubQueries {
 
   /** Member-exchange agreements and their versions. */
   readonly agreements: AgreementRepository
+
+  /** Umbrellas' shared projects, commitments, decisions, votes and tallies. */
+  readonly umbrellaWork: UmbrellaWorkRepository
 
   /** Domains the admin refuses to federate with. */
   readonly domainBlocks: DomainBlockRepository

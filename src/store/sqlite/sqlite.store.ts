@@ -20,6 +20,7 @@ import { SqliteHubTables } from './sqlite.hub-tables'
 import { SqliteDirectoryRepository } from './sqlite.directory.repository'
 import { SqlitePoolRepository } from './sqlite.pool.repository'
 import { SqliteAgreementRepository } from './sqlite.agreement.repository'
+import { SqliteUmbrellaWorkRepository } from './sqlite.umbrella-work.repository'
 import { SqliteDeliveryControlRepository } from './sqlite.delivery-control.repository'
 import { SqliteDomainBlockRepository } from './sqlite.domain-blocks.repository'
 import { SqliteInboxJournalRepository } from './sqlite.inbox-journal.repository'
@@ -58,6 +59,7 @@ export class SqliteStore implements HubStore {
   readonly directory: SqliteDirectoryRepository
   readonly pools: SqlitePoolRepository
   readonly agreements: SqliteAgreementRepository
+  readonly umbrellaWork: SqliteUmbrellaWorkRepository
   readonly domainBlocks: SqliteDomainBlockRepository
   readonly inboxJournal: SqliteInboxJournalRepository
   readonly deliveryControl: SqliteDeliveryControlRepository
@@ -101,6 +103,7 @@ export class SqliteStore implements HubStore {
     this.directory = new SqliteDirectoryRepository(this.db, now, this.searchThread)
     this.pools = new SqlitePoolRepository(this.db)
     this.agreements = new SqliteAgreementRepository(this.db)
+    this.umbrellaWork = new SqliteUmbrellaWorkRepository(this.db)
     this.domainBlocks = new SqliteDomainBlockRepository(this.db, now)
     this.inboxJournal = new SqliteInboxJournalRepository(this.db, now)
     this.deliveryControl = new SqliteDeliveryControlRepository(this.db, now)

@@ -1,7 +1,7 @@
 /**
  * Versioned schema migrations for the SQLite store, one file each. Each migration runs once, in
  * its own transaction, and is recorded in `schema_migrations`; append new ones, never edit
- * applied ones. (No migration has the number 6.)
+ * applied ones. (No migration has the number 6; 9 to 11 are reserved.)
  */
 import type Database from 'better-sqlite3'
 import type { Migration } from './migration'
@@ -13,6 +13,7 @@ import { migrationScheduledSync } from './005-scheduled-sync'
 import { migrationDirectorySearch } from './007-directory-search'
 import { migrationSeveralProcesses } from './008-several-processes'
 import { migrationTransactionalOutbox } from './010-transactional-outbox'
+import { migrationUmbrellaWork } from './012-umbrella-work'
 
 export type { Migration } from './migration'
 
@@ -25,7 +26,8 @@ export const migrations: readonly Migration[] = [
   migrationScheduledSync,
   migrationDirectorySearch,
   migrationSeveralProcesses,
-  migrationTransactionalOutbox
+  migrationTransactionalOutbox,
+  migrationUmbrellaWork
 ]
 
 /** Applies the migrations `db` lacks, each in its own transaction; answers the versions applied. */
