@@ -12,6 +12,7 @@ import { migrationFederationSafety } from './004-federation-safety'
 import { migrationScheduledSync } from './005-scheduled-sync'
 import { migrationDirectorySearch } from './007-directory-search'
 import { migrationSeveralProcesses } from './008-several-processes'
+import { migrationInboxSenders } from './009-inbox-senders'
 
 export type { Migration } from './migration'
 
@@ -23,7 +24,8 @@ export const migrations: readonly Migration[] = [
   migrationFederationSafety,
   migrationScheduledSync,
   migrationDirectorySearch,
-  migrationSeveralProcesses
+  migrationSeveralProcesses,
+  migrationInboxSenders
 ]
 
 /** Applies the migrations `db` lacks, each in its own transaction; answers the versions applied. */
