@@ -140,8 +140,8 @@ describe('inbox: activity ids, replays after Undo, owners of stored objects', ()
       expect(follow.status).toBe(202)
       expect((await send(ann, { '@context': AS, id: `${ann.id}/accepts/1`, type: 'Accept', actor: ann.id, object: follow.json.followId })).status).toBe(202)
       await eventually(async () => hub.hub.store.isFollowedByAnyCoop(ann.id) ? true : undefined, 'the follow of ann to be accepted')
-      const createService = { ...example('hosted-service-create.json'), to: coop.id }
-      const createPool = { ...example('funding-pool-create.json'), to: coop.id }
+      const createService: Record<string, any> = { ...example('hosted-service-create.json'), to: coop.id }
+      const createPool: Record<string, any> = { ...example('funding-pool-create.json'), to: coop.id }
       service = createService.object
       pool = createPool.object
       expect((await send(ann, createService)).status).toBe(202)
@@ -181,7 +181,7 @@ describe('inbox: activity ids, replays after Undo, owners of stored objects', ()
     })
 
     it('still takes ann\'s own Update of her pool', async () => {
-      const update = { ...example('funding-pool-update.json'), to: coop.id }
+      const update: Record<string, any> = { ...example('funding-pool-update.json'), to: coop.id }
       expect(update.object.id).toBe(pool.id)
       expect((await send(ann, update)).status).toBe(202)
       await eventually(async () => (await hub.hub.store.pools.getPool(pool.id))?.object.updated === update.object.updated ? true : undefined, 'ann\'s update to be kept')
