@@ -27,6 +27,8 @@ interface Context {
   coopId: string
   serviceId: string
   coopCreateId: string
+  /** A Note alice created for the co-op: stored, hers. */
+  aliceNoteId: string
   alice: PeerActor
   bob: PeerActor
   mallory: PeerActor
@@ -132,6 +134,21 @@ const hostile: HostileRequest[] = [
   { name: 'Undo of the co-op\'s own activity by a remote actor', status: 403, message: /may not/, request: (c, id) => cavage(c, c.alice, activityOf(c.alice, id, { type: 'Undo', to: c.coopId, object: c.coopCreateId })) },
   { name: 'Like without an object', status: 400, message: /needs an id, an actor and an object/, request: (c, id) => cavage(c, c.alice, activityOf(c.alice, id, { type: 'Like', to: c.coopId })) },
   { name: 'Announce without an object', status: 400, message: /needs an id, an actor and an object/, request: (c, id) => cavage(c, c.alice, activityOf(c.alice, id, { type: 'Announce', to: c.coopId })) },
+  // Whose ids and objects they are
+  { name: 'an activity under another server\'s id (id squatting)', status: 403, message: /is not on its actor's server/, request: (c, id) => cavage(c, c.mallory, { ...follow(c, c.mallory, id), id: `${c.alice.id}#follows/${id}` }) },
+  { name: 'an Undo under another server\'s predictable id, at the shared inbox', status: 403, message: /is not on its actor's server/, request: (c, id) => cavage(c, c.mallory, activityOf(c.mallory, id, { id: `${c.alice.id}#follows/${id}/undo`, type: 'Undo', to: c.coopId, object: `${c.mallory.id}/activities/warm-up` }), {}, '/inbox') },
+  { name: 'an activity id given as @id on another server', status: 403, message: /is not on its actor's server/, request: (c, id) => { const { id: _id, ...rest } = follow(c, c.mallory, id); return cavage(c, c.mallory, { ...rest, '@id': `${c.alice.id}/activities/${id}` }) } },
+  { name: 'Update of another actor\'s stored Note on the same server', status: 403, message: /belongs to .*alice on this hub; .*bob may not update it/, request: (c, id) => rfc9421(c, c.bob, activityOf(c.bob, id, { type: 'Update', to: c.coopId, object: { id: c.aliceNoteId, type: 'Note', attributedTo: c.bob.id, content: 'bob\'s words now' } })) },
+  { name: 'Create under the id of another actor\'s stored Note on the same server', status: 403, message: /belongs to .*alice on this hub; .*bob may not create it/, request: (c, id) => rfc9421(c, c.bob, activityOf(c.bob, id, { type: 'Create', to: c.coopId, object: { id: c.aliceNoteId, type: 'Note', attributedTo: c.bob.id, content: 'bob\'s words now' } })) },
+  { name: 'Delete of another actor\'s stored Note on the same server', status: 403, message: /belongs to .*alice on this hub; .*bob may not delete it/, request: (c, id) => rfc9421(c, c.bob, activityOf(c.bob, id, { type: 'Delete', to: c.coopId, object: c.aliceNoteId })) },
+  // shares and likes IRIs (apex answered 500, or 502 with the activity's id on this hub)
+  { name: 'a shares IRI on this hub', status: 400, message: /shares collection .* is not on that object's own server/, request: (c, id) => cavage(c, c.alice, { ...follow(c, c.alice, id), shares: `${c.hub.url}/s/${id}/shares` }) },
+  { name: 'a likes IRI on this hub', status: 400, message: /likes collection .* is not on that object's own server/, request: (c, id) => cavage(c, c.alice, { ...follow(c, c.alice, id), likes: `${c.hub.url}/s/${id}/likes` }) },
+  { name: 'a shares IRI on this hub, at the shared inbox', status: 400, message: /shares collection .* is not on that object's own server/, request: (c, id) => cavage(c, c.alice, { ...follow(c, c.alice, id), shares: `${c.hub.url}/s/${id}/shares` }, {}, '/inbox') },
+  { name: 'a shares IRI and the activity id on this hub', status: 403, message: /is not on its actor's server/, request: (c, id) => cavage(c, c.alice, { ...follow(c, c.alice, id), id: `${c.hub.url}/s/${id}`, shares: `${c.hub.url}/s/${id}/shares` }) },
+  { name: 'a likes IRI and the activity id on this hub', status: 403, message: /is not on its actor's server/, request: (c, id) => cavage(c, c.alice, { ...follow(c, c.alice, id), id: `${c.hub.url}/s/${id}`, likes: `${c.hub.url}/s/${id}/likes` }) },
+  { name: 'a likes IRI on the sender\'s server that it does not serve (apex answered 502)', status: 400, message: /shares or likes collection could not be fetched/, request: (c, id) => cavage(c, c.alice, { ...follow(c, c.alice, id), likes: `${c.alice.id}/no-such-likes/${id}` }) },
+  { name: 'an Update of an activity whose shares IRI is on this hub', status: 400, message: /shares collection .* is not on that object's own server/, request: (c, id) => cavage(c, c.alice, activityOf(c.alice, id, { type: 'Update', to: c.coopId, object: { ...follow(c, c.alice, `${id}-object`), shares: `${c.hub.url}/s/${id}/shares` } })) },
   // Blocked domains
   { name: 'signed by an actor on a blocked domain', status: 403, message: /blocked on this hub/, request: (c, id) => cavage(c, c.eve, follow(c, c.eve, id)) },
   { name: 'an activity whose actor is on a blocked domain, signed by someone else', status: 403, message: /blocked on this hub/, request: (c, id) => cavage(c, c.alice, follow(c, c.eve, id)) },
@@ -176,6 +193,7 @@ describe('hostile inbound requests', () => {
     const service = await api(ctx.hub, 'PUT', '/api/v1/coops/target/services/files', coop.json.token, { name: 'Files', category: 'file-hosting', url: 'https://files.target.example', access: 'members' })
     ctx.serviceId = service.json.id
     ctx.coopCreateId = (await ctx.hub.hub.store.getStream(`${ctx.coopId}/outbox`, 1))[0].id
+    ctx.aliceNoteId = `${ctx.alice.id}/notes/kept`
     const blocked = await api(ctx.hub, 'POST', '/api/v1/admin/domain-blocks', ctx.hub.adminToken, { domain: new URL(ctx.blockedPeer.origin).host, reason: 'test' })
     expect(blocked.status).toBe(201)
 
@@ -184,6 +202,8 @@ describe('hostile inbound requests', () => {
       const r = cavageOrRfc(ctx, actor, follow(ctx, actor, 'warm-up'))
       expect((await postRaw(`${ctx.hub.url}${INBOX}`, r.body, r.headers)).status).toBe(202)
     }
+    const note = cavage(ctx, ctx.alice, activityOf(ctx.alice, 'note-kept', { type: 'Create', to: ctx.coopId, object: { id: ctx.aliceNoteId, type: 'Note', attributedTo: ctx.alice.id, content: 'alice\'s words' } }))
+    expect((await postRaw(`${ctx.hub.url}${INBOX}`, note.body, note.headers)).status).toBe(202)
     await ctx.hub.hub.inbox.idle()
     await waitForQuietQueue(ctx)
   })

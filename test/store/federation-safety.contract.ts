@@ -42,14 +42,16 @@ export function describeFederationSafetyContract (adapterName: string, makeStore
 
     describe('inbox journal', () => {
       it('records, reports and finishes entries per activity and recipient', async () => {
-        await store.inboxJournal.begin('https://p.example/a/1', ACTOR)
-        await store.inboxJournal.begin('https://p.example/a/1', ACTOR)
-        await store.inboxJournal.begin('https://p.example/a/1', 'https://hub.test/u/beta')
-        expect(await store.inboxJournal.isPending('https://p.example/a/1', ACTOR)).toBe(true)
+        const key = { sender: 'https://p.example/u/p', activityId: 'https://p.example/a/1', recipientId: ACTOR }
+        await store.inboxJournal.begin(key)
+        await store.inboxJournal.begin(key)
+        await store.inboxJournal.begin({ ...key, recipientId: 'https://hub.test/u/beta' })
+        expect(await store.inboxJournal.isPending(key)).toBe(true)
+        expect(await store.inboxJournal.isPending({ ...key, sender: 'https://other.example/u/m' })).toBe(false)
         expect((await store.inboxJournal.listPending(10)).map(e => e.recipientId).sort()).toEqual([ACTOR, 'https://hub.test/u/beta'])
-        await store.inboxJournal.finish('https://p.example/a/1', ACTOR)
-        expect(await store.inboxJournal.isPending('https://p.example/a/1', ACTOR)).toBe(false)
-        expect(await store.inboxJournal.listPending(10)).toEqual([{ activityId: 'https://p.example/a/1', recipientId: 'https://hub.test/u/beta', receivedAt: expect.any(String) }])
+        await store.inboxJournal.finish(key)
+        expect(await store.inboxJournal.isPending(key)).toBe(false)
+        expect(await store.inboxJournal.listPending(10)).toEqual([{ sender: 'https://p.example/u/p', activityId: 'https://p.example/a/1', recipientId: 'https://hub.test/u/beta', receivedAt: expect.any(String) }])
       })
     })
 

@@ -9,6 +9,8 @@ import { claimed, fixtures } from './store.fixtures'
 const ACTOR = 'https://hub.test/u/alpha'
 const INBOX = `${ACTOR}/inbox`
 const ACTIVITY = 'https://peer.example/activities/1'
+const SENDER = 'https://peer.example/u/p'
+const KEY = { sender: SENDER, activityId: ACTIVITY, recipientId: ACTOR }
 
 /** Two stores sharing one database (as two processes would), and a way to close both. */
 export interface StorePair { a: HubStore, b: HubStore, close: () => void }
@@ -66,36 +68,62 @@ export function describeProcessesContract (adapterName: string, makePair: () => 
       expect(await b.outbox.claimResolutions(10)).toEqual([{ ...resolution, id: job.id, attempt: 0 }])
     })
 
-    it('claims an inbound activity for one process only; the other answers busy, then done once it is stored', async () => {
-      expect(await a.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, a.processes.selfId)).toBe('claimed')
-      expect(await b.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, b.processes.selfId)).toBe('busy')
-      expect(await a.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, a.processes.selfId)).toBe('busy')
+    it('claims an inbound activity for one process only; the other answers busy, then done once it finished', async () => {
+      expect(await a.inboxJournal.claim(KEY, INBOX, a.processes.selfId)).toBe('claimed')
+      expect(await b.inboxJournal.claim(KEY, INBOX, b.processes.selfId)).toBe('busy')
+      expect(await a.inboxJournal.claim(KEY, INBOX, a.processes.selfId)).toBe('busy')
       // Another recipient of the same activity is a separate claim.
-      expect(await b.inboxJournal.claim(ACTIVITY, 'https://hub.test/u/beta', 'https://hub.test/u/beta/inbox', b.processes.selfId)).toBe('claimed')
-      await a.saveActivity({ ...fixtures.activity(1, 'Create', 'https://peer.example/u/p', 'https://peer.example/o/1', [INBOX]), id: ACTIVITY })
-      expect(await b.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, b.processes.selfId)).toBe('busy')
-      await a.inboxJournal.finish(ACTIVITY, ACTOR)
-      expect(await b.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, b.processes.selfId)).toBe('done')
-      expect(await a.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, a.processes.selfId)).toBe('done')
+      expect(await b.inboxJournal.claim({ ...KEY, recipientId: 'https://hub.test/u/beta' }, 'https://hub.test/u/beta/inbox', b.processes.selfId)).toBe('claimed')
+      await a.saveActivity({ ...fixtures.activity(1, 'Create', SENDER, 'https://peer.example/o/1', [INBOX]), id: ACTIVITY })
+      expect(await b.inboxJournal.claim(KEY, INBOX, b.processes.selfId)).toBe('busy')
+      await a.inboxJournal.finish(KEY)
+      expect(await b.inboxJournal.claim(KEY, INBOX, b.processes.selfId)).toBe('done')
+      expect(await a.inboxJournal.claim(KEY, INBOX, a.processes.selfId)).toBe('done')
+    })
+
+    it('takes an activity stored for the recipient as a repeat only when its sender sent it', async () => {
+      await a.saveActivity({ ...fixtures.activity(1, 'Create', SENDER, 'https://peer.example/o/1', [INBOX]), id: ACTIVITY })
+      expect(await a.inboxJournal.claim(KEY, INBOX, a.processes.selfId)).toBe('done')
+      // Another sender's activity under the same id is not a repeat of it (and the reverse).
+      expect(await a.inboxJournal.claim({ ...KEY, sender: 'https://other.example/u/m' }, INBOX, a.processes.selfId)).toBe('claimed')
+    })
+
+    it('remembers a finished activity after it was removed (Undo), until pruned; a discarded one is not remembered', async () => {
+      expect(await a.inboxJournal.claim(KEY, INBOX, a.processes.selfId)).toBe('claimed')
+      await a.saveActivity({ ...fixtures.activity(1, 'Follow', SENDER, ACTOR, [INBOX]), id: ACTIVITY })
+      await a.inboxJournal.finish(KEY)
+      await a.removeActivity({ id: ACTIVITY }, SENDER)
+      expect(await a.getActivity(ACTIVITY)).toBeNull()
+      expect(await a.inboxJournal.wasProcessed(KEY)).toBe(true)
+      expect(await b.inboxJournal.claim(KEY, INBOX, b.processes.selfId)).toBe('done')
+      // Only what finished before the cut-off is forgotten.
+      expect(await a.inboxJournal.pruneProcessed(new Date(Date.now() - 60_000))).toBe(0)
+      expect(await a.inboxJournal.pruneProcessed(new Date(Date.now() + 60_000))).toBe(1)
+      expect(await a.inboxJournal.wasProcessed(KEY)).toBe(false)
+      expect(await b.inboxJournal.claim(KEY, INBOX, b.processes.selfId)).toBe('claimed')
+      await b.inboxJournal.discard(KEY)
+      expect(await b.inboxJournal.isPending(KEY)).toBe(false)
+      expect(await b.inboxJournal.wasProcessed(KEY)).toBe(false)
+      expect(await a.inboxJournal.claim(KEY, INBOX, a.processes.selfId)).toBe('claimed')
     })
 
     it('hands an entry of a dead or failed run to one other process', async () => {
-      expect(await a.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, a.processes.selfId)).toBe('claimed')
+      expect(await a.inboxJournal.claim(KEY, INBOX, a.processes.selfId)).toBe('claimed')
       expect(await b.inboxJournal.listUnowned(10)).toEqual([])
-      expect(await b.inboxJournal.takeOver(ACTIVITY, ACTOR, b.processes.selfId)).toBe(false)
+      expect(await b.inboxJournal.takeOver(KEY, b.processes.selfId)).toBe(false)
       // A gives up (its run failed before the handlers): anyone may finish it.
-      await b.inboxJournal.abandon(ACTIVITY, ACTOR, b.processes.selfId) // not B's to give up: no change
+      await b.inboxJournal.abandon(KEY, b.processes.selfId) // not B's to give up: no change
       expect(await b.inboxJournal.listUnowned(10)).toEqual([])
-      await a.inboxJournal.abandon(ACTIVITY, ACTOR, a.processes.selfId)
+      await a.inboxJournal.abandon(KEY, a.processes.selfId)
       expect((await b.inboxJournal.listUnowned(10)).map(e => e.activityId)).toEqual([ACTIVITY])
-      expect(await b.inboxJournal.takeOver(ACTIVITY, ACTOR, b.processes.selfId)).toBe(true)
-      expect(await a.inboxJournal.takeOver(ACTIVITY, ACTOR, a.processes.selfId)).toBe(false)
+      expect(await b.inboxJournal.takeOver(KEY, b.processes.selfId)).toBe(true)
+      expect(await a.inboxJournal.takeOver(KEY, a.processes.selfId)).toBe(false)
       expect(await a.inboxJournal.listUnowned(10)).toEqual([])
       // B dies holding it: a redelivery to A claims it again.
-      expect(await a.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, a.processes.selfId)).toBe('busy')
+      expect(await a.inboxJournal.claim(KEY, INBOX, a.processes.selfId)).toBe('busy')
       await a.processes.reap([b.processes.selfId])
-      expect(await a.inboxJournal.claim(ACTIVITY, ACTOR, INBOX, a.processes.selfId)).toBe('claimed')
-      expect(await a.inboxJournal.isPending(ACTIVITY, ACTOR)).toBe(true)
+      expect(await a.inboxJournal.claim(KEY, INBOX, a.processes.selfId)).toBe('claimed')
+      expect(await a.inboxJournal.isPending(KEY)).toBe(true)
     })
   })
 }

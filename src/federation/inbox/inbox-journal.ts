@@ -1,15 +1,29 @@
 import type { Logger } from '../../log/logger'
 import type { ApexNode, HubStore } from '../../store/store.port'
-import type { InboxClaim } from '../../store/ports/inbox-journal.port'
+import type { InboxClaim, InboxKey } from '../../store/ports/inbox-journal.port'
 import { first, idOf } from '../apex-setup'
 import type { InboxEvent } from './handlers/inbox-event'
+import { CLOCK_WINDOW_MS } from './inbox-authentication'
+
+/**
+ * How long a processed activity is remembered. A signature is accepted while its Date (or
+ * `created`) is within an hour of the clock either way, so one request stays valid for up to two
+ * hours after it first arrives; a quarter of an hour more allows for clocks of several processes.
+ */
+export const PROCESSED_RETENTION_MS = 2 * CLOCK_WINDOW_MS + 15 * 60 * 1000
+
+/** How often, at most, the processed activities older than the retention are pruned. */
+const PRUNE_EVERY_MS = 60 * 1000
 
 /** Runs the hub's handlers for one received activity (the InboxDispatcher). */
 export type DispatchInboxEvent = (event: InboxEvent) => Promise<void>
 
 /**
  * Makes what an inbox answered 2xx survive a crash, and makes each activity run once per
- * recipient, across every hub process sharing the store. Before an activity is stored for a
+ * recipient, across every hub process sharing the store. Every key names the verified sender
+ * (another server cannot occupy an activity's key), and finished activities are remembered for
+ * `PROCESSED_RETENTION_MS`, so a replayed request is a repeat even when an Undo removed the
+ * activity in between. Before an activity is stored for a
  * recipient, a journal entry naming this process is claimed atomically in the store; it is
  * removed once the hub's handlers ran (they run after the answer, as apex emits its event then).
  * Entries a dead process left (or a failed run gave up) are finished by a live one (`replay`).
@@ -19,12 +33,13 @@ export type DispatchInboxEvent = (event: InboxEvent) => Promise<void>
 export class InboxJournal {
   private readonly gates = new Map<string, Promise<void>>()
   private replaying: Promise<number> | null = null
+  private lastPrune = 0
 
-  constructor (private readonly store: HubStore, private readonly logger: Logger) {}
+  constructor (private readonly store: HubStore, private readonly logger: Logger, private readonly now: () => number = Date.now) {}
 
-  /** Waits until no other request handles `activityId` for `recipientId`; call the answer to let the next one in. */
-  async acquire (activityId: string, recipientId: string): Promise<() => void> {
-    const key = gateKey(activityId, recipientId)
+  /** Waits until no other request handles the key; call the answer to let the next one in. */
+  async acquire (inboxKey: InboxKey): Promise<() => void> {
+    const key = gateKey(inboxKey)
     const previous = this.gates.get(key) ?? Promise.resolve()
     let release!: () => void
     const mine = new Promise<void>(resolve => { release = resolve })
@@ -44,14 +59,31 @@ export class InboxJournal {
    * Decides whether this process handles the activity for the recipient (whose inbox is
    * `inbox`): `claimed` writes the journal entry before the activity is stored; `done` and
    * `busy` mean a repeat, or another delivery (here or in another process) handling it now.
+   * Prunes what is remembered past the retention, at most once a minute.
    */
-  async claim (activityId: string, recipientId: string, inbox: string): Promise<InboxClaim> {
-    return await this.store.inboxJournal.claim(activityId, recipientId, inbox, this.store.processes.selfId)
+  async claim (key: InboxKey, inbox: string): Promise<InboxClaim> {
+    await this.pruneIfDue()
+    return await this.store.inboxJournal.claim(key, inbox, this.store.processes.selfId)
   }
 
   /** Gives a claimed entry up (its processing failed before apex's event): a redelivery or `replay` may finish it. */
-  async abandon (activityId: string, recipientId: string): Promise<void> {
-    await this.store.inboxJournal.abandon(activityId, recipientId, this.store.processes.selfId)
+  async abandon (key: InboxKey): Promise<void> {
+    await this.store.inboxJournal.abandon(key, this.store.processes.selfId)
+  }
+
+  /** Forgets the processed activities older than the retention; answers how many. */
+  async prune (): Promise<number> {
+    this.lastPrune = this.now()
+    return await this.store.inboxJournal.pruneProcessed(new Date(this.lastPrune - PROCESSED_RETENTION_MS))
+  }
+
+  private async pruneIfDue (): Promise<void> {
+    if (this.now() - this.lastPrune < PRUNE_EVERY_MS) return
+    try {
+      await this.prune()
+    } catch (err) {
+      this.logger.warn({ err }, 'inbox: could not prune the processed activities')
+    }
   }
 
   /** Runs the handlers for an event apex emitted, then closes its journal entry. */
@@ -59,7 +91,8 @@ export class InboxJournal {
     try {
       await handlers(event)
     } finally {
-      await this.finish(event.activity.id, event.recipient.id)
+      // apex sets the event's actor only when it is the verified sender.
+      await this.store.inboxJournal.finish({ sender: event.actor.id, activityId: event.activity.id, recipientId: event.recipient.id })
     }
   }
 
@@ -77,15 +110,19 @@ export class InboxJournal {
     let replayed = 0
     const self = this.store.processes.selfId
     for (const entry of await this.store.inboxJournal.listUnowned(10_000)) {
-      const release = await this.acquire(entry.activityId, entry.recipientId)
+      const key: InboxKey = { sender: entry.sender, activityId: entry.activityId, recipientId: entry.recipientId }
+      const release = await this.acquire(key)
       try {
-        if (!await this.store.inboxJournal.takeOver(entry.activityId, entry.recipientId, self)) continue
-        const event = await this.rebuildEvent(entry.activityId, entry.recipientId)
+        if (!await this.store.inboxJournal.takeOver(key, self)) continue
+        const event = await this.rebuildEvent(key)
         if (event) {
           await handlers(event)
           replayed++
+          await this.store.inboxJournal.finish(key)
+        } else {
+          // Never stored: nothing ran, so a redelivery is processed rather than taken for a repeat.
+          await this.store.inboxJournal.discard(key)
         }
-        await this.store.inboxJournal.finish(entry.activityId, entry.recipientId)
       } catch (err) {
         // The entry stays this process's: it is tried again after this process stops.
         this.logger.error({ err, activity: entry.activityId }, 'inbox: could not finish an activity another run left unfinished')
@@ -97,19 +134,17 @@ export class InboxJournal {
     return replayed
   }
 
-  private async finish (activityId: string, recipientId: string): Promise<void> {
-    await this.store.inboxJournal.finish(activityId, recipientId)
-  }
-
   /** The event apex would have emitted, from what the store holds; null when the activity was never stored for the recipient. */
-  private async rebuildEvent (activityId: string, recipientId: string): Promise<InboxEvent | null> {
+  private async rebuildEvent ({ sender, activityId, recipientId }: InboxKey): Promise<InboxEvent | null> {
     const activity = await this.store.getActivity(activityId, true)
     const recipient = await this.store.getObject(recipientId, true)
     const inbox = first<string>(recipient?.inbox)
     const collections = activity?._meta?.collection
     if (!activity || !recipient || !inbox || !Array.isArray(collections) || !collections.includes(inbox)) return null
     const actorId = idOf(activity.actor)
-    const actor = actorId ? await this.store.getObject(actorId) : null
+    // An entry from before senders were recorded has none; the stored activity's actor is it.
+    if (!actorId || (sender !== '' && actorId !== sender)) return null
+    const actor = await this.store.getObject(actorId)
     if (!actor) return null
     const value = first(activity.object)
     let object: ApexNode | undefined
@@ -119,6 +154,6 @@ export class InboxJournal {
   }
 }
 
-function gateKey (activityId: string, recipientId: string): string {
-  return `${activityId}\n${recipientId}`
+function gateKey ({ sender, activityId, recipientId }: InboxKey): string {
+  return `${sender}\n${activityId}\n${recipientId}`
 }

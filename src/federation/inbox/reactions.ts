@@ -38,6 +38,8 @@ export function resolveActivityObject (apex: Apex): RequestHandler {
 /**
  * Replaces apex's `validators.inboxActivity`: a Like or Announce whose object is not an activity
  * is accepted like any other activity for the inbox; everything else goes to apex unchanged.
+ * apex fetches an activity's `shares` and `likes` collections here: one its server does not
+ * serve is a 400 with the reason (apex's error was a 502).
  */
 export function validateInboxActivity (apex: Apex): RequestHandler {
   const apexValidate = apex.net.validators.inboxActivity
@@ -46,8 +48,9 @@ export function validateInboxActivity (apex: Apex): RequestHandler {
   const addMeta = apex.addMeta as (node: unknown, key: string, value: unknown) => void
   return (req: Request, res: Response, next: NextFunction): void => {
     const locals = res.locals.apex
+    const done = (err?: unknown): void => next(err === undefined || err === 'route' ? err : asCollectionError(err))
     if (!REACTIONS.includes(typeOf(req.body)) || !locals.target || !locals.actor || validateActivity(locals.object)) {
-      apexValidate(req, res, next)
+      apexValidate(req, res, done)
       return
     }
     if (!validateActivity(req.body) || locals.object === undefined) {
@@ -59,8 +62,15 @@ export function validateInboxActivity (apex: Apex): RequestHandler {
       addMeta(req.body, 'collection', first(locals.target.inbox))
       locals.activity = true
       next()
-    }, next)
+    }, done)
   }
+}
+
+function asCollectionError (err: unknown): unknown {
+  if (err instanceof RemoteError || err instanceof ForbiddenAddressError || err instanceof DomainBlockedError) {
+    return new ValidationError(`The activity's shares or likes collection could not be fetched from its server: ${err.message}`)
+  }
+  return err
 }
 
 function asObjectError (err: unknown): unknown {

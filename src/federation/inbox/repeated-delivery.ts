@@ -10,7 +10,9 @@ import type { InboxJournal } from './inbox-journal'
  * arriving at two processes at once is claimed by one; the other answers 202. Deliveries of one
  * activity to one recipient in this process (shared and personal inbox at once) are handled one
  * after the other. One whose earlier run was cut short (a crash, a failure before the handlers)
- * is processed again. The claim writes the journal entry before apex stores the activity.
+ * is processed again. The claim writes the journal entry before apex stores the activity. Every
+ * key names the verified sender, and an activity stays a repeat for a while after it finished,
+ * even when an Undo removed it since (a replayed request changes nothing).
  */
 export function skipRepeatedDelivery (journal: InboxJournal): RequestHandler {
   return (req, res, next) => {
@@ -18,15 +20,17 @@ export function skipRepeatedDelivery (journal: InboxJournal): RequestHandler {
     const recipient = locals.target as { id: string, inbox?: unknown } | undefined
     const inbox = first<string>(recipient?.inbox)
     const id = (req.body as { id?: unknown }).id
-    if (!locals.activity || !recipient || !inbox || typeof id !== 'string') return next()
-    journal.acquire(id, recipient.id).then(async release => {
+    const sender = (locals.sender as { id?: unknown } | undefined)?.id
+    if (!locals.activity || !recipient || !inbox || typeof id !== 'string' || typeof sender !== 'string') return next()
+    const key = { sender, activityId: id, recipientId: recipient.id }
+    journal.acquire(key).then(async release => {
       let claimed = false
       res.once('close', () => {
         // No event means the handlers will not run here: give the entry up before the next delivery is let in.
-        const giveUp = claimed && !locals.eventName ? journal.abandon(id, recipient.id) : Promise.resolve()
+        const giveUp = claimed && !locals.eventName ? journal.abandon(key) : Promise.resolve()
         giveUp.catch(() => undefined).finally(release)
       })
-      if (await journal.claim(id, recipient.id, inbox) !== 'claimed') {
+      if (await journal.claim(key, inbox) !== 'claimed') {
         res.status(202).end()
         return
       }

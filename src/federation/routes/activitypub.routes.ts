@@ -8,6 +8,8 @@ import { refetchForeignEmbeddedObjects } from '../inbox/foreign-embedded-objects
 import type { InboxJournal } from '../inbox/inbox-journal'
 import { resolveActivityObject, validateInboxActivity } from '../inbox/reactions'
 import { sharedInbox } from '../inbox/shared-inbox'
+import { requireOwnActivityId, requireOwnCollections } from '../inbox/activity-claims'
+import { requireStoredOwner } from '../inbox/stored-object-owner'
 import type { RemoteActors } from '../remote-actors'
 import type { Logger } from '../../log/logger'
 import { valueFlowsAlias } from '../inbox/valueflows-alias'
@@ -57,9 +59,12 @@ export function activityPubRoutes ({ apex, store, authenticate, maxBodyBytes, gu
   const inboxChain: RequestHandler[] = [
     valueFlowsAlias,
     parseActivityJsonLd(apex),
+    requireOwnActivityId,
     inboxTarget(apex, store),
     v.actor,
     refetchForeignEmbeddedObjects(remote, hubUrl, logger),
+    requireOwnCollections,
+    requireStoredOwner(apex, store),
     resolveActivityObject(apex),
     validateInboxActivity(apex),
     skipRepeated,

@@ -1,16 +1,31 @@
 /** The inbox journal on SQLite (see `InboxJournalRepository`). */
 import type Database from 'better-sqlite3'
-import type { InboxClaim, InboxJournalEntry, InboxJournalRepository } from '../ports/inbox-journal.port'
+import type { InboxClaim, InboxJournalEntry, InboxJournalRepository, InboxKey } from '../ports/inbox-journal.port'
 
-interface JournalRow { activity_id: string, recipient_id: string, received_at: string }
+interface JournalRow { sender: string, activity_id: string, recipient_id: string, received_at: string }
 
-/** `InboxJournalRepository` on the `inbox_journal` table. */
+type KeyParams = [string, string, string]
+
+const KEY = 'sender = ? AND activity_id = ? AND recipient_id = ?'
+
+function params (key: InboxKey): KeyParams {
+  return [key.sender, key.activityId, key.recipientId]
+}
+
+function toEntry (r: JournalRow): InboxJournalEntry {
+  return { sender: r.sender, activityId: r.activity_id, recipientId: r.recipient_id, receivedAt: r.received_at }
+}
+
+/** `InboxJournalRepository` on the `inbox_journal` and `inbox_processed` tables. */
 export class SqliteInboxJournalRepository implements InboxJournalRepository {
   private readonly insert
   private readonly delete
   private readonly one
   private readonly oldest
   private readonly ownerOf
+  private readonly processed
+  private readonly remember
+  private readonly prune
   private readonly storedFor
   private readonly insertOwned
   private readonly setOwner
@@ -20,74 +35,96 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
 
   /** Prepares every statement once; `now` (ms) stamps new entries. */
   constructor (private readonly db: Database.Database, private readonly now: () => number) {
-    this.insert = db.prepare<[string, string, string]>(
-      `INSERT INTO inbox_journal (activity_id, recipient_id, received_at) VALUES (?, ?, ?)
+    this.insert = db.prepare<[...KeyParams, string]>(
+      `INSERT INTO inbox_journal (sender, activity_id, recipient_id, received_at) VALUES (?, ?, ?, ?)
        ON CONFLICT DO NOTHING`)
-    this.delete = db.prepare<[string, string]>('DELETE FROM inbox_journal WHERE activity_id = ? AND recipient_id = ?')
-    this.one = db.prepare<[string, string], { n: number }>(
-      'SELECT 1 AS n FROM inbox_journal WHERE activity_id = ? AND recipient_id = ?')
+    this.delete = db.prepare<KeyParams>(`DELETE FROM inbox_journal WHERE ${KEY}`)
+    this.one = db.prepare<KeyParams, { n: number }>(`SELECT 1 AS n FROM inbox_journal WHERE ${KEY}`)
     this.oldest = db.prepare<[number], JournalRow>(
-      'SELECT * FROM inbox_journal ORDER BY received_at, activity_id, recipient_id LIMIT ?')
-    this.ownerOf = db.prepare<[string, string], { owner: string | null, alive: number }>(
-      `SELECT owner, owner IN (SELECT id FROM hub_processes) AS alive FROM inbox_journal
-       WHERE activity_id = ? AND recipient_id = ?`)
-    this.storedFor = db.prepare<[string, string], { n: number }>(
+      'SELECT * FROM inbox_journal ORDER BY received_at, activity_id, recipient_id, sender LIMIT ?')
+    this.ownerOf = db.prepare<KeyParams, { owner: string | null, alive: number }>(
+      `SELECT owner, owner IN (SELECT id FROM hub_processes) AS alive FROM inbox_journal WHERE ${KEY}`)
+    this.processed = db.prepare<KeyParams, { n: number }>(`SELECT 1 AS n FROM inbox_processed WHERE ${KEY}`)
+    this.remember = db.prepare<[...KeyParams, string]>(
+      `INSERT INTO inbox_processed (sender, activity_id, recipient_id, processed_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT DO UPDATE SET processed_at = excluded.processed_at`)
+    this.prune = db.prepare<[string]>('DELETE FROM inbox_processed WHERE processed_at < ?')
+    // Stored in the recipient's inbox by this very sender: a squatter's copy under the id does not count.
+    this.storedFor = db.prepare<[string, string, string], { n: number }>(
       `SELECT 1 AS n FROM streams s JOIN stream_collections c ON c.seq = s.seq
-       WHERE s.id = ? AND c.collection = ?`)
-    this.insertOwned = db.prepare<[string, string, string, string]>(
-      'INSERT INTO inbox_journal (activity_id, recipient_id, received_at, owner) VALUES (?, ?, ?, ?)')
-    this.setOwner = db.prepare<[string, string, string]>(
-      'UPDATE inbox_journal SET owner = ? WHERE activity_id = ? AND recipient_id = ?')
-    this.giveUp = db.prepare<[string, string, string]>(
-      'UPDATE inbox_journal SET owner = NULL WHERE activity_id = ? AND recipient_id = ? AND owner = ?')
+       WHERE s.id = ? AND c.collection = ? AND s.actor_id = ?`)
+    this.insertOwned = db.prepare<[...KeyParams, string, string]>(
+      'INSERT INTO inbox_journal (sender, activity_id, recipient_id, received_at, owner) VALUES (?, ?, ?, ?, ?)')
+    this.setOwner = db.prepare<[string, ...KeyParams]>(`UPDATE inbox_journal SET owner = ? WHERE ${KEY}`)
+    this.giveUp = db.prepare<[...KeyParams, string]>(`UPDATE inbox_journal SET owner = NULL WHERE ${KEY} AND owner = ?`)
     const unowned = 'owner IS NULL OR owner NOT IN (SELECT id FROM hub_processes)'
     this.unowned = db.prepare<[number], JournalRow>(
-      `SELECT activity_id, recipient_id, received_at FROM inbox_journal WHERE ${unowned}
-       ORDER BY received_at, activity_id, recipient_id LIMIT ?`)
-    this.takeOrphan = db.prepare<[string, string, string]>(
-      `UPDATE inbox_journal SET owner = ? WHERE activity_id = ? AND recipient_id = ? AND (${unowned})`)
+      `SELECT sender, activity_id, recipient_id, received_at FROM inbox_journal WHERE ${unowned}
+       ORDER BY received_at, activity_id, recipient_id, sender LIMIT ?`)
+    this.takeOrphan = db.prepare<[string, ...KeyParams]>(
+      `UPDATE inbox_journal SET owner = ? WHERE ${KEY} AND (${unowned})`)
   }
 
-  async claim (activityId: string, recipientId: string, inbox: string, owner: string): Promise<InboxClaim> {
+  async claim (key: InboxKey, inbox: string, owner: string): Promise<InboxClaim> {
     // IMMEDIATE: the read and the write are one step for every process sharing the file.
     return this.db.transaction((): InboxClaim => {
-      const entry = this.ownerOf.get(activityId, recipientId)
+      const entry = this.ownerOf.get(...params(key))
       if (entry !== undefined) {
         if (entry.owner !== null && (entry.owner === owner || entry.alive === 1)) return 'busy'
-        this.setOwner.run(owner, activityId, recipientId)
+        this.setOwner.run(owner, ...params(key))
         return 'claimed'
       }
-      if (this.storedFor.get(activityId, inbox) !== undefined) return 'done'
-      this.insertOwned.run(activityId, recipientId, new Date(this.now()).toISOString(), owner)
+      if (this.processed.get(...params(key)) !== undefined) return 'done'
+      if (this.storedFor.get(key.activityId, inbox, key.sender) !== undefined) return 'done'
+      this.insertOwned.run(...params(key), this.stamp(), owner)
       return 'claimed'
     }).immediate()
   }
 
-  async abandon (activityId: string, recipientId: string, owner: string): Promise<void> {
-    this.giveUp.run(activityId, recipientId, owner)
+  async abandon (key: InboxKey, owner: string): Promise<void> {
+    this.giveUp.run(...params(key), owner)
   }
 
   async listUnowned (limit: number): Promise<InboxJournalEntry[]> {
-    return this.unowned.all(limit).map(r => ({ activityId: r.activity_id, recipientId: r.recipient_id, receivedAt: r.received_at }))
+    return this.unowned.all(limit).map(toEntry)
   }
 
-  async takeOver (activityId: string, recipientId: string, owner: string): Promise<boolean> {
-    return this.takeOrphan.run(owner, activityId, recipientId).changes === 1
+  async takeOver (key: InboxKey, owner: string): Promise<boolean> {
+    return this.takeOrphan.run(owner, ...params(key)).changes === 1
   }
 
-  async begin (activityId: string, recipientId: string): Promise<void> {
-    this.insert.run(activityId, recipientId, new Date(this.now()).toISOString())
+  async begin (key: InboxKey): Promise<void> {
+    this.insert.run(...params(key), this.stamp())
   }
 
-  async finish (activityId: string, recipientId: string): Promise<void> {
-    this.delete.run(activityId, recipientId)
+  async finish (key: InboxKey): Promise<void> {
+    this.db.transaction(() => {
+      this.delete.run(...params(key))
+      this.remember.run(...params(key), this.stamp())
+    })()
   }
 
-  async isPending (activityId: string, recipientId: string): Promise<boolean> {
-    return this.one.get(activityId, recipientId) !== undefined
+  async discard (key: InboxKey): Promise<void> {
+    this.delete.run(...params(key))
+  }
+
+  async isPending (key: InboxKey): Promise<boolean> {
+    return this.one.get(...params(key)) !== undefined
+  }
+
+  async wasProcessed (key: InboxKey): Promise<boolean> {
+    return this.processed.get(...params(key)) !== undefined
+  }
+
+  async pruneProcessed (before: Date): Promise<number> {
+    return this.prune.run(before.toISOString()).changes
   }
 
   async listPending (limit: number): Promise<InboxJournalEntry[]> {
-    return this.oldest.all(limit).map(r => ({ activityId: r.activity_id, recipientId: r.recipient_id, receivedAt: r.received_at }))
+    return this.oldest.all(limit).map(toEntry)
+  }
+
+  private stamp (): string {
+    return new Date(this.now()).toISOString()
   }
 }

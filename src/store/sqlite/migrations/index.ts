@@ -1,7 +1,7 @@
 /**
  * Versioned schema migrations for the SQLite store, one file each. Each migration runs once, in
  * its own transaction, and is recorded in `schema_migrations`; append new ones, never edit
- * applied ones. (No migration has the number 6; 9 to 11 are reserved.)
+ * applied ones. (No migration has the number 6.)
  */
 import type Database from 'better-sqlite3'
 import type { Migration } from './migration'
@@ -12,6 +12,7 @@ import { migrationFederationSafety } from './004-federation-safety'
 import { migrationScheduledSync } from './005-scheduled-sync'
 import { migrationDirectorySearch } from './007-directory-search'
 import { migrationSeveralProcesses } from './008-several-processes'
+import { migrationInboxSenders } from './009-inbox-senders'
 import { migrationTransactionalOutbox } from './010-transactional-outbox'
 import { migrationUmbrellaWork } from './012-umbrella-work'
 
@@ -26,6 +27,7 @@ export const migrations: readonly Migration[] = [
   migrationScheduledSync,
   migrationDirectorySearch,
   migrationSeveralProcesses,
+  migrationInboxSenders,
   migrationTransactionalOutbox,
   migrationUmbrellaWork
 ]
