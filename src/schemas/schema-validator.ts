@@ -21,6 +21,10 @@ import type { PoolCreateRequest } from './generated/pool-create'
 import type { PoolUpdateRequest } from './generated/pool-update'
 import type { CoopUpdateRequest } from './generated/coop-update'
 import type { DirectoryEntryAs2 } from './generated/directory-entry-as2'
+import type { UmbrellaCreateRequest } from './generated/umbrella-create'
+import type { UmbrellaUpdateRequest } from './generated/umbrella-update'
+import type { MembershipRequest } from './generated/membership-request'
+import type { UmbrellaMemberAddRequest } from './generated/umbrella-member-add'
 
 /** Maps each schema (by its file below schemas/) to the type generated from it. */
 export interface SchemaTypes {
@@ -43,6 +47,10 @@ export interface SchemaTypes {
   'objects/member-exchange-agreement.schema.json': MemberExchangeAgreement
   'api/coop-update.schema.json': CoopUpdateRequest
   'objects/directory-entry-as2.schema.json': DirectoryEntryAs2
+  'api/umbrella-create.schema.json': UmbrellaCreateRequest
+  'api/umbrella-update.schema.json': UmbrellaUpdateRequest
+  'api/membership-request.schema.json': MembershipRequest
+  'api/umbrella-member-add.schema.json': UmbrellaMemberAddRequest
 }
 
 export type SchemaName = keyof SchemaTypes

@@ -28,6 +28,7 @@ import { SqliteSourceRepository } from './sqlite.sync-sources.repository'
 import { SqliteSiblingRepository } from './sqlite.siblings.repository'
 import { SqliteHealthRepository } from './sqlite.health.repository'
 import { SqliteProcessRepository } from './sqlite.processes.repository'
+import { SqliteUmbrellaRepository } from './sqlite.umbrella.repository'
 
 /** Tuning for `SqliteStore`; `now` exists so tests can move time. */
 export interface SqliteStoreOptions {
@@ -64,6 +65,7 @@ export class SqliteStore implements HubStore {
   readonly siblings: SqliteSiblingRepository
   readonly health: SqliteHealthRepository
   readonly processes: SqliteProcessRepository
+  readonly umbrellas: SqliteUmbrellaRepository
   private checkpointer: WalCheckpointer | undefined
   private searchThread: DirectorySearchThread | undefined
 
@@ -105,6 +107,7 @@ export class SqliteStore implements HubStore {
     this.siblings = new SqliteSiblingRepository(this.db, now)
     this.health = new SqliteHealthRepository(this.db)
     this.processes = new SqliteProcessRepository(this.db, processId, now)
+    this.umbrellas = new SqliteUmbrellaRepository(this.db)
   }
 
   // apex's half

@@ -1,7 +1,7 @@
 /**
  * Versioned schema migrations for the SQLite store, one file each. Each migration runs once, in
  * its own transaction, and is recorded in `schema_migrations`; append new ones, never edit
- * applied ones. (No migration has the number 6.)
+ * applied ones. (No migration has the number 6; 9 and 10 are kept for changes made alongside 11.)
  */
 import type Database from 'better-sqlite3'
 import type { Migration } from './migration'
@@ -12,6 +12,7 @@ import { migrationFederationSafety } from './004-federation-safety'
 import { migrationScheduledSync } from './005-scheduled-sync'
 import { migrationDirectorySearch } from './007-directory-search'
 import { migrationSeveralProcesses } from './008-several-processes'
+import { migrationUmbrellas } from './011-umbrellas'
 
 export type { Migration } from './migration'
 
@@ -23,7 +24,8 @@ export const migrations: readonly Migration[] = [
   migrationFederationSafety,
   migrationScheduledSync,
   migrationDirectorySearch,
-  migrationSeveralProcesses
+  migrationSeveralProcesses,
+  migrationUmbrellas
 ]
 
 /** Applies the migrations `db` lacks, each in its own transaction; answers the versions applied. */
