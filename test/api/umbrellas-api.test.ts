@@ -1,3 +1,4 @@
+import { buildOpenApiDocument } from '../../src/api/openapi'
 import { api, eventually, getActivityJson } from '../helpers/hub-process'
 import { startTestHub, TestHub } from '../helpers/in-process-hub'
 
@@ -97,5 +98,19 @@ describe('umbrella API', () => {
     expect(await getActivityJson(`${hub.url}/u/net/members`)).toMatchObject({ totalItems: 1, orderedItems: [alpha.id] })
     const again = await api(hub, 'POST', '/api/v1/coops/alpha/memberships', alpha.token, { umbrella: umbrella.id })
     expect(again.status).toBe(409)
+  })
+})
+
+describe('OpenAPI document: umbrellas', () => {
+  it('covers every umbrella route, with bodies from the schemas', () => {
+    const doc = buildOpenApiDocument('https://hub.example', '1.0.0') as any
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
+      '/api/v1/umbrellas', '/api/v1/umbrellas/{username}', '/api/v1/umbrellas/{umbrella}/members', '/api/v1/umbrellas/{username}/members/{member}',
+      '/api/v1/umbrellas/{username}/join-requests', '/api/v1/umbrellas/{username}/join-requests/{id}/accept', '/api/v1/umbrellas/{username}/join-requests/{id}/reject',
+      '/api/v1/coops/{username}/memberships', '/api/v1/coops/{username}/memberships/leave'
+    ]))
+    expect(doc.paths['/api/v1/umbrellas'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/UmbrellaCreateRequest' })
+    for (const name of ['UmbrellaCreateRequest', 'UmbrellaUpdateRequest', 'MembershipRequest', 'UmbrellaMemberAddRequest']) expect(doc.components.schemas[name]).toBeDefined()
+    expect(doc.components.schemas.UmbrellaCreateRequest.properties.membershipPolicy.enum).toEqual(['open', 'approval', 'vote'])
   })
 })
