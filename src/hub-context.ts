@@ -43,6 +43,12 @@ import { InboxJournal } from './federation/inbox/inbox-journal'
 import { onActorUpdatedForDirectory, onFollowAcceptedForDirectory } from './federation/inbox/handlers/directory.handlers'
 import { createSync, SyncParts } from './sync/sync-context'
 import { poolsCollection } from './sync/siblings/federated-collection'
+import { hasType, idOf } from './federation/apex-setup'
+import type { InboxEvent, InboxHandler, InboxRegistry } from './federation/inbox/inbox-registry'
+import { UmbrellaService } from './umbrellas/umbrella.service'
+import { UmbrellaMembershipService } from './umbrellas/umbrella-membership.service'
+import { MembershipService } from './umbrellas/membership.service'
+import { registerUmbrellasInbox } from './umbrellas/umbrellas.inbox'
 
 /** The hub's parts, wired once and shared by the HTTP server and the CLI. */
 export interface HubContext {
@@ -80,6 +86,12 @@ export interface HubContext {
   journal: InboxJournal
   /** Scheduled sync: jobs, their runner and scheduler, directory sources, sibling sync, health probes. */
   sync: SyncParts
+  /** Umbrella organisations hosted here. */
+  umbrellas: UmbrellaService
+  /** The umbrella's side of membership: Joins, join requests, members. */
+  umbrellaMemberships: UmbrellaMembershipService
+  /** The member's side of membership: joining, leaving, member lists of remote umbrellas. */
+  memberships: MembershipService
 }
 
 /** The hub's version, from package.json. */
@@ -169,6 +181,11 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
     .on('Reject', onAgreementDecision(agreements, 'rejected'))
     .on('Update', onAgreementUpdate(agreements))
 
+  const umbrellas = new UmbrellaService(apex, store, tokens, schemas, config.hubUrl, publisher)
+  const umbrellaMemberships = new UmbrellaMembershipService(store, umbrellas, publisher, remote, client, schemas, logger.child({ component: 'umbrellas' }))
+  const memberships = new MembershipService(store, coops, publisher, remote, client, schemas, logger.child({ component: 'umbrellas' }))
+  registerUmbrellasInbox(new DispatcherRegistry(inbox), umbrellaMemberships, memberships)
+
   const directory = new DirectoryService(store, config.hubUrl, logger.child({ component: 'directory' }))
   changes.subscribe(change => directory.onChange(change))
   await directory.reindexAll()
@@ -180,7 +197,32 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
     onSiblingReachability: actorId => changes.publish({ type: 'actor', actorId })
   })
 
-  return { config, version, logger, store, apex, schemas, tokens, coops, services, follows, publisher, remote, client, delivery, inbox, instanceKey, changes, directory, network, pools, pledges, agreements, trustedServers, domainBlocks, rateLimiter, journal, sync }
+  return { config, version, logger, store, apex, schemas, tokens, coops, services, follows, publisher, remote, client, delivery, inbox, instanceKey, changes, directory, network, pools, pledges, agreements, trustedServers, domainBlocks, rateLimiter, journal, sync, umbrellas, umbrellaMemberships, memberships }
+}
+
+/**
+ * The typed registry's `on(activity type, object type, handler)` on today's dispatcher, which
+ * keys on the activity type alone: the handler runs only when the object has the type.
+ */
+class DispatcherRegistry implements InboxRegistry {
+  private readonly pairs = new Set<string>()
+
+  constructor (private readonly dispatcher: InboxDispatcher) {}
+
+  on (activityType: string, objectType: string, handler: InboxHandler): this {
+    const pair = `${activityType} ${objectType}`
+    if (this.pairs.has(pair)) throw new Error(`The inbox pair (${activityType}, ${objectType}) is registered twice`)
+    this.pairs.add(pair)
+    this.dispatcher.on(activityType, async event => { if (objectHasType(event, objectType)) await handler(event) })
+    return this
+  }
+}
+
+/** True when the event's object has `type` ('*': any); a Join's object, the recipient itself, is not resolved by apex. */
+function objectHasType (event: InboxEvent, type: string): boolean {
+  if (type === '*') return true
+  const object = event.object ?? (idOf(event.activity.object) === event.recipient.id ? event.recipient : undefined)
+  return typeof object === 'object' && object !== null && hasType(object, type)
 }
 
 /** Loads the instance actor, creating it (and its keys) on first start. */

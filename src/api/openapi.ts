@@ -10,6 +10,7 @@ import { FACETS, SORTS } from '../store/ports/directory.port'
 import { MAX_LIMIT } from '../directory/search-request'
 import { corsPreflight, sendCacheable } from '../directory/http/cacheable-response'
 import { coreApiPaths, poolAndAgreementPaths } from './openapi.paths'
+import { umbrellaPaths } from './openapi.umbrella-paths'
 
 type Json = Record<string, unknown>
 
@@ -125,6 +126,7 @@ export function buildOpenApiDocument (hubUrl: string, version: string): Json {
       ...directoryPaths(),
       ...coreApiPaths(),
       ...poolAndAgreementPaths(),
+      ...umbrellaPaths(),
       '/api/v1/openapi.json': { get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1 document.' } } } }
     },
     components: {

@@ -12,6 +12,7 @@ import { addSyncCommands } from './sync.commands'
 import { addBackupCommand } from './backup.command'
 import { addRestoreCommand } from './restore.command'
 import { addMigrateCommand } from './migrate.command'
+import { addUmbrellaCommands } from './umbrella.command'
 
 /** Runs one CLI command against the hub's store (same DATA_DIR and HUB_URL as the server). */
 export async function runCli (argv: string[], out: (line: string) => void = line => process.stdout.write(line + '\n')): Promise<number> {
@@ -43,6 +44,7 @@ export async function runCli (argv: string[], out: (line: string) => void = line
     })
 
   addCoopUpdateCommand(coop, work => withHub(out, work), out, code => { exitCode = code })
+  addUmbrellaCommands(program, work => withHub(out, work), out, code => { exitCode = code })
   addDomainBlockCommands(program, work => withHub(out, work), out, code => { exitCode = code })
   addSyncCommands(program, work => withHub(out, work), out, code => { exitCode = code })
   addBackupCommand(program, out, code => { exitCode = code })

@@ -29,6 +29,10 @@ import type { ProjectPutRequest } from './generated/project-put'
 import type { SharedProject } from './generated/shared-project'
 import type { Vote } from './generated/vote'
 import type { VoteCreateRequest } from './generated/vote-create'
+import type { UmbrellaCreateRequest } from './generated/umbrella-create'
+import type { UmbrellaUpdateRequest } from './generated/umbrella-update'
+import type { MembershipRequest } from './generated/membership-request'
+import type { UmbrellaMemberAddRequest } from './generated/umbrella-member-add'
 
 /** Maps each schema (by its file below schemas/) to the type generated from it. */
 export interface SchemaTypes {
@@ -59,6 +63,10 @@ export interface SchemaTypes {
   'objects/vote.schema.json': Vote
   'objects/shared-project.schema.json': SharedProject
   'objects/project-commitment.schema.json': ProjectCommitment
+  'api/umbrella-create.schema.json': UmbrellaCreateRequest
+  'api/umbrella-update.schema.json': UmbrellaUpdateRequest
+  'api/membership-request.schema.json': MembershipRequest
+  'api/umbrella-member-add.schema.json': UmbrellaMemberAddRequest
 }
 
 export type SchemaName = keyof SchemaTypes

@@ -20,6 +20,7 @@ import type { SiblingRepository } from './ports/siblings.port'
 import type { HealthRepository } from './ports/health.port'
 import type { ProcessRepository } from './ports/processes.port'
 import type { OutboxRepository } from './ports/outbox.port'
+import type { UmbrellaRepository } from './ports/umbrella.port'
 
 /** A JSON-LD node as apex holds it: compacted against the hub context, arrays not unboxed. */
 export interface ApexNode {
@@ -247,6 +248,8 @@ export interface HubQueries {
   readonly health: HealthRepository
   /** The hub processes sharing this store, and what a dead one held. */
   readonly processes: ProcessRepository
+  /** Umbrella organisations and their memberships. */
+  readonly umbrellas: UmbrellaRepository
 
   close(): void
 }

@@ -7,6 +7,7 @@ import { migrate, migrations } from '../../src/store/sqlite/migrations'
 import { SqliteStore } from '../../src/store/sqlite/sqlite.store'
 import type { HubStore } from '../../src/store/store.port'
 import { describeStoreContract } from './store.contract'
+import { describeUmbrellaRepositoryContract } from './umbrella.contract'
 import { claimed, fixtures, waiting } from './store.fixtures'
 
 /** Temp directories made by this file, removed after every test. */
@@ -21,6 +22,12 @@ afterEach(() => {
 })
 
 describeStoreContract('SQLite (temp file)', () => new SqliteStore(path.join(tempDir(), 'hub.sqlite')))
+
+let umbrellaStore: SqliteStore | undefined
+describeUmbrellaRepositoryContract('SQLite (temp file)', () => {
+  umbrellaStore = new SqliteStore(path.join(tempDir(), 'hub.sqlite'))
+  return umbrellaStore.umbrellas
+}, () => { umbrellaStore?.close(); umbrellaStore = undefined })
 
 describe('SqliteStore', () => {
   const opened: HubStore[] = []

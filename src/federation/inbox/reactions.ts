@@ -3,15 +3,18 @@ import { DomainBlockedError, ForbiddenAddressError, RemoteError, ValidationError
 import type { Apex } from '../apex-setup'
 import { first } from '../apex-setup'
 
-/** Activity types whose object may be any object (a Note, a HostedService), not only an activity. */
-const REACTIONS = ['like', 'announce']
+/**
+ * Activity types whose object may be any object (a Note, a HostedService), not only an activity;
+ * Add and Remove name an actor added to or removed from a collection (an umbrella's members).
+ */
+const REACTIONS = ['like', 'announce', 'add', 'remove']
 
 function typeOf (body: unknown): string {
   return String(first((body as { type?: unknown }).type) ?? '').toLowerCase()
 }
 
 /**
- * Replaces apex's `validators.activityObject`. For Like and Announce the object is looked up in
+ * Replaces apex's `validators.activityObject`. For Like, Announce, Add and Remove the object is looked up in
  * the hub's store (an activity or an object) and otherwise kept as sent, without fetching:
  * Mastodon likes and boosts Notes, which apex refused (it expects an activity, issue #52).
  * Other types go to apex; a failure to fetch their object is a 400 with the reason.
@@ -36,7 +39,7 @@ export function resolveActivityObject (apex: Apex): RequestHandler {
 }
 
 /**
- * Replaces apex's `validators.inboxActivity`: a Like or Announce whose object is not an activity
+ * Replaces apex's `validators.inboxActivity`: a Like, Announce, Add or Remove whose object is not an activity
  * is accepted like any other activity for the inbox; everything else goes to apex unchanged.
  * apex fetches an activity's `shares` and `likes` collections here: one its server does not
  * serve is a 400 with the reason (apex's error was a 502).

@@ -31,6 +31,7 @@ import { SqliteHealthRepository } from './sqlite.health.repository'
 import { SqliteProcessRepository } from './sqlite.processes.repository'
 import { SqliteOutboxRepository } from './sqlite.outbox.repository'
 import type { OutboxRecordChange } from '../ports/outbox.port'
+import { SqliteUmbrellaRepository } from './sqlite.umbrella.repository'
 
 /** Tuning for `SqliteStore`; `now` exists so tests can move time. */
 export interface SqliteStoreOptions {
@@ -69,6 +70,7 @@ export class SqliteStore implements HubStore {
   readonly siblings: SqliteSiblingRepository
   readonly health: SqliteHealthRepository
   readonly processes: SqliteProcessRepository
+  readonly umbrellas: SqliteUmbrellaRepository
   private checkpointer: WalCheckpointer | undefined
   private searchThread: DirectorySearchThread | undefined
 
@@ -112,6 +114,7 @@ export class SqliteStore implements HubStore {
     this.siblings = new SqliteSiblingRepository(this.db, now)
     this.health = new SqliteHealthRepository(this.db)
     this.processes = new SqliteProcessRepository(this.db, processId, now)
+    this.umbrellas = new SqliteUmbrellaRepository(this.db)
     this.outbox = new SqliteOutboxRepository(this.db, {
       saveObject: object => this.objects.saveObject(object),
       replaceObject: object => { this.objects.updateObject(object, true) },

@@ -1,7 +1,7 @@
 /**
  * Versioned schema migrations for the SQLite store, one file each. Each migration runs once, in
  * its own transaction, and is recorded in `schema_migrations`; append new ones, never edit
- * applied ones. (No migration has the number 6.)
+ * applied ones. (No migration has the number 6; 9 and 10 are kept for changes made alongside 11.)
  */
 import type Database from 'better-sqlite3'
 import type { Migration } from './migration'
@@ -14,6 +14,7 @@ import { migrationDirectorySearch } from './007-directory-search'
 import { migrationSeveralProcesses } from './008-several-processes'
 import { migrationInboxSenders } from './009-inbox-senders'
 import { migrationTransactionalOutbox } from './010-transactional-outbox'
+import { migrationUmbrellas } from './011-umbrellas'
 import { migrationUmbrellaWork } from './012-umbrella-work'
 
 export type { Migration } from './migration'
@@ -29,6 +30,7 @@ export const migrations: readonly Migration[] = [
   migrationSeveralProcesses,
   migrationInboxSenders,
   migrationTransactionalOutbox,
+  migrationUmbrellas,
   migrationUmbrellaWork
 ]
 

@@ -1,0 +1,50 @@
+/**
+ * OpenAPI paths of umbrella organisations and memberships. Request bodies reference the JSON
+ * Schemas in schemas/ (components named by their titles).
+ */
+type Json = Record<string, unknown>
+
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` })
+const json = (schema: Json): Json => ({ 'application/json': { schema } })
+const body = (name: string): Json => ({ required: true, content: json(ref(name)) })
+const ok = (description: string): Json => ({ description, content: json({ type: 'object' }) })
+const err = (description: string): Json => ({ description, content: json(ref('Error')) })
+const bearer = [{ bearerToken: [] }]
+const username = { name: 'username', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9_]{0,29}$' } }
+const refused = { 400: err('The body or a parameter is not valid; `fields` says which.'), 401: err('No token, or an unknown one.'), 403: err('The token does not act for this umbrella or co-op.') }
+const missing = { 404: err('Not known to this hub.') }
+const conflict = { 409: err('The state forbids it (already a member, already answered).') }
+const joinId = { name: 'id', in: 'path', required: true, description: 'The URL-encoded Join activity id.', schema: { type: 'string' } }
+const member = { name: 'member', in: 'path', required: true, description: 'The URL-encoded actor id of the member.', schema: { type: 'string' } }
+
+/** Umbrellas, their members and join requests, and a co-op's memberships. */
+export function umbrellaPaths (): Json {
+  const answer = (what: string): Json => ({ post: { summary: `${what} a pending Join (umbrella or admin token; federates ${what === 'Accept' ? 'Accept and Add' : 'Reject'})`, security: bearer, parameters: [username, joinId], responses: { 200: ok('The join request after the answer.'), ...refused, ...missing, ...conflict } } })
+  return {
+    '/api/v1/umbrellas': {
+      post: { summary: 'Register an umbrella (admin)', security: bearer, requestBody: body('UmbrellaCreateRequest'), responses: { 201: ok('The umbrella\'s id, username and its first token (shown once).'), ...refused, 409: err('The username is taken by a co-op or umbrella.') } },
+      get: { summary: 'The umbrellas on this hub', responses: { 200: ok('{items}') } }
+    },
+    '/api/v1/umbrellas/{username}': {
+      get: { summary: 'An umbrella: profile, policy, number of members', parameters: [username], responses: { 200: ok('The umbrella.'), ...missing } },
+      patch: { summary: 'Edit name, summary or membership policy (umbrella or admin; federates an Update of its actor)', security: bearer, parameters: [username], requestBody: body('UmbrellaUpdateRequest'), responses: { 200: ok('The umbrella after the edit.'), ...refused, ...missing } }
+    },
+    '/api/v1/umbrellas/{umbrella}/members': {
+      get: { summary: 'Current members with their hubs (public): a local umbrella by username, or a remote one this hub keeps a list of by URL-encoded actor id', parameters: [{ name: 'umbrella', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: ok('{umbrella, items: [{actorId, hub, since}]}'), ...missing } },
+      post: { summary: 'Add a member without a Join (admin; federates Add)', security: bearer, parameters: [{ ...username, name: 'umbrella' }], requestBody: body('UmbrellaMemberAddRequest'), responses: { 201: ok('The member.'), ...refused, ...missing, ...conflict } }
+    },
+    '/api/v1/umbrellas/{username}/members/{member}': {
+      delete: { summary: 'Remove a member (umbrella or admin; federates Remove)', security: bearer, parameters: [username, member], responses: { 204: { description: 'Removed.' }, ...refused, ...missing } }
+    },
+    '/api/v1/umbrellas/{username}/join-requests': { get: { summary: 'Joins received, pending first (umbrella or admin)', security: bearer, parameters: [username], responses: { 200: ok('{items}'), ...refused, ...missing } } },
+    '/api/v1/umbrellas/{username}/join-requests/{id}/accept': answer('Accept'),
+    '/api/v1/umbrellas/{username}/join-requests/{id}/reject': answer('Reject'),
+    '/api/v1/coops/{username}/memberships': {
+      post: { summary: 'Ask to join an umbrella on any hub (name@host or actor URL; federates Join)', security: bearer, parameters: [username], requestBody: body('MembershipRequest'), responses: { 202: ok('The membership, pending.'), ...refused, ...conflict, 502: err('The umbrella could not be reached.') } },
+      get: { summary: 'The co-op\'s memberships: pending, member, refused, left, removed', security: bearer, parameters: [username], responses: { 200: ok('{items}'), ...refused, ...missing } }
+    },
+    '/api/v1/coops/{username}/memberships/leave': {
+      post: { summary: 'Leave an umbrella (federates Leave)', security: bearer, parameters: [username], requestBody: body('MembershipRequest'), responses: { 202: ok('The membership, left.'), ...refused, ...missing } }
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import type Database from 'better-sqlite3'
+import type {
+  Member, MembershipFilter, MembershipPolicy, MembershipRecord, MembershipState, UmbrellaRecord, UmbrellaRepository
+} from '../ports/umbrella.port'
+
+interface UmbrellaRow { username: string, actor_id: string, membership_policy: string, created_at: string }
+interface MembershipRow { umbrella_actor_id: string, member_actor_id: string, state: string, join_activity_id: string | null, updated_at: string }
+
+/** `UmbrellaRepository` on the hub's SQLite database (tables from migration 11). */
+export class SqliteUmbrellaRepository implements UmbrellaRepository {
+  private readonly upsertMembershipStmt: Database.Statement
+
+  constructor (private readonly db: Database.Database) {
+    this.upsertMembershipStmt = db.prepare(`INSERT INTO umbrella_memberships (umbrella_actor_id, member_actor_id, state, join_activity_id, updated_at)
+      VALUES (@umbrella_actor_id, @member_actor_id, @state, @join_activity_id, @updated_at)
+      ON CONFLICT(umbrella_actor_id, member_actor_id) DO UPDATE SET state = excluded.state,
+        join_activity_id = excluded.join_activity_id, updated_at = excluded.updated_at`)
+  }
+
+  async saveUmbrella (umbrella: UmbrellaRecord): Promise<void> {
+    this.db.prepare('INSERT INTO umbrellas (username, actor_id, membership_policy, created_at) VALUES (?, ?, ?, ?)')
+      .run(umbrella.username, umbrella.actorId, umbrella.membershipPolicy, umbrella.createdAt)
+  }
+
+  async getUmbrella (username: string): Promise<UmbrellaRecord | null> {
+    const row = this.db.prepare<[string], UmbrellaRow>('SELECT * FROM umbrellas WHERE username = ?').get(username)
+    return row ? fromUmbrellaRow(row) : null
+  }
+
+  async getUmbrellaByActorId (actorId: string): Promise<UmbrellaRecord | null> {
+    const row = this.db.prepare<[string], UmbrellaRow>('SELECT * FROM umbrellas WHERE actor_id = ?').get(actorId)
+    return row ? fromUmbrellaRow(row) : null
+  }
+
+  async listUmbrellas (): Promise<UmbrellaRecord[]> {
+    return this.db.prepare<[], UmbrellaRow>('SELECT * FROM umbrellas ORDER BY created_at, username').all().map(fromUmbrellaRow)
+  }
+
+  async setMembershipPolicy (username: string, policy: MembershipPolicy): Promise<boolean> {
+    return this.db.prepare('UPDATE umbrellas SET membership_policy = ? WHERE username = ?').run(policy, username).changes > 0
+  }
+
+  async saveMembership (membership: MembershipRecord): Promise<void> {
+    this.upsertMembershipStmt.run({
+      umbrella_actor_id: membership.umbrellaActorId,
+      member_actor_id: membership.memberActorId,
+      state: membership.state,
+      join_activity_id: membership.joinActivityId,
+      updated_at: membership.updatedAt
+    })
+  }
+
+  async getMembership (umbrellaActorId: string, memberActorId: string): Promise<MembershipRecord | null> {
+    const row = this.db.prepare<[string, string], MembershipRow>('SELECT * FROM umbrella_memberships WHERE umbrella_actor_id = ? AND member_actor_id = ?')
+      .get(umbrellaActorId, memberActorId)
+    return row ? fromMembershipRow(row) : null
+  }
+
+  async getMembershipByJoin (joinActivityId: string): Promise<MembershipRecord | null> {
+    const row = this.db.prepare<[string], MembershipRow>('SELECT * FROM umbrella_memberships WHERE join_activity_id = ?').get(joinActivityId)
+    return row ? fromMembershipRow(row) : null
+  }
+
+  async listMemberships (filter: MembershipFilter = {}): Promise<MembershipRecord[]> {
+    const where: string[] = []
+    const params: Record<string, unknown> = {}
+    if (filter.umbrellaActorId !== undefined) { where.push('umbrella_actor_id = @umbrella'); params.umbrella = filter.umbrellaActorId }
+    if (filter.memberActorId !== undefined) { where.push('member_actor_id = @member'); params.member = filter.memberActorId }
+    if (filter.state !== undefined) { where.push('state = @state'); params.state = filter.state }
+    const sql = `SELECT * FROM umbrella_memberships ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at, member_actor_id`
+    return this.db.prepare<Record<string, unknown>, MembershipRow>(sql).all(params).map(fromMembershipRow)
+  }
+
+  async isMember (umbrellaActorId: string, coopActorId: string): Promise<boolean> {
+    return (await this.getMembership(umbrellaActorId, coopActorId))?.state === 'member'
+  }
+
+  async listMembers (umbrellaActorId: string): Promise<Member[]> {
+    return (await this.listMemberships({ umbrellaActorId, state: 'member' }))
+      .map(m => ({ actorId: m.memberActorId, hub: originOf(m.memberActorId), since: m.updatedAt }))
+  }
+}
+
+function fromUmbrellaRow (row: UmbrellaRow): UmbrellaRecord {
+  return { username: row.username, actorId: row.actor_id, membershipPolicy: row.membership_policy as MembershipPolicy, createdAt: row.created_at }
+}
+
+function fromMembershipRow (row: MembershipRow): MembershipRecord {
+  return {
+    umbrellaActorId: row.umbrella_actor_id,
+    memberActorId: row.member_actor_id,
+    state: row.state as MembershipState,
+    joinActivityId: row.join_activity_id,
+    updatedAt: row.updated_at
+  }
+}
+
+/** The origin of an actor id; the id itself when it is no URL. */
+function originOf (actorId: string): string {
+  try {
+    return new URL(actorId).origin
+  } catch {
+    return actorId
+  }
+}
