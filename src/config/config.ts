@@ -2,6 +2,7 @@ import path from 'path'
 import { ConfigError } from '../errors/config-error'
 import { addressRangeProblem } from '../federation/http/address-guard'
 import { loadSyncConfig, SyncConfig } from './sync-config'
+import { HttpLimitsConfig, loadHttpLimitsConfig } from './http-limits-config'
 
 /** Everything the hub reads from its environment, parsed and checked once at start-up. */
 export interface HubConfig {
@@ -22,8 +23,10 @@ export interface HubConfig {
    * ranges, e.g. a sibling hub on the LAN); empty when it is 0 or 1.
    */
   privateAddressAllowList: string[]
-  /** Inbox requests a minute accepted from one remote host before it gets 429. */
+  /** Inbox requests a minute accepted from one verified remote host before it gets 429. */
   inboxRateLimitPerMinute: number
+  /** Timeouts, connections per address, inbox requests per address, key fetches per host (docs/configuration.md). */
+  http: HttpLimitsConfig
   logLevel: string
   /** Scheduled sync: job schedules, leases, source and probe limits (docs/sync.md). */
   sync: SyncConfig
@@ -51,7 +54,8 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): HubCon
   }
   const sync = loadSyncConfig(env)
   const processHeartbeatMs = parsePositiveInt(env.HUB_PROCESS_HEARTBEAT_MS, 'HUB_PROCESS_HEARTBEAT_MS', 5_000)
-  return { port, hubUrl, dataDir, hubName, adminToken, allowPrivateAddresses, privateAddressAllowList, inboxRateLimitPerMinute, maxBodyBytes, logLevel, sync, processHeartbeatMs }
+  const http = loadHttpLimitsConfig(env, inboxRateLimitPerMinute)
+  return { port, hubUrl, dataDir, hubName, adminToken, allowPrivateAddresses, privateAddressAllowList, inboxRateLimitPerMinute, http, maxBodyBytes, logLevel, sync, processHeartbeatMs }
 }
 
 function nonEmpty (value: string | undefined, name: string): string | undefined {

@@ -4,6 +4,7 @@ import type { HubStore, ApexNode } from '../store/store.port'
 import { Apex, first, idOf } from './apex-setup'
 import { multikeyToPem } from './actors/multikey'
 import type { OutboundClient, SigningKey } from './http/outbound-client'
+import type { KeyFetchBudget } from './abuse/key-fetch-budget'
 
 /** A verified public key and the actor that owns it. */
 export interface ActorKey {
@@ -23,7 +24,8 @@ export class RemoteActors {
     private readonly store: HubStore,
     private readonly client: OutboundClient,
     private readonly instanceKey: () => SigningKey | Promise<SigningKey>,
-    private readonly logger: Logger
+    private readonly logger: Logger,
+    private readonly keyFetches?: KeyFetchBudget
   ) {}
 
   /** GETs a document and compacts it against the hub context; it must come from its id's origin. */
@@ -51,6 +53,7 @@ export class RemoteActors {
     const docUrl = keyId.split('#')[0]
     let actor = await this.store.getObject(docUrl)
     if (!actor || refresh) {
+      this.keyFetches?.spend(docUrl)
       const doc = await this.fetchNode(docUrl)
       // A key document (no inbox, has owner or FEP-521a controller): fetch the actor that owns it.
       const owner = idOf(doc.owner) ?? idOf(termValue(doc, 'controller'))
