@@ -7,7 +7,7 @@ import { serviceRoutes } from './api/services.routes'
 import type { HubContext } from './hub-context'
 import type { InboxEvent } from './federation/inbox/handlers/inbox-event'
 import { inboxAuthentication } from './federation/inbox/inbox-authentication'
-import { activityBodyParser } from './federation/inbox/activity-body-parser'
+import { activityBodyParser, refuseDeepJson } from './federation/inbox/activity-body-parser'
 import { activityPubRoutes } from './federation/routes/activitypub.routes'
 import { hubObjectRoutes } from './federation/routes/hub-object.routes'
 import { ROUTES } from './federation/routes/route-paths'
@@ -23,7 +23,7 @@ import { domainBlockRoutes } from './api/domain-blocks.routes'
 import { jobRoutes } from './api/jobs.routes'
 import { sourceRoutes } from './api/sources.routes'
 import { siblingRoutes } from './api/siblings.routes'
-import { inboxRateLimit, refuseBlockedDomains } from './federation/abuse/inbox-guards'
+import { inboxAddressRateLimit, refuseBlockedDomains, verifiedHostRateLimit } from './federation/abuse/inbox-guards'
 import { umbrellaCollectionRoutes, umbrellaRoutes } from './api/umbrellas.routes'
 
 /** Builds the Express app: discovery, ActivityPub, the JSON API, and JSON errors everywhere. */
@@ -39,7 +39,11 @@ export function createApp (hub: HubContext): Express {
 
   const inboxLog = hub.logger.child({ component: 'inbox' })
   const authenticate = inboxAuthentication(hub.remote, inboxLog, { hubUrl: hub.config.hubUrl })
-  const guards = { beforeBody: [inboxRateLimit(hub.rateLimiter, inboxLog)], afterBody: [refuseBlockedDomains(hub.domainBlocks)] }
+  const guards = {
+    beforeBody: [inboxAddressRateLimit(hub.addressRateLimiter, inboxLog)],
+    afterBody: [refuseBlockedDomains(hub.domainBlocks)],
+    afterAuthentication: [verifiedHostRateLimit(hub.rateLimiter, inboxLog)]
+  }
   app.use(wellKnownRoutes({ hubUrl: hub.config.hubUrl, hubName: hub.config.hubName ?? hostFromUrl(hub.config.hubUrl), version: hub.version, store: hub.store }))
   app.use(hubObjectRoutes(hub.apex, hub.store, hub.config.hubUrl))
   app.use(umbrellaCollectionRoutes(hub))
@@ -47,10 +51,10 @@ export function createApp (hub: HubContext): Express {
   app.get(ROUTES.actor, (_req, res, next) => { res.vary('Accept'); next() })
   app.use(activityPubRoutes({ apex: hub.apex, store: hub.store, authenticate, maxBodyBytes: hub.config.maxBodyBytes, guards, remote: hub.remote, journal: hub.journal, hubUrl: hub.config.hubUrl, logger: inboxLog }))
   // The instance actor publishes nothing; what reaches its inbox is authenticated and dropped.
-  app.post(ROUTES.instanceInbox, ...guards.beforeBody, ...activityBodyParser(hub.config.maxBodyBytes), ...guards.afterBody, authenticate, (_req, res) => { res.status(202).end() })
+  app.post(ROUTES.instanceInbox, ...guards.beforeBody, ...activityBodyParser(hub.config.maxBodyBytes), ...guards.afterBody, authenticate, ...guards.afterAuthentication, (_req, res) => { res.status(202).end() })
 
   const api = express.Router()
-  api.use(express.json({ limit: hub.config.maxBodyBytes, type: ['application/json', 'application/*+json'] }))
+  api.use(express.json({ limit: hub.config.maxBodyBytes, type: ['application/json', 'application/*+json'], verify: refuseDeepJson() }))
   api.use(coopRoutes(hub))
   api.use(serviceRoutes(hub))
   api.use(adminRoutes(hub))

@@ -37,6 +37,7 @@ import { DirectoryService } from './directory/directory.service'
 import { NetworkData, networkDataFromStore } from './directory/network-data'
 import { DomainBlockService } from './federation/abuse/domain-block.service'
 import { RateLimiter } from './federation/abuse/rate-limiter'
+import { KeyFetchBudget } from './federation/abuse/key-fetch-budget'
 import { pruneFollowersAt } from './federation/delivery/follower-pruning'
 import { blockedHostCheck, orderedQueueForDelivery } from './federation/federation-safety'
 import { InboxJournal } from './federation/inbox/inbox-journal'
@@ -80,8 +81,10 @@ export interface HubContext {
   network: NetworkData
   /** Domains the admin blocked (API, CLI, inbox, outbound). */
   domainBlocks: DomainBlockService
-  /** Per-remote-host limit on inbox requests. */
+  /** Per-remote-host limit on inbox requests, counted once the sender is verified. */
   rateLimiter: RateLimiter
+  /** Per-client-address limit on inbox requests, counted before anything is verified. */
+  addressRateLimiter: RateLimiter
   /** Inbox crash safety and once-per-recipient processing. */
   journal: InboxJournal
   /** Scheduled sync: jobs, their runner and scheduler, directory sources, sibling sync, health probes. */
@@ -119,7 +122,7 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
     isBlockedHost,
     userAgent: `ioocloud-hub/${version} (+${config.hubUrl})`
   })
-  const remote = new RemoteActors(apex, store, client, instanceKey, logger)
+  const remote = new RemoteActors(apex, store, client, instanceKey, logger, new KeyFetchBudget(config.http.keyFetchesPerMinute))
   const audiences = new AudienceResolver(apex, store, isBlockedHost, logger.child({ component: 'outbox' }), () => delivery.wakeQueue())
   const delivery = new DeliveryWorker(store, client, actorId => keys.forActor(actorId), logger.child({ component: 'delivery' }), {
     isBlockedHost,
@@ -139,6 +142,7 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
   const schemas = new SchemaValidator()
   const domainBlocks = new DomainBlockService(store, schemas)
   const rateLimiter = new RateLimiter(config.inboxRateLimitPerMinute)
+  const addressRateLimiter = new RateLimiter(config.http.inboxAddressRateLimitPerMinute)
   const journal = new InboxJournal(store, logger.child({ component: 'inbox' }))
   const tokens = new TokenService(store)
   const publisher = new Publisher(apex, store, () => audiences.wake())
@@ -197,7 +201,7 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
     onSiblingReachability: actorId => changes.publish({ type: 'actor', actorId })
   })
 
-  return { config, version, logger, store, apex, schemas, tokens, coops, services, follows, publisher, remote, client, delivery, inbox, instanceKey, changes, directory, network, pools, pledges, agreements, trustedServers, domainBlocks, rateLimiter, journal, sync, umbrellas, umbrellaMemberships, memberships }
+  return { config, version, logger, store, apex, schemas, tokens, coops, services, follows, publisher, remote, client, delivery, inbox, instanceKey, changes, directory, network, pools, pledges, agreements, trustedServers, domainBlocks, rateLimiter, addressRateLimiter, journal, sync, umbrellas, umbrellaMemberships, memberships }
 }
 
 /**

@@ -1,11 +1,12 @@
-import fs from 'fs'
 import { Server } from 'http'
 import { createApp } from './app'
 import { ensureAdminToken } from './auth/admin-token'
 import { loadConfig, HubConfig } from './config/config'
 import { ConfigError } from './errors/config-error'
 import { createHubContext, HubContext } from './hub-context'
-import { createLogger } from './log/logger'
+import { createLogger, Logger } from './log/logger'
+import { createHttpServer } from './http-server'
+import { loosePermissions } from './store/private-files'
 import { openStore } from './store/open-store'
 import { ProcessPresence, presenceTiming } from './processes/process-presence'
 
@@ -19,7 +20,6 @@ export interface RunningHub {
 /** Starts a hub on `config`: opens the store, ensures the admin token, serves HTTP. */
 export async function startHub (config: HubConfig): Promise<RunningHub> {
   const logger = createLogger(config.logLevel)
-  fs.mkdirSync(config.dataDir, { recursive: true })
   const store = openStore(config.dataDir, { serving: true })
   const hub = await createHubContext(config, store, logger)
   // Other processes may share the store (docs/scaling.md): register before claiming anything,
@@ -30,9 +30,10 @@ export async function startHub (config: HubConfig): Promise<RunningHub> {
   }, presenceTiming(config.processHeartbeatMs))
   await presence.register()
   const admin = ensureAdminToken(hub.tokens, config.dataDir, config.adminToken)
+  warnAboutLoosePermissions(config.dataDir, logger)
   const app = createApp(hub)
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, () => resolve(s))
+    const s = createHttpServer(app, config.http).listen(config.port, () => resolve(s))
     s.once('error', reject)
   })
   if (admin.source === 'generated') {
@@ -60,6 +61,17 @@ export async function startHub (config: HubConfig): Promise<RunningHub> {
     return stopping
   }
   return { hub, server, stop }
+}
+
+/**
+ * Warns about a data folder or a file in it that other local users may read (every private key
+ * is there). The hub leaves existing modes as they are: the admin may have set them on purpose.
+ */
+function warnAboutLoosePermissions (dataDir: string, logger: Logger): void {
+  for (const loose of loosePermissions(dataDir)) {
+    logger.warn({ path: loose.path, mode: loose.mode, expected: loose.expected },
+      `${loose.path} has mode ${loose.mode}: other local users can read the hub's private keys; run chmod ${loose.expected} ${loose.path}`)
+  }
 }
 
 async function main (): Promise<void> {

@@ -30,6 +30,8 @@ export function ensureAdminToken (tokens: TokenService, dataDir: string, fromEnv
   // Written aside and linked into place, so a process starting alongside never reads it half-written.
   const aside = `${file}.${process.pid}.tmp`
   fs.writeFileSync(aside, token + '\n', { mode: 0o600 })
+  // The mode given above is reduced by the umask; set it exactly.
+  fs.chmodSync(aside, 0o600)
   try {
     fs.linkSync(aside, file)
   } catch (err) {

@@ -7,6 +7,7 @@ import { machineId, pidIsRunning } from '../processes/process-identity'
 import { SqliteStore } from '../store/sqlite/sqlite.store'
 import { inspectHubDatabase } from '../store/transfer/hub-database'
 import { backupDatabase } from '../store/transfer/sqlite-backup'
+import { ensurePrivateDir } from '../store/private-files'
 import { progressBar, runStoreCommand } from './store-command'
 
 /**
@@ -31,7 +32,7 @@ export function addRestoreCommand (program: Command, out: (line: string) => void
           refuseIfRunning(target)
           for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${target}${suffix}`, { force: true })
         }
-        fs.mkdirSync(dataDir, { recursive: true })
+        ensurePrivateDir(dataDir)
         const bar = progressBar('restore')
         try {
           await backupDatabase(backup, target, p => bar.update(p.done, p.total, 'pages'), { readonly: true })

@@ -2,6 +2,7 @@ import path from 'path'
 import { ConfigError } from '../errors/config-error'
 import { addressRangeProblem, PrivateAddressPolicy } from '../federation/http/address-guard'
 import { loadSyncConfig, SyncConfig } from './sync-config'
+import { HttpLimitsConfig, loadHttpLimitsConfig } from './http-limits-config'
 
 /** Everything the hub reads from its environment, parsed and checked once at start-up. */
 export interface HubConfig {
@@ -21,8 +22,10 @@ export interface HubConfig {
   allowPrivateAddresses: PrivateAddressPolicy
   /** Largest inbox or API body accepted, in bytes. */
   maxBodyBytes: number
-  /** Inbox requests a minute accepted from one remote host before it gets 429. */
+  /** Inbox requests a minute accepted from one verified remote host before it gets 429. */
   inboxRateLimitPerMinute: number
+  /** Timeouts, connections per address, inbox requests per address, key fetches per host (docs/configuration.md). */
+  http: HttpLimitsConfig
   logLevel: string
   /** Scheduled sync: job schedules, leases, source and probe limits (docs/sync.md). */
   sync: SyncConfig
@@ -50,7 +53,8 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): HubCon
   }
   const sync = loadSyncConfig(env)
   const processHeartbeatMs = parsePositiveInt(env.HUB_PROCESS_HEARTBEAT_MS, 'HUB_PROCESS_HEARTBEAT_MS', 5_000)
-  return { port, hubUrl, dataDir, hubName, adminToken, allowPrivateAddresses, inboxRateLimitPerMinute, maxBodyBytes, logLevel, sync, processHeartbeatMs }
+  const http = loadHttpLimitsConfig(env, inboxRateLimitPerMinute)
+  return { port, hubUrl, dataDir, hubName, adminToken, allowPrivateAddresses, inboxRateLimitPerMinute, http, maxBodyBytes, logLevel, sync, processHeartbeatMs }
 }
 
 function nonEmpty (value: string | undefined, name: string): string | undefined {

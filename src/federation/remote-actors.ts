@@ -4,6 +4,7 @@ import type { HubStore, ApexNode } from '../store/store.port'
 import { Apex, first, idOf } from './apex-setup'
 import { multikeyToPem } from './actors/multikey'
 import type { OutboundClient, SigningKey } from './http/outbound-client'
+import type { KeyFetchBudget } from './abuse/key-fetch-budget'
 
 /** A verified public key and the actor that owns it. */
 export interface ActorKey {
@@ -31,7 +32,8 @@ export class RemoteActors {
     private readonly store: HubStore,
     private readonly client: OutboundClient,
     private readonly instanceKey: () => SigningKey | Promise<SigningKey>,
-    private readonly logger: Logger
+    private readonly logger: Logger,
+    private readonly keyFetches?: KeyFetchBudget
   ) {}
 
   /** GETs a document and compacts it against the hub context; its id must be on the origin that served it. */
@@ -54,6 +56,7 @@ export class RemoteActors {
     const docUrl = keyId.split('#')[0]
     let actor = await this.store.getObject(docUrl)
     if (!actor || refresh) {
+      this.keyFetches?.spend(docUrl)
       const { node: doc, servedFrom } = await this.fetchServed(docUrl)
       // A key counts only when its own server served it: checked before anything is cached or fetched on its word.
       keyOnOrigin(keyId, servedFrom, 'was served from')

@@ -46,3 +46,27 @@ describe('configuration from the environment', () => {
     expect(run.stderr).toContain('Cannot start: PORT must be a whole number')
   })
 })
+
+describe('connection and traffic limits', () => {
+  it('have documented defaults; the per-address inbox limit follows HUB_INBOX_RATE_LIMIT unless set', () => {
+    expect(loadConfig({}).http).toEqual({
+      headersTimeoutMs: 20_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnectionsPerAddress: 256,
+      inboxAddressRateLimitPerMinute: 3_000,
+      keyFetchesPerMinute: 300
+    })
+    expect(loadConfig({ HUB_INBOX_RATE_LIMIT: '100' }).http.inboxAddressRateLimitPerMinute).toBe(500)
+    expect(loadConfig({ HUB_INBOX_RATE_LIMIT: '100', HUB_INBOX_ADDRESS_RATE_LIMIT: '40' }).http.inboxAddressRateLimitPerMinute).toBe(40)
+    expect(loadConfig({ HUB_REQUEST_TIMEOUT_MS: '5000' }).http).toMatchObject({ requestTimeoutMs: 5_000, headersTimeoutMs: 5_000 })
+  })
+
+  it('refuse bad values, naming the variable', () => {
+    for (const name of ['HUB_REQUEST_TIMEOUT_MS', 'HUB_HEADERS_TIMEOUT_MS', 'HUB_KEEP_ALIVE_TIMEOUT_MS', 'HUB_MAX_CONNECTIONS_PER_ADDRESS', 'HUB_INBOX_ADDRESS_RATE_LIMIT', 'HUB_KEY_FETCH_LIMIT']) {
+      expect(() => loadConfig({ [name]: '0' })).toThrow(new RegExp(`${name} must be a positive whole number`))
+      expect(() => loadConfig({ [name]: ' ' })).toThrow(new RegExp(`${name} is set but empty`))
+    }
+    expect(() => loadConfig({ HUB_HEADERS_TIMEOUT_MS: '40000' })).toThrow(/HUB_HEADERS_TIMEOUT_MS must not be longer than HUB_REQUEST_TIMEOUT_MS/)
+  })
+})

@@ -54,6 +54,65 @@ describe('per-host inbox rate limit', () => {
   })
 })
 
+describe('rate limits that a keyId cannot dodge', () => {
+  let hub: TestHub
+
+  beforeAll(async () => { hub = await startTestHub({ HUB_INBOX_ADDRESS_RATE_LIMIT: '3' }) })
+  afterAll(async () => { await hub?.stop() })
+
+  it('counts per client address before verification: keyIds with other ports or subdomains share one budget', async () => {
+    const before = snapshotDatabase(hub.hub.config.dataDir)
+    // Unverifiable on purpose (digest not signed): refused before any key is fetched, so no name is looked up.
+    const claimed = ['http://127.0.0.1:1/actor#main-key', 'http://127.0.0.1:2/actor#main-key', 'https://a.attacker.example/actor#main-key', 'https://b.attacker.example/actor#main-key']
+    const statuses: number[] = []
+    let last: { status: number, json: any, headers: Headers } | undefined
+    for (const keyId of claimed) {
+      last = await postRaw(`${hub.url}/inbox`, '{"type":"Follow"}', {
+        'content-type': 'application/activity+json',
+        date: new Date().toUTCString(),
+        signature: `keyId="${keyId}",algorithm="rsa-sha256",headers="(request-target) host date",signature="AAAA"`
+      })
+      statuses.push(last.status)
+    }
+    expect(statuses).toEqual([401, 401, 401, 429])
+    expect(last?.json.message).toMatch(/Too many requests from the address .*127\.0\.0\.1/)
+    expect(Number(last?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    expect(snapshotDatabase(hub.hub.config.dataDir)).toEqual(before)
+  })
+})
+
+describe('key fetches per host', () => {
+  let hub: TestHub
+  let peer: FakePeer
+  let otherPort: FakePeer
+
+  beforeAll(async () => {
+    hub = await startTestHub({ HUB_KEY_FETCH_LIMIT: '2' })
+    peer = await new FakePeer().start()
+    otherPort = await new FakePeer().start()
+  })
+  afterAll(async () => {
+    await hub?.stop()
+    await peer?.stop()
+    await otherPort?.stop()
+  })
+
+  it('are capped per host name, whatever the port: the next unknown key gets 429 and is not fetched', async () => {
+    const coopId = (await api(hub, 'POST', '/api/v1/coops', hub.adminToken, { username: 'keys', name: 'Keys' })).json.id
+    const [first, second] = [servePeerActor(peer, 'first'), servePeerActor(peer, 'second')]
+    const onOtherPort = servePeerActor(otherPort, 'third')
+    expect((await signedPost(hub.url, '/u/keys/inbox', first, followOf(first, coopId, '1'))).status).toBe(202)
+    expect((await signedPost(hub.url, '/u/keys/inbox', second, followOf(second, coopId, '1'))).status).toBe(202)
+    // A known key is not fetched again: it is not counted.
+    expect((await signedPost(hub.url, '/u/keys/inbox', first, followOf(first, coopId, '2'))).status).toBe(202)
+    const refused = await signedPost(hub.url, '/u/keys/inbox', onOtherPort, followOf(onOtherPort, coopId, '1'))
+    expect(refused.status).toBe(429)
+    expect(refused.json.message).toMatch(/Too many signing keys fetched from 127\.0\.0\.1 in the last minute/)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    expect(await hub.hub.store.getObject(onOtherPort.id)).toBeNull()
+  })
+})
+
 describe('domain blocks', () => {
   let hub: TestHub
   let peer: FakePeer

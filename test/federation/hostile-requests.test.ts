@@ -107,6 +107,8 @@ const hostile: HostileRequest[] = [
   { name: 'RFC 9421 with a Content-Digest of another body', status: 401, message: /Content-Digest sha-256 does not match/, request: (c, id) => rfc9421(c, c.alice, follow(c, c.alice, id), { contentDigest: `sha-256=:${sha256('something else')}:` }) },
   { name: 'RFC 9421 created two hours ago (replay)', status: 401, message: /created more than an hour ago/, request: (c, id) => rfc9421(c, c.alice, follow(c, c.alice, id), { created: Math.floor((Date.now() - 2 * HOUR) / 1000) }) },
   { name: 'RFC 9421 created two hours in the future', status: 401, message: /more than an hour in the future/, request: (c, id) => rfc9421(c, c.alice, follow(c, c.alice, id), { created: Math.floor((Date.now() + 2 * HOUR) / 1000) }) },
+  { name: 'RFC 9421 whose expires is 30 minutes past (was accepted for an hour)', status: 401, message: /signature expired at .*more than 60 s before/, request: (c, id) => rfc9421(c, c.alice, follow(c, c.alice, id), { created: Math.floor((Date.now() - HOUR / 2 - 60_000) / 1000), expires: Math.floor((Date.now() - HOUR / 2) / 1000) }) },
+  { name: 'draft-cavage whose signed (expires) is 30 minutes past', status: 401, message: /signature expired at .*more than 60 s before/, request: (c, id) => cavage(c, c.alice, follow(c, c.alice, id), { headers: ['(request-target)', 'host', 'date', 'digest', '(expires)'], expires: Math.floor((Date.now() - HOUR / 2) / 1000) }) },
   { name: 'RFC 9421 not covering @method', status: 401, message: /must cover @method/, request: (c, id) => rfc9421(c, c.alice, follow(c, c.alice, id), { components: ['@target-uri', 'content-digest'] }) },
   { name: 'RFC 9421 not covering content-digest', status: 401, message: /must cover content-digest/, request: (c, id) => rfc9421(c, c.alice, follow(c, c.alice, id), { components: ['@method', '@target-uri'] }) },
   { name: 'RFC 9421 signed for another inbox (@target-uri differs)', status: 401, message: /does not verify/, request: (c, id) => { const r = rfc9421(c, c.alice, follow(c, c.alice, id), {}, '/u/other/inbox'); return { ...r, path: INBOX } } },
@@ -118,6 +120,7 @@ const hostile: HostileRequest[] = [
   // Bodies
   { name: 'a body over 1 MiB', status: 413, message: /larger than/, request: () => ({ body: JSON.stringify({ type: 'Note', content: 'x'.repeat(1024 * 1024 + 10) }), headers: { 'content-type': 'application/activity+json' } }) },
   { name: 'JSON nested 40 levels deep', status: 400, message: /nested more than 32/, request: () => ({ body: '{"a":'.repeat(40) + '1' + '}'.repeat(40), headers: { 'content-type': 'application/activity+json' } }) },
+  ...deepJsonCases(),
   { name: 'a body that is not JSON', status: 400, message: /not valid JSON/, request: () => ({ body: '{"type": "Follow",', headers: { 'content-type': 'application/activity+json' } }) },
   { name: 'a JSON array instead of an activity', status: 400, message: /one JSON object/, request: () => ({ body: '[{"type":"Follow"}]', headers: { 'content-type': 'application/activity+json' } }) },
   { name: 'a text/plain body', status: 415, message: /application\/activity\+json/, request: (c, id) => ({ body: JSON.stringify(follow(c, c.alice, id)), headers: { 'content-type': 'text/plain' } }) },
@@ -164,6 +167,21 @@ const hostile: HostileRequest[] = [
   { name: 'the instance actor\'s inbox without a signature', status: 401, message: /Signature header is missing/, request: (c, id) => ({ path: '/actor/inbox', body: JSON.stringify(follow(c, c.alice, id)), headers: { 'content-type': 'application/activity+json' } }) },
   { name: 'the instance actor\'s inbox, signed (accepted and dropped)', status: 202, request: (c, id) => cavage(c, c.alice, follow(c, c.alice, id), {}, '/actor/inbox') }
 ]
+
+/** JSON 5,000 and 100,000 levels deep at the three inboxes (a stack overflow and a 500 before the depth check was iterative). */
+function deepJsonCases (): HostileRequest[] {
+  const inboxes = [['a co-op\'s inbox', INBOX], ['the shared inbox', '/inbox'], ['the instance actor\'s inbox', '/actor/inbox']]
+  const shapes: Array<[string, (n: number) => string]> = [
+    ['objects', n => '{"a":'.repeat(n) + '1' + '}'.repeat(n)],
+    ['arrays', n => '{"a":' + '['.repeat(n - 1) + ']'.repeat(n - 1) + '}']
+  ]
+  return inboxes.flatMap(([where, path]) => [5_000, 100_000].flatMap(levels => shapes.map(([shape, build]): HostileRequest => ({
+    name: `${shape} nested ${levels.toLocaleString('en')} levels deep at ${where}`,
+    status: 400,
+    message: /nested more than 32 levels/,
+    request: () => ({ path, body: build(levels), headers: { 'content-type': 'application/activity+json' } })
+  }))))
+}
 
 describe('hostile inbound requests', () => {
   const ctx = {} as Context

@@ -180,6 +180,20 @@ describe('property-based: random input never breaks the hub', () => {
     }), { numRuns: RUNS })
   })
 
+  it('JSON nested thousands of levels deep, at the inboxes and the API, gets 400 and changes nothing', async () => {
+    const deep = fc.record({
+      levels: fc.integer({ min: 33, max: 100_000 }),
+      open: fc.constantFrom('[', '{"a":'),
+      path: fc.constantFrom('/inbox', '/u/prop/inbox', '/actor/inbox', '/api/v1/coops', '/api/v1/admin/domain-blocks')
+    })
+    await fc.assert(fc.asyncProperty(deep, async ({ levels, open, path }) => {
+      const body = open.repeat(levels) + (open === '[' ? '' : '1') + (open === '[' ? ']' : '}').repeat(levels)
+      const type = path.startsWith('/api') ? 'application/json' : 'application/activity+json'
+      const status = await check(async () => (await fetch(`${hub.url}${path}`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${hub.adminToken}` }, body })).status)
+      expect(status).toBe(400)
+    }), { numRuns: RUNS, examples: [[{ levels: 5_000, open: '{"a":', path: '/api/v1/coops' }], [{ levels: 100_000, open: '[', path: '/api/v1/admin/domain-blocks' }]] })
+  })
+
   it('random API bodies for co-ops, services and domain blocks', async () => {
     const value = fc.oneof(fc.string({ maxLength: 40 }), fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('https://x.example', 'automatic', 'approval', 'file-hosting', 'members', 'public', 'spam.example'))
     const body = fc.oneof(

@@ -45,6 +45,19 @@ describe('signatures the inbox accepts', () => {
     expect({ status: res.status, body: res.json }).toEqual({ status: 202, body: null })
     expect(await hub.hub.store.getActivity(activity.id)).not.toBeNull()
   })
+
+  it.each(['rfc9421', 'cavage'] as const)('accepts a %s signature whose expires passed 30 s ago (clock skew)', async style => {
+    const actor = servePeerActor(peer, `skewed-${style}`)
+    const activity = { '@context': 'https://www.w3.org/ns/activitystreams', id: `${actor.id}/follows/1`, type: 'Follow', actor: actor.id, object: coopId }
+    const body = JSON.stringify(activity)
+    const expires = Math.floor(Date.now() / 1000) - 30
+    const headers = style === 'rfc9421'
+      ? signedHeaders(actor, inbox(), body, { style, overrides: { created: expires - 60, expires } })
+      : signedHeaders(actor, inbox(), body, { style, overrides: { headers: ['(request-target)', 'host', 'date', 'digest', '(expires)'], expires } })
+    const res = await postRaw(inbox(), body, headers)
+    expect({ status: res.status, body: res.json }).toEqual({ status: 202, body: null })
+    expect(await hub.hub.store.getActivity(activity.id)).not.toBeNull()
+  })
 })
 
 /** A draft-cavage signature over an RFC 9530 Content-Digest (no Digest header at all). */

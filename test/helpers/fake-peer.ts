@@ -113,6 +113,8 @@ export interface MastodonSignOptions {
   headers?: string[]
   /** Digest to send (defaults to the real SHA-256 of the body). */
   digest?: string | null
+  /** `expires` parameter (seconds since 1970), signed as `(expires)` when `headers` lists it. */
+  expires?: number
 }
 
 /** The headers Mastodon sends with a signed POST. */
@@ -122,13 +124,14 @@ export function mastodonSignedHeaders (opts: MastodonSignOptions): Record<string
   const digest = opts.digest === undefined ? `SHA-256=${crypto.createHash('sha256').update(opts.body).digest('base64')}` : opts.digest
   const values: Record<string, string> = { host: url.host, date }
   if (digest !== null) values.digest = digest
+  if (opts.expires !== undefined) values['(expires)'] = String(opts.expires)
   const names = opts.headers ?? ['(request-target)', 'host', 'date', 'digest']
   const text = names.map(n => n === '(request-target)' ? `(request-target): post ${url.pathname}${url.search}` : `${n}: ${values[n]}`).join('\n')
   const signature = crypto.createSign('RSA-SHA256').update(text).sign(opts.privateKeyPem, 'base64')
   const headers: Record<string, string> = {
     'content-type': 'application/activity+json',
     date,
-    signature: `keyId="${opts.keyId}",algorithm="rsa-sha256",headers="${names.join(' ')}",signature="${signature}"`
+    signature: `keyId="${opts.keyId}",algorithm="rsa-sha256",${opts.expires !== undefined ? `expires=${opts.expires},` : ''}headers="${names.join(' ')}",signature="${signature}"`
   }
   if (digest !== null) headers.digest = digest
   return headers

@@ -10,6 +10,8 @@ export interface Rfc9421SignOptions {
   alg?: string | null
   /** Seconds since 1970; defaults to now. */
   created?: number
+  /** Seconds since 1970; no `expires` parameter when left out. */
+  expires?: number
   components?: string[]
   /** Content-Digest to send (defaults to the real SHA-256 of the body); null sends none. */
   contentDigest?: string | null
@@ -38,6 +40,7 @@ export function rfc9421SignedHeaders (opts: Rfc9421SignOptions): Record<string, 
     return headers[c] ?? ''
   }
   let params = `(${components.map(c => `"${c}"`).join(' ')});created=${created};keyid="${opts.keyId}"`
+  if (opts.expires !== undefined) params += `;expires=${opts.expires}`
   if (alg !== null) params += `;alg="${alg}"`
   const base = [...components.map(c => `"${c}": ${value(c)}`), `"@signature-params": ${params}`].join('\n')
   const data = Buffer.from(base)

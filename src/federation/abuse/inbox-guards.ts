@@ -16,19 +16,33 @@ export function claimedKeyId (req: Request): string | null {
 }
 
 /**
- * Per-remote-host rate limit on inbox POSTs, before the body is read or a key fetched: the host
- * is the one the signature's keyId names (the client address when there is none). Over the
- * limit the answer is 429 with `Retry-After`.
+ * Per-client-address rate limit on inbox POSTs, before the body is read or a key fetched. It
+ * counts the connection's address, never what the request claims (a keyId's host is the
+ * sender's to choose until the signature is verified). Over the limit: 429 with `Retry-After`.
  */
-export function inboxRateLimit (limiter: RateLimiter, logger: Logger): RequestHandler {
+export function inboxAddressRateLimit (limiter: RateLimiter, logger: Logger): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction): void => {
-    const keyId = claimedKeyId(req)
-    const host = keyId ? hostOf(keyId) : null
-    const key = host ?? `address ${req.socket.remoteAddress ?? 'unknown'}`
-    const decision = limiter.take(key)
+    const address = req.socket.remoteAddress ?? 'unknown'
+    const decision = limiter.take(address)
     if (decision.allowed) return next()
-    logger.info({ host: key, retryAfter: decision.retryAfterSeconds }, 'inbox: rate limit reached')
-    next(new RateLimitedError(`Too many requests from ${key}; try again in ${decision.retryAfterSeconds} s`, decision.retryAfterSeconds))
+    logger.info({ address, retryAfter: decision.retryAfterSeconds }, 'inbox: rate limit of a client address reached')
+    next(new RateLimitedError(`Too many requests from the address ${address}; try again in ${decision.retryAfterSeconds} s`, decision.retryAfterSeconds))
+  }
+}
+
+/**
+ * Per-remote-host rate limit on inbox POSTs, after the signature is verified: the host of the
+ * verified sender. Over the limit: 429 with `Retry-After`.
+ */
+export function verifiedHostRateLimit (limiter: RateLimiter, logger: Logger): RequestHandler {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    const sender = (res.locals.apex as { sender?: { id?: unknown } } | undefined)?.sender
+    const host = typeof sender?.id === 'string' ? hostOf(sender.id) : null
+    if (host === null) return next()
+    const decision = limiter.take(host)
+    if (decision.allowed) return next()
+    logger.info({ host, retryAfter: decision.retryAfterSeconds }, 'inbox: rate limit of a remote host reached')
+    next(new RateLimitedError(`Too many requests from ${host}; try again in ${decision.retryAfterSeconds} s`, decision.retryAfterSeconds))
   }
 }
 

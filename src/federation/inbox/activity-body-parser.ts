@@ -1,5 +1,7 @@
 import express, { NextFunction, Request, RequestHandler, Response } from 'express'
 import { MalformedBodyError, UnsupportedMediaTypeError } from '../../errors/app-errors'
+import { TextDecoder } from 'node:util'
+import { nestedDeeperThan } from './json-depth'
 
 /** The request with the exact bytes received, kept for the Digest check. */
 export interface RawBodyRequest extends Request {
@@ -11,28 +13,41 @@ const ACTIVITY_TYPES = ['application/activity+json', 'application/ld+json', 'app
 /** JSON nested deeper than this is refused before anything walks it. */
 export const MAX_JSON_DEPTH = 32
 
-/** Depth of a parsed JSON value (a scalar is 0). */
-export function jsonDepth (value: unknown, limit = Infinity): number {
-  if (value === null || typeof value !== 'object') return 0
-  let deepest = 0
-  for (const child of Object.values(value as Record<string, unknown>)) {
-    const d = jsonDepth(child, limit)
-    if (d > deepest) deepest = d
-    if (deepest + 1 > limit) break
+/**
+ * body-parser's `verify` step, which runs on the raw bytes before JSON.parse: refuses JSON
+ * nested deeper than MAX_JSON_DEPTH (400) and keeps the bytes when `keep` says so.
+ */
+export function refuseDeepJson (keep = false): (req: Request, res: unknown, buf: Buffer, encoding: string) => void {
+  return (req, _res, buf, encoding) => {
+    if (nestedDeeperThan(decodeText(buf, encoding), MAX_JSON_DEPTH)) {
+      throw new MalformedBodyError(`The JSON is nested more than ${MAX_JSON_DEPTH} levels deep; this hub accepts at most ${MAX_JSON_DEPTH}`)
+    }
+    if (keep) (req as RawBodyRequest).rawBody = Buffer.from(buf)
   }
-  return deepest + 1
+}
+
+/** The body as text in its declared UTF charset; one the hub cannot read is refused (415). */
+function decodeText (buf: Buffer, encoding: string): string {
+  let decoder: TextDecoder
+  try {
+    decoder = new TextDecoder(encoding || 'utf-8')
+  } catch {
+    throw new UnsupportedMediaTypeError(`The charset ${encoding} is not supported; send UTF-8`)
+  }
+  return decoder.decode(buf)
 }
 
 /**
  * Parses an inbox POST: only ActivityStreams JSON media types, at most `limit` bytes (413
- * beyond), a JSON object, not nested absurdly; the raw bytes are kept for the Digest check.
+ * beyond), a JSON object nested at most MAX_JSON_DEPTH levels (checked on the bytes, before
+ * parsing); the raw bytes are kept for the Digest check.
  */
 export function activityBodyParser (limitBytes: number): RequestHandler[] {
   const parse = express.json({
     type: ACTIVITY_TYPES,
     limit: limitBytes,
     strict: true,
-    verify: (req, _res, buf) => { (req as RawBodyRequest).rawBody = Buffer.from(buf) }
+    verify: refuseDeepJson(true)
   })
   const requireType = (req: Request, _res: Response, next: NextFunction): void => {
     if (!req.is(ACTIVITY_TYPES)) {
@@ -44,9 +59,6 @@ export function activityBodyParser (limitBytes: number): RequestHandler[] {
     const body = req.body as unknown
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       return next(new MalformedBodyError('The body must be one JSON object: an ActivityStreams activity'))
-    }
-    if (jsonDepth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-      return next(new MalformedBodyError(`The JSON is nested more than ${MAX_JSON_DEPTH} levels deep`))
     }
     next()
   }

@@ -11,6 +11,9 @@ import type { RawBodyRequest } from './activity-body-parser'
 /** How far a request's Date may be from this server's clock (Mastodon's and Fedify's window). */
 export const CLOCK_WINDOW_MS = 60 * 60 * 1000
 
+/** How long past its `expires` a signature is still accepted: clock skew between servers, no more. */
+export const EXPIRES_SKEW_MS = 60 * 1000
+
 /** The id of an activity's actor in the raw JSON (a string or an embedded object's id). */
 export function rawActorId (body: Record<string, unknown>): string | null {
   const actor = Array.isArray(body.actor) ? body.actor[0] : body.actor
@@ -140,8 +143,8 @@ function checkClock (date: string | undefined, created: number | null, expires: 
   if (created !== null && created * 1000 < now - CLOCK_WINDOW_MS) {
     throw new SignatureError('The signature was created more than an hour ago: the request is too old (a replay?) or the sender\'s clock is wrong')
   }
-  if (expires !== null && expires * 1000 < now - CLOCK_WINDOW_MS) {
-    throw new SignatureError('The signature has expired')
+  if (expires !== null && expires * 1000 < now - EXPIRES_SKEW_MS) {
+    throw new SignatureError(`The signature expired at ${new Date(expires * 1000).toISOString()}, more than ${EXPIRES_SKEW_MS / 1000} s before this server's clock (${new Date(now).toISOString()}): sign the request again`)
   }
   if (date !== undefined) {
     const sent = Date.parse(date)

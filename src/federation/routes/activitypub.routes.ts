@@ -24,8 +24,11 @@ export interface ActivityPubRouteDeps {
   /** Authenticates inbox POSTs (signature, Digest, Date, signer). */
   authenticate: RequestHandler
   maxBodyBytes: number
-  /** Before the body is read (rate limit), and after it is parsed but before authentication (domain blocks). */
-  guards: { beforeBody: RequestHandler[], afterBody: RequestHandler[] }
+  /**
+   * Before the body is read (rate limit per client address), after it is parsed but before
+   * authentication (domain blocks), and after authentication (rate limit per verified host).
+   */
+  guards: { beforeBody: RequestHandler[], afterBody: RequestHandler[], afterAuthentication: RequestHandler[] }
   remote: RemoteActors
   journal: InboxJournal
   hubUrl: string
@@ -72,7 +75,7 @@ export function activityPubRoutes ({ apex, store, authenticate, maxBodyBytes, gu
     a.inboxSideEffects,
     respondInbox
   ]
-  const receive = [...guards.beforeBody, ...activityBodyParser(maxBodyBytes), ...guards.afterBody, authenticate]
+  const receive = [...guards.beforeBody, ...activityBodyParser(maxBodyBytes), ...guards.afterBody, authenticate, ...guards.afterAuthentication]
   router.post(ROUTES.inbox, ...receive, ...inboxChain)
   router.post(ROUTES.sharedInbox, ...receive, sharedInbox(store, inboxChain, logger))
   return router

@@ -10,6 +10,7 @@ import type {
   FollowState, HubStore, OutgoingFollow, ServiceRecord, TokenRecord
 } from '../store.port'
 import { migrate } from './migrations'
+import { ensurePrivateFile } from '../private-files'
 import { makeTransactionsImmediate } from './immediate-transactions'
 import { FALLBACK_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer'
 import { DirectorySearchThread } from './directory-search-thread'
@@ -76,6 +77,8 @@ export class SqliteStore implements HubStore {
 
   /** Opens (creating if needed) the database and brings its schema up to date. */
   constructor (filename: string, options: SqliteStoreOptions = {}) {
+    // Every private key is in this file: 0600 before SQLite creates it (its WAL and SHM files take its mode).
+    if (filename !== ':memory:' && filename !== '') ensurePrivateFile(filename)
     this.db = new Database(filename)
     try {
       // busy_timeout first, so switching to WAL waits for another process holding the file.

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs'
 import Database from 'better-sqlite3'
+import { ensurePrivateFile } from '../private-files'
 
 /** Progress of a copy: pages copied of the total. */
 export interface PageProgress {
@@ -19,6 +20,8 @@ export interface PageProgress {
 export async function backupDatabase (source: string, target: string, onProgress: (p: PageProgress) => void = () => undefined, options: { readonly?: boolean } = {}): Promise<void> {
   const aside = `${target}.partial`
   fs.rmSync(aside, { force: true })
+  // The copy holds every private key: 0600 from the first byte (SQLite keeps an existing file's mode).
+  ensurePrivateFile(aside)
   // Read-only for a backup file being restored (left exactly as it is); read-write for a live
   // database, whose WAL index a reader may need to create.
   const db = new Database(source, { fileMustExist: true, readonly: options.readonly === true })

@@ -1,0 +1,37 @@
+/**
+ * Nesting depth of JSON text, measured without recursion: a walk that recurses into a document
+ * 100,000 levels deep overflows the stack (a 500) before it can apply any limit.
+ */
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const OPEN_BRACE = 0x7b
+const OPEN_BRACKET = 0x5b
+const CLOSE_BRACE = 0x7d
+const CLOSE_BRACKET = 0x5d
+
+/**
+ * True when the JSON `text` nests objects and arrays more than `limit` levels deep. One pass,
+ * counting brackets outside strings; it stops at the first level too deep. Malformed text is
+ * left to the JSON parser, which reports it.
+ */
+export function nestedDeeperThan (text: string, limit: number): boolean {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === BACKSLASH) i++
+      else if (c === QUOTE) inString = false
+      continue
+    }
+    if (c === QUOTE) {
+      inString = true
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > limit) return true
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      depth--
+    }
+  }
+  return false
+}
