@@ -5,7 +5,8 @@ import {
   proposeAgreement, ServiceOpening, terminate, versionProblem
 } from '../domain/member-exchange-agreement'
 import { ADMIN_SCOPE } from '../auth/token.service'
-import { Apex, first, hasType, idOf } from '../federation/apex-setup'
+import { Apex } from '../federation/apex-setup'
+import { first, hasType, idOf } from '../domain/activity-streams/nodes'
 import type { OutboundClient } from '../federation/http/outbound-client'
 import type { Publisher } from '../federation/publisher'
 import { checkedObject, originProblem } from '../federation/received-object'
@@ -15,7 +16,7 @@ import type { Logger } from '../log/logger'
 import type { SchemaValidator } from '../schemas/schema-validator'
 import type { ApexNode, HubStore } from '../store/store.port'
 import type { CoopService } from '../coops/coop.service'
-import { AS_PUBLIC } from '../domain/hosted-service'
+import { AS_PUBLIC } from '../domain/activity-streams/nodes'
 import { AgreementView, toAgreementView } from './agreement-view'
 
 /**

@@ -1,6 +1,7 @@
 import type { ApexNode, HubStore } from '../store/store.port'
-import { AS_PUBLIC } from '../domain/hosted-service'
-import { Apex, first } from './apex-setup'
+import { AS_PUBLIC } from '../domain/activity-streams/nodes'
+import { Apex } from './apex-setup'
+import { first } from '../domain/activity-streams/nodes'
 
 /**
  * Publishes a local actor's objects: stores the object, wraps it in an activity, adds that to

@@ -1,7 +1,8 @@
 import type { Logger } from '../log/logger'
 import { RemoteError } from '../errors/app-errors'
 import type { HubStore, ApexNode } from '../store/store.port'
-import { Apex, first, idOf } from './apex-setup'
+import { Apex } from './apex-setup'
+import { first, idOf } from '../domain/activity-streams/nodes'
 import { multikeyToPem } from './actors/multikey'
 import type { OutboundClient, SigningKey } from './http/outbound-client'
 

@@ -4,7 +4,8 @@ import { amountProblem } from '../domain/money'
 import {
   applyPledgeEvent, buildFinalizedPledge, buildPledgeOffer, isPledgeType, Pledge, PledgeEvent, PledgeRecord, PledgeTransitionError
 } from '../domain/pledge'
-import { Apex, first, idOf } from '../federation/apex-setup'
+import { Apex } from '../federation/apex-setup'
+import { first, idOf } from '../domain/activity-streams/nodes'
 import type { Publisher } from '../federation/publisher'
 import { checkedObject } from '../federation/received-object'
 import type { RemoteActors } from '../federation/remote-actors'

@@ -1,4 +1,4 @@
-import { numberOf } from '../apex-setup'
+import { numberOf } from '../../domain/activity-streams/nodes'
 import { agreementsCollectionIri, fundingPoolsCollectionIri, ROUTES, servicesCollectionIri } from '../routes/route-paths'
 
 /** What the hub knows of a co-op when it builds its actor document. */

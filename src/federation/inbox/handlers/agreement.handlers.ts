@@ -1,6 +1,6 @@
 import type { AgreementService } from '../../../agreements/agreement.service'
 import { isAgreementType } from '../../../domain/member-exchange-agreement'
-import { first, hasType } from '../../apex-setup'
+import { first, hasType } from '../../../domain/activity-streams/nodes'
 import type { ApexNode } from '../../../store/store.port'
 import type { InboxHandler } from './inbox-event'
 

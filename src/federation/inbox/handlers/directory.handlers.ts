@@ -1,5 +1,5 @@
 import type { HubChanges } from '../../../events/hub-changes'
-import { hasType, idOf } from '../../apex-setup'
+import { hasType, idOf } from '../../../domain/activity-streams/nodes'
 import type { InboxHandler } from './inbox-event'
 
 /** Accept of one of our Follows: the followed co-op joins the directory (registered after the follow handler). */

@@ -1,5 +1,5 @@
 import type { FollowService } from '../../../follows/follow.service'
-import { hasType, idOf } from '../../apex-setup'
+import { hasType, idOf } from '../../../domain/activity-streams/nodes'
 import type { InboxHandler } from './inbox-event'
 
 /** Follow: accept at once, or queue for the co-op's approval. */

@@ -2,7 +2,7 @@ import type { HubStore } from '../../../store/store.port'
 import type { Logger } from '../../../log/logger'
 import type { PoolService } from '../../../pools/pool.service'
 import { isFundingPoolType } from '../../../domain/funding-pool'
-import { idOf } from '../../apex-setup'
+import { idOf } from '../../../domain/activity-streams/nodes'
 import type { InboxHandler } from './inbox-event'
 
 /**

@@ -2,7 +2,7 @@ import type { HubStore } from '../../../store/store.port'
 import type { Logger } from '../../../log/logger'
 import type { HostedServiceService } from '../../../hosted-services/hosted-service.service'
 import { isHostedServiceType } from '../../../domain/hosted-service'
-import { idOf } from '../../apex-setup'
+import { idOf } from '../../../domain/activity-streams/nodes'
 import type { InboxHandler } from './inbox-event'
 
 /**

@@ -1,7 +1,7 @@
 import type { Logger } from '../../../log/logger'
 import type { PledgeService } from '../../../pools/pledge.service'
 import { isPledgeType } from '../../../domain/pledge'
-import { first, hasType } from '../../apex-setup'
+import { first, hasType } from '../../../domain/activity-streams/nodes'
 import type { ApexNode } from '../../../store/store.port'
 import type { InboxHandler } from './inbox-event'
 
