@@ -2,7 +2,7 @@ import type { Logger } from '../../log/logger'
 import type { ApexNode, HubStore } from '../../store/store.port'
 import type { InboxClaim } from '../../store/ports/inbox-journal.port'
 import { first, idOf } from '../../domain/activity-streams/nodes'
-import type { InboxEvent } from './handlers/inbox-event'
+import type { InboxEvent } from './inbox-registry'
 
 /** Runs the hub's handlers for one received activity (the InboxDispatcher). */
 export type DispatchInboxEvent = (event: InboxEvent) => Promise<void>
