@@ -1,6 +1,6 @@
 import path from 'path'
 import { ConfigError } from '../errors/config-error'
-import { addressRangeProblem } from '../federation/http/address-guard'
+import { addressRangeProblem } from './address-ranges'
 import { loadSyncConfig, SyncConfig } from './sync-config'
 
 /** Everything the hub reads from its environment, parsed and checked once at start-up. */

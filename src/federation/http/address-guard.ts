@@ -36,17 +36,6 @@ export function isRefusedAddress (address: string, policy: PrivateAddressPolicy)
   })
 }
 
-/** Checks an entry of HUB_ALLOW_PRIVATE_ADDRESSES: an IP address or CIDR range; answers the problem or null. */
-export function addressRangeProblem (range: string): string | null {
-  try {
-    if (range.includes('/')) ipaddr.parseCIDR(range)
-    else if (!ipaddr.isValid(range)) return `"${range}" is not an IP address`
-    return null
-  } catch {
-    return `"${range}" is not an IP address or CIDR range`
-  }
-}
-
 /** Refuses a URL that is not http(s) or whose host is a literal non-public IP the policy does not allow. */
 export function checkUrl (url: URL, allowPrivate: PrivateAddressPolicy): void {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {

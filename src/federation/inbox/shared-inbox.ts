@@ -1,6 +1,5 @@
 import { NextFunction, Request, RequestHandler, Response } from 'express'
 import { AppError, ValidationError } from '../../errors/app-errors'
-import { statusFor } from '../../api/error-response'
 import type { Logger } from '../../log/logger'
 import type { HubStore } from '../../store/store.port'
 import { first, PUBLIC_ADDRESSES } from '../../domain/activity-streams/nodes'
@@ -102,6 +101,6 @@ async function afterAnswer (responses: ChainResponse[], req: Request, logger: Lo
 }
 
 function describe (outcome: ChainOutcome): string {
-  if (outcome.kind === 'error') return outcome.error instanceof AppError ? `${statusFor(outcome.error)} ${outcome.error.message}` : 'error'
+  if (outcome.kind === 'error') return outcome.error instanceof AppError ? `${outcome.error.code}: ${outcome.error.message}` : 'error'
   return outcome.kind === 'answered' ? String(outcome.status) : 'no answer'
 }

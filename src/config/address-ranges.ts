@@ -1,0 +1,12 @@
+import ipaddr from 'ipaddr.js'
+
+/** Checks an entry of HUB_ALLOW_PRIVATE_ADDRESSES: an IP address or CIDR range; answers the problem or null. */
+export function addressRangeProblem (range: string): string | null {
+  try {
+    if (range.includes('/')) ipaddr.parseCIDR(range)
+    else if (!ipaddr.isValid(range)) return `"${range}" is not an IP address`
+    return null
+  } catch {
+    return `"${range}" is not an IP address or CIDR range`
+  }
+}
