@@ -14,9 +14,8 @@ import { DeliveryWorker } from './federation/delivery/delivery-worker'
 import { AudienceResolver } from './federation/delivery/audience-resolver'
 import { LocalSigningKeys } from './federation/actors/signing-keys'
 import { OutboundClient, SigningKey } from './federation/http/outbound-client'
-import { onFollow, onFollowAnswer } from './federation/inbox/handlers/follow.handlers'
-import { onServiceDeleted, onServicePublished } from './federation/inbox/handlers/hosted-service.handlers'
 import { InboxDispatcher } from './federation/inbox/inbox-dispatcher'
+import { InboxHandlerTable, InboxRegistry } from './federation/inbox/inbox-registry'
 import { createDocumentLoader } from './federation/jsonld/document-loader'
 import { HUB_CONTEXT_URL, hubContextDocument } from './federation/jsonld/hub-context'
 import { registerContext } from './federation/jsonld/preloaded-contexts'
@@ -27,11 +26,15 @@ import { SchemaValidator } from './schemas/schema-validator'
 import { PROJECT_ROOT } from './schemas/schema-files'
 import { PoolService } from './pools/pool.service'
 import { PledgeService } from './pools/pledge.service'
+import { PledgeInboundService } from './pools/pledge-inbound.service'
+import { PledgeSteward } from './pools/pledge-steward'
+import { registerPoolsInbox } from './pools/pools.inbox'
 import { AgreementService } from './agreements/agreement.service'
+import { AgreementInboundService } from './agreements/agreement-inbound.service'
+import { registerAgreementsInbox } from './agreements/agreements.inbox'
+import { registerFollowsInbox } from './follows/follows.inbox'
+import { registerHostedServicesInbox } from './hosted-services/hosted-services.inbox'
 import { TrustedServers } from './agreements/trusted-servers'
-import { onPoolDeleted, onPoolPublished } from './federation/inbox/handlers/funding-pool.handlers'
-import { onPledgeAnswer, onPledgeOffer, onPledgeUndo, onPledgeUpdate } from './federation/inbox/handlers/pledge.handlers'
-import { onAgreementDecision, onAgreementOffer, onAgreementUpdate } from './federation/inbox/handlers/agreement.handlers'
 import { HubChanges } from './events/hub-changes'
 import { DirectoryService } from './directory/directory.service'
 import { NetworkData, networkDataFromStore } from './directory/network-data'
@@ -41,11 +44,8 @@ import { KeyFetchBudget } from './federation/abuse/key-fetch-budget'
 import { pruneFollowersAt } from './federation/delivery/follower-pruning'
 import { blockedHostCheck, orderedQueueForDelivery } from './federation/federation-safety'
 import { InboxJournal } from './federation/inbox/inbox-journal'
-import { onActorUpdatedForDirectory, onFollowAcceptedForDirectory } from './federation/inbox/handlers/directory.handlers'
 import { createSync, SyncParts } from './sync/sync-context'
 import { poolsCollection } from './sync/siblings/federated-collection'
-import { hasType, idOf } from './federation/apex-setup'
-import type { InboxEvent, InboxHandler, InboxRegistry } from './federation/inbox/inbox-registry'
 import { UmbrellaService } from './umbrellas/umbrella.service'
 import { UmbrellaMembershipService } from './umbrellas/umbrella-membership.service'
 import { MembershipService } from './umbrellas/membership.service'
@@ -67,12 +67,19 @@ export interface HubContext {
   remote: RemoteActors
   client: OutboundClient
   delivery: DeliveryWorker
+  /** Runs one handler per received activity, in order per object. */
   inbox: InboxDispatcher
+  /** The (activity type, object type) pairs the features registered. */
+  inboxHandlers: InboxHandlerTable
   /** The instance actor's key, read from the store (another process may have replaced it). */
   instanceKey: () => Promise<SigningKey>
   pools: PoolService
   pledges: PledgeService
+  /** Pledges as other hubs send them (the inbox's half). */
+  pledgesInbound: PledgeInboundService
   agreements: AgreementService
+  /** Agreements as the other parties send them (the inbox's half). */
+  agreementsInbound: AgreementInboundService
   trustedServers: TrustedServers
   /** Changes other parts mirror (the directory index listens). */
   changes: HubChanges
@@ -158,37 +165,22 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
   const follows = new FollowService(apex, store, coops, publisher, remote, client, schemas)
 
   const pools = new PoolService(apex, store, coops, publisher, schemas)
-  const pledges = new PledgeService(apex, store, coops, pools, publisher, remote, schemas, logger.child({ component: 'pledges' }))
-  const agreements = new AgreementService(apex, store, coops, publisher, remote, client, schemas, logger.child({ component: 'agreements' }))
+  const steward = new PledgeSteward(apex, store, pools, publisher)
+  const pledges = new PledgeService(apex, store, coops, pools, publisher, remote, schemas, steward)
+  const pledgesInbound = new PledgeInboundService(apex, store, steward, publisher, schemas, logger.child({ component: 'pledges' }))
+  const agreements = new AgreementService(apex, store, coops, publisher, remote, client, schemas)
+  const agreementsInbound = new AgreementInboundService(apex, store, publisher, schemas, logger.child({ component: 'agreements' }))
   const trustedServers = new TrustedServers(apex, store, coops, remote, schemas, logger.child({ component: 'trusted-servers' }))
-
-  const inboxLog = logger.child({ component: 'inbox' })
-  const inbox = new InboxDispatcher(inboxLog)
-    .on('Follow', onFollow(follows))
-    .on('Accept', onFollowAnswer(follows, 'accepted'))
-    .on('Reject', onFollowAnswer(follows, 'rejected'))
-    .on('Create', onServicePublished(services, store, inboxLog))
-    .on('Update', onServicePublished(services, store, inboxLog))
-    .on('Delete', onServiceDeleted(services))
-    .on('Accept', onFollowAcceptedForDirectory(changes))
-    .on('Update', onActorUpdatedForDirectory(changes))
-    .on('Create', onPoolPublished(pools, store, inboxLog))
-    .on('Update', onPoolPublished(pools, store, inboxLog))
-    .on('Delete', onPoolDeleted(pools))
-    .on('Offer', onPledgeOffer(pledges))
-    .on('Accept', onPledgeAnswer(pledges, 'accepted'))
-    .on('Reject', onPledgeAnswer(pledges, 'rejected'))
-    .on('Undo', onPledgeUndo(pledges))
-    .on('Update', onPledgeUpdate(pledges, inboxLog))
-    .on('Offer', onAgreementOffer(agreements))
-    .on('Accept', onAgreementDecision(agreements, 'accepted'))
-    .on('Reject', onAgreementDecision(agreements, 'rejected'))
-    .on('Update', onAgreementUpdate(agreements))
 
   const umbrellas = new UmbrellaService(apex, store, tokens, schemas, config.hubUrl, publisher)
   const umbrellaMemberships = new UmbrellaMembershipService(store, umbrellas, publisher, remote, client, schemas, logger.child({ component: 'umbrellas' }))
   const memberships = new MembershipService(store, coops, publisher, remote, client, schemas, logger.child({ component: 'umbrellas' }))
-  registerUmbrellasInbox(new DispatcherRegistry(inbox), umbrellaMemberships, memberships)
+
+  const inboxLog = logger.child({ component: 'inbox' })
+  const inboxHandlers = new InboxHandlerTable()
+  registerFeatureInboxes(inboxHandlers, { store, logger: inboxLog, changes, follows, services, pools, pledgesInbound, agreementsInbound, umbrellaMemberships, memberships })
+  const inbox = new InboxDispatcher(inboxHandlers, inboxLog)
+
 
   const directory = new DirectoryService(store, config.hubUrl, logger.child({ component: 'directory' }))
   changes.subscribe(change => directory.onChange(change))
@@ -201,32 +193,19 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
     onSiblingReachability: actorId => changes.publish({ type: 'actor', actorId })
   })
 
-  return { config, version, logger, store, apex, schemas, tokens, coops, services, follows, publisher, remote, client, delivery, inbox, instanceKey, changes, directory, network, pools, pledges, agreements, trustedServers, domainBlocks, rateLimiter, addressRateLimiter, journal, sync, umbrellas, umbrellaMemberships, memberships }
+  return { config, version, logger, store, apex, schemas, tokens, coops, services, follows, publisher, remote, client, delivery, inbox, inboxHandlers, instanceKey, changes, directory, network, pools, pledges, pledgesInbound, agreements, agreementsInbound, trustedServers, domainBlocks, rateLimiter, addressRateLimiter, journal, sync, umbrellas, umbrellaMemberships, memberships }
 }
 
-/**
- * The typed registry's `on(activity type, object type, handler)` on today's dispatcher, which
- * keys on the activity type alone: the handler runs only when the object has the type.
- */
-class DispatcherRegistry implements InboxRegistry {
-  private readonly pairs = new Set<string>()
+/** The parts whose inbox handlers the features register. */
+export type FeatureInboxParts = Pick<HubContext, 'store' | 'logger' | 'changes' | 'follows' | 'services' | 'pools' | 'pledgesInbound' | 'agreementsInbound' | 'umbrellaMemberships' | 'memberships'>
 
-  constructor (private readonly dispatcher: InboxDispatcher) {}
-
-  on (activityType: string, objectType: string, handler: InboxHandler): this {
-    const pair = `${activityType} ${objectType}`
-    if (this.pairs.has(pair)) throw new Error(`The inbox pair (${activityType}, ${objectType}) is registered twice`)
-    this.pairs.add(pair)
-    this.dispatcher.on(activityType, async event => { if (objectHasType(event, objectType)) await handler(event) })
-    return this
-  }
-}
-
-/** True when the event's object has `type` ('*': any); a Join's object, the recipient itself, is not resolved by apex. */
-function objectHasType (event: InboxEvent, type: string): boolean {
-  if (type === '*') return true
-  const object = event.object ?? (idOf(event.activity.object) === event.recipient.id ? event.recipient : undefined)
-  return typeof object === 'object' && object !== null && hasType(object, type)
+/** Registers every feature's inbox handlers, each (activity type, object type) pair once; a pair registered twice throws here, at start. */
+export function registerFeatureInboxes (registry: InboxRegistry, parts: FeatureInboxParts): void {
+  registerFollowsInbox(registry, parts.follows, parts.changes)
+  registerHostedServicesInbox(registry, parts.services, parts.store, parts.logger)
+  registerPoolsInbox(registry, parts.pools, parts.pledgesInbound, parts.store, parts.logger)
+  registerAgreementsInbox(registry, parts.agreementsInbound)
+  registerUmbrellasInbox(registry, parts.umbrellaMemberships, parts.memberships)
 }
 
 /** Loads the instance actor, creating it (and its keys) on first start. */

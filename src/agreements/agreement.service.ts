@@ -1,28 +1,28 @@
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors/app-errors'
 import {
   AgreementRecord, AgreementRuleError, AgreementVersion, amend, buildAgreementVersion, currentVersion, decide, Decision, effectiveStatus,
-  expire, expiryDue, expiryNoticeProblem, findVersion, isAgreementType, latestVersion, MemberExchangeAgreement, openingsOf,
+  expire, expiryDue, findVersion, latestVersion, MemberExchangeAgreement, openingsOf,
   proposeAgreement, ServiceOpening, terminate, versionProblem
 } from '../domain/member-exchange-agreement'
 import { ADMIN_SCOPE } from '../auth/token.service'
-import { Apex, first, hasType, idOf } from '../federation/apex-setup'
+import { Apex } from '../federation/apex-setup'
+import { first } from '../domain/activity-streams/nodes'
 import type { OutboundClient } from '../federation/http/outbound-client'
 import type { Publisher } from '../federation/publisher'
-import { checkedObject, originProblem } from '../federation/received-object'
 import type { RemoteActors } from '../federation/remote-actors'
 import { isHandle, lookupHandle } from '../follows/webfinger-client'
-import type { Logger } from '../log/logger'
 import type { SchemaValidator } from '../schemas/schema-validator'
 import type { ApexNode, HubStore } from '../store/store.port'
 import type { CoopService } from '../coops/coop.service'
-import { AS_PUBLIC } from '../domain/hosted-service'
+import { agreementAudience } from './agreement-audience'
 import { AgreementView, toAgreementView } from './agreement-view'
 
 /**
- * Member-exchange agreements across hubs: a local co-op offers one (Offer to every other party),
- * each party accepts or rejects it (Accept / Reject of the Offer), a party amends it (Update with
- * a new version, which needs everyone's acceptance again) or terminates it (Update with a
- * termination version). Every party's hub applies the same transitions to its own copy.
+ * Member-exchange agreements across hubs, as the API drives them: a local co-op offers one (Offer
+ * to every other party), each party accepts or rejects it (Accept / Reject of the Offer), a party
+ * amends it (Update with a new version, which needs everyone's acceptance again) or terminates it
+ * (Update with a termination version). Every party's hub applies the same transitions to its own
+ * copy; what arrives from the other parties is `agreement-inbound.service.ts`.
  */
 export class AgreementService {
   constructor (
@@ -32,8 +32,7 @@ export class AgreementService {
     private readonly publisher: Publisher,
     private readonly remote: RemoteActors,
     private readonly client: OutboundClient,
-    private readonly schemas: SchemaValidator,
-    private readonly logger: Logger
+    private readonly schemas: SchemaValidator
   ) {}
 
   /** Co-op `username` offers an agreement to the other parties. */
@@ -76,7 +75,7 @@ export class AgreementService {
     await this.store.agreements.saveAgreement(next)
     const extras: Record<string, unknown> = { object: pending.activityId }
     if (input.reason) extras.summary = input.reason
-    await this.publisher.send(party, decision === 'accepted' ? 'Accept' : 'Reject', { ...extras, cc: this.audience(party) }, others(record, party.id))
+    await this.publisher.send(party, decision === 'accepted' ? 'Accept' : 'Reject', { ...extras, cc: agreementAudience(party) }, others(record, party.id))
     return toAgreementView(next, now)
   }
 
@@ -165,99 +164,6 @@ export class AgreementService {
     await this.apex.addToOutbox(author, activity)
   }
 
-  // Federation
-
-  /** An Offer reached a local actor: if it offers an agreement, record it (or refuse it, saying why). */
-  async receiveOffer (recipient: ApexNode, actor: ApexNode, activity: ApexNode): Promise<void> {
-    const object = first<ApexNode>(activity.object)
-    if (!object || typeof object !== 'object' || !isAgreementType(object.type)) return
-    const rawParties = (Array.isArray(object.parties) ? object.parties : []).map(p => idOf(p))
-    const isParty = rawParties.includes(recipient.id)
-    const doc = await this.validVersion(object)
-    if (typeof doc !== 'string' && (await this.store.agreements.findByVersionOrActivity(doc.id) ?? await this.store.agreements.findByVersionOrActivity(activity.id))) return
-    if (!isParty && !this.store.isFollowedByAnyCoop(actor.id)) return
-    const problem = typeof doc === 'string' ? doc : versionProblem(doc, actor.id) ?? originProblem(doc.id, actor.id) ??
-      (doc.context || doc.supersedes ? 'a new agreement cannot supersede another version; amend with Update' : null)
-    if (problem !== null || typeof doc === 'string') {
-      if (isParty) await this.refuse(recipient, activity, `Agreement refused: ${problem}`, rawParties.filter((p): p is string => !!p && p !== recipient.id))
-      return
-    }
-    try {
-      await this.store.agreements.saveAgreement(proposeAgreement(doc, activity.id, new Date().toISOString()))
-    } catch (err) {
-      if (!(err instanceof AgreementRuleError)) throw err
-      if (isParty) await this.refuse(recipient, activity, `Agreement refused: ${err.message}`, doc.parties.filter(p => p !== recipient.id))
-    }
-  }
-
-  /** A party accepted or rejected a version (the Offer or Update that proposed it). */
-  async receiveDecision (recipient: ApexNode, actor: ApexNode, answer: ApexNode, answered: ApexNode, decision: Decision): Promise<boolean> {
-    let record = await this.store.agreements.findByVersionOrActivity(answered.id)
-    if (!record && hasType(answered, 'Offer')) {
-      // The proposal may still be on its way to us (or we only follow this party): apex
-      // resolved it from its origin, so take it from there first.
-      const author = idOf(answered.actor)
-      if (author && originProblem(answered.id, author) === null) await this.receiveOffer(recipient, { id: author, type: 'Organization' }, answered)
-      record = await this.store.agreements.findByVersionOrActivity(answered.id)
-    }
-    if (!record) return false
-    if (!record.parties.includes(actor.id)) {
-      if (record.parties.includes(recipient.id)) await this.refuse(recipient, answer, `Refused: ${actor.id} is not a party to the agreement ${record.id}`, [actor.id])
-      return true
-    }
-    try {
-      const next = decide(record, answered.id, actor.id, decision, new Date().toISOString())
-      if (next !== record) await this.store.agreements.saveAgreement(next)
-    } catch (err) {
-      if (!(err instanceof AgreementRuleError)) throw err
-      this.logger.info({ answer: answer.id, problem: err.message }, 'agreement: decision not applied')
-    }
-    return true
-  }
-
-  /** An Update carrying a new version: an amendment or a termination by a party. */
-  async receiveUpdate (recipient: ApexNode, actor: ApexNode, activity: ApexNode, object: ApexNode): Promise<void> {
-    if (!isAgreementType(object.type)) return
-    const doc = await this.validVersion(object)
-    if (typeof doc === 'string') {
-      this.logger.info({ activity: activity.id, problem: doc }, 'agreement: Update refused')
-      return
-    }
-    if (doc.agreementStatus === 'expired') return await this.receiveExpiry(actor, activity, doc)
-    const record = (doc.context ? await this.store.agreements.getAgreement(doc.context) : null) ??
-      (doc.supersedes ? await this.store.agreements.findByVersionOrActivity(doc.supersedes) : null)
-    if (!record || findVersion(record, doc.id)) return
-    const isParty = record.parties.includes(recipient.id)
-    const problem = !record.parties.includes(actor.id)
-      ? `${actor.id} is not a party to the agreement ${record.id}`
-      : versionProblem(doc, actor.id) ?? originProblem(doc.id, actor.id)
-    const refuse = async (why: string): Promise<void> => {
-      if (isParty) await this.refuse(recipient, activity, `Refused: ${why}`, [actor.id])
-      else this.logger.info({ activity: activity.id, problem: why }, 'agreement: Update refused')
-    }
-    if (problem) return await refuse(problem)
-    try {
-      const apply = doc.agreementStatus === 'terminated' ? terminate : amend
-      await this.store.agreements.saveAgreement(apply(record, doc, activity.id, new Date().toISOString()))
-    } catch (err) {
-      if (!(err instanceof AgreementRuleError)) throw err
-      await refuse(err.message)
-    }
-  }
-
-  /** The author of the version in force says it expired: this hub stores it too (its own clock must agree). */
-  private async receiveExpiry (actor: ApexNode, activity: ApexNode, doc: MemberExchangeAgreement): Promise<void> {
-    const record = await this.store.agreements.findByVersionOrActivity(doc.id)
-    if (!record || record.status === 'expired') return
-    const now = new Date().toISOString()
-    const problem = expiryDue(record, now) ? expiryNoticeProblem(record, doc, actor.id, now) : `the agreement is ${effectiveStatus(record, now)} here`
-    if (problem) {
-      this.logger.info({ activity: activity.id, problem }, 'agreement: expiry notice not applied')
-      return
-    }
-    await this.store.agreements.saveAgreement(expire(record, now).record)
-  }
-
   private async publishVersion (
     record: AgreementRecord, party: ApexNode, doc: MemberExchangeAgreement,
     apply: (r: AgreementRecord, d: MemberExchangeAgreement, activityId: string, now: string) => AgreementRecord
@@ -272,17 +178,7 @@ export class AgreementService {
   }
 
   private async buildActivity (actor: ApexNode, type: 'Offer' | 'Update', doc: MemberExchangeAgreement): Promise<ApexNode> {
-    return await this.apex.buildActivity(type, actor.id, doc.parties.filter(p => p !== actor.id), { object: doc, cc: this.audience(actor) }) as ApexNode
-  }
-
-  private audience (actor: ApexNode): string[] {
-    const followers = first<string>(actor.followers)
-    return followers ? [AS_PUBLIC, followers] : [AS_PUBLIC]
-  }
-
-  private async refuse (recipient: ApexNode, activity: ApexNode, summary: string, to: string[]): Promise<void> {
-    this.logger.info({ activity: activity.id, summary }, 'agreement: refused')
-    if (to.length) await this.publisher.send(recipient, 'Reject', { object: activity.id, summary, cc: this.audience(recipient) }, to)
+    return await this.apex.buildActivity(type, actor.id, doc.parties.filter(p => p !== actor.id), { object: doc, cc: agreementAudience(actor) }) as ApexNode
   }
 
   /** The local party that acts: the token's co-op, or for the admin the one named (or the only one). */
@@ -332,10 +228,6 @@ export class AgreementService {
     const problem = versionProblem(doc, author)
     if (problem) throw new ValidationError(`The agreement is not valid: ${problem}`)
     return doc
-  }
-
-  private async validVersion (node: ApexNode): Promise<MemberExchangeAgreement | string> {
-    return await checkedObject(this.apex, this.schemas, 'objects/member-exchange-agreement.schema.json', node, 'MemberExchangeAgreement')
   }
 }
 

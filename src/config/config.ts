@@ -1,6 +1,6 @@
 import path from 'path'
 import { ConfigError } from '../errors/config-error'
-import { addressRangeProblem, PrivateAddressPolicy } from '../federation/http/address-guard'
+import { addressRangeProblem, PrivateAddressPolicy } from './address-ranges'
 import { loadSyncConfig, SyncConfig } from './sync-config'
 import { HttpLimitsConfig, loadHttpLimitsConfig } from './http-limits-config'
 

@@ -1,6 +1,6 @@
 import cron from 'node-cron'
 import { ConfigError } from '../errors/config-error'
-import { JOB_NAMES, JobName } from '../sync/scheduler/job-names'
+import { JOB_NAMES, JobName } from '../domain/job-names'
 
 /** The scheduler's settings: when each job runs and how patient the syncs are. */
 export interface SyncConfig {

@@ -7,7 +7,7 @@ import { FieldErrors, ValidationError } from '../errors/app-errors'
 import {
   DirectoryQuery, DirectorySort, FACETS, FacetName, SearchPosition, SORTS
 } from '../store/ports/directory.port'
-import { searchTerms } from './search-text'
+import { searchTerms } from '../domain/directory/search-text'
 
 /** A checked search: the words as typed, the filters, the order and the page. */
 export interface SearchRequest {

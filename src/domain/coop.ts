@@ -1,5 +1,16 @@
-import type { CoopProfile } from '../federation/actors/coop-actor'
 import type { CoopUpdateRequest } from '../schemas/generated/coop-update'
+
+/** What the hub knows of a co-op when it builds its actor document. */
+export interface CoopProfile {
+  username: string
+  name: string
+  summary?: string
+  url?: string
+  icon?: string
+  followPolicy: 'automatic' | 'approval'
+  location?: { name?: string, country?: string, latitude?: number, longitude?: number }
+  languages?: string[]
+}
 
 /** Usernames that would shadow the hub's own names or confuse people. */
 export const RESERVED_USERNAMES = new Set(['admin', 'actor', 'hub', 'api', 'inbox', 'outbox', 'ns', 'root', 'system', 'instance', 'nodeinfo', 'well_known'])

@@ -6,7 +6,7 @@
 import type { FundingPool } from '../schemas/generated/funding-pool'
 import type { PoolCreateRequest } from '../schemas/generated/pool-create'
 import type { PoolUpdateRequest } from '../schemas/generated/pool-update'
-import { AS_PUBLIC } from './hosted-service'
+import { AS_PUBLIC } from './activity-streams/nodes'
 import { amountProblem, compareMoney, MonetaryAmount, toMoney, totalsByCurrency } from './money'
 import { countsAsPledged, Pledge, PledgeRecord } from './pledge'
 

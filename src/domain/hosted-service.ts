@@ -1,10 +1,10 @@
 import type { HostedService, Software } from '../schemas/generated/hosted-service'
+import { AS_PUBLIC } from './activity-streams/nodes'
 import type { ServicePutRequest } from '../schemas/generated/service-put'
 
 export type { HostedService }
 
 /** The ActivityStreams public address: services are public. */
-export const AS_PUBLIC = 'https://www.w3.org/ns/activitystreams#Public'
 
 /** Keys name a service inside its co-op and appear in its URL. */
 export const SERVICE_KEY_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/

@@ -4,7 +4,7 @@
  * when every party accepted it. Pure: the state machine and the federated objects, no storage.
  */
 import type { MemberExchangeAgreement } from '../schemas/generated/member-exchange-agreement'
-import { AS_PUBLIC } from './hosted-service'
+import { AS_PUBLIC } from './activity-streams/nodes'
 
 export type { MemberExchangeAgreement }
 

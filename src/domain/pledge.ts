@@ -4,6 +4,7 @@
  */
 import type { MonetaryAmount } from './money'
 import type { Pledge } from '../schemas/generated/pledge'
+import { AS_PUBLIC } from './activity-streams/nodes'
 
 export type { Pledge }
 
@@ -124,7 +125,7 @@ export function buildFinalizedPledge (record: PledgeRecord & { pledgeId: string 
     }],
     published: record.createdAt,
     updated: record.updatedAt,
-    to: ['https://www.w3.org/ns/activitystreams#Public', record.pledgerId],
+    to: [AS_PUBLIC, record.pledgerId],
     cc: audience.followers ? [audience.followers] : []
   }
 }

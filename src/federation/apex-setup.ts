@@ -4,6 +4,7 @@ import type { HubStore } from '../store/store.port'
 import { FastCompaction } from './jsonld/fast-compact'
 import { hubContextTerms } from './jsonld/hub-context'
 import { ROUTES } from './routes/route-paths'
+import { AS_PUBLIC } from '../domain/activity-streams/nodes'
 
 export type Apex = ApexMiddleware
 
@@ -53,7 +54,6 @@ export function createApex (deps: ApexDeps): Apex {
 }
 
 const AUDIENCE_KEYS = ['to', 'cc', 'bto', 'bcc', 'audience']
-const PUBLIC_IRI = 'https://www.w3.org/ns/activitystreams#Public'
 
 /**
  * Compaction writes the public address as `as:Public`; some peers only recognise the full IRI,
@@ -65,36 +65,10 @@ export function withFullPublicAddress (node: unknown): unknown {
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
     if (AUDIENCE_KEYS.includes(key)) {
-      out[key] = Array.isArray(value) ? value.map(v => v === 'as:Public' ? PUBLIC_IRI : v) : value === 'as:Public' ? PUBLIC_IRI : value
+      out[key] = Array.isArray(value) ? value.map(v => v === 'as:Public' ? AS_PUBLIC : v) : value === 'as:Public' ? AS_PUBLIC : value
     } else {
       out[key] = withFullPublicAddress(value)
     }
   }
   return out
-}
-
-/** The first value of an apex property (apex keeps every property as an array). */
-export function first<T = unknown> (value: unknown): T | undefined {
-  return (Array.isArray(value) ? value[0] : value) as T | undefined
-}
-
-/** The id of an apex value that is an IRI string or a node. */
-export function idOf (value: unknown): string | undefined {
-  const v = first(value)
-  if (typeof v === 'string') return v
-  if (v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string') return (v as { id: string }).id
-  return undefined
-}
-
-/** A finite number from a JSON-LD value: a number, a numeric string, or a `{"@value": …}` literal. */
-export function numberOf (value: unknown): number | undefined {
-  const v = value && typeof value === 'object' ? (value as Record<string, unknown>)['@value'] : value
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN
-  return Number.isFinite(n) ? n : undefined
-}
-
-/** True when an apex node's type (string or array) includes `type`. */
-export function hasType (node: { type?: unknown } | null | undefined, type: string): boolean {
-  const t = node?.type
-  return Array.isArray(t) ? t.includes(type) : t === type
 }

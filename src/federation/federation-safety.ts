@@ -3,7 +3,7 @@ import type { HubStore } from '../store/store.port'
 import { blockCandidates } from '../domain/domain-block'
 import { hostOf } from '../domain/domain-block'
 import type { Apex } from './apex-setup'
-import { idOf } from './apex-setup'
+import { idOf } from '../domain/activity-streams/nodes'
 import type { DeliveryWorker } from './delivery/delivery-worker'
 
 /** A check the outbound client and the delivery queue ask before any request: is this host blocked? */

@@ -1,7 +1,7 @@
 import type { ApexNode, HubStore } from '../store/store.port'
 import type { OutboxEntry, OutboxRecordChange } from '../store/ports/outbox.port'
-import { AS_PUBLIC } from '../domain/hosted-service'
-import { Apex, first, idOf } from './apex-setup'
+import { AS_PUBLIC, first, idOf } from '../domain/activity-streams/nodes'
+import type { Apex } from './apex-setup'
 import { crashPoint } from './crash-point'
 
 /** What is stored in the same transaction as a published activity. */

@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors/app-errors'
-import { Apex, first, idOf } from '../federation/apex-setup'
+import { Apex } from '../federation/apex-setup'
+import { first, idOf } from '../domain/activity-streams/nodes'
 import type { OutboundClient } from '../federation/http/outbound-client'
 import type { Publisher } from '../federation/publisher'
 import type { RemoteActors } from '../federation/remote-actors'

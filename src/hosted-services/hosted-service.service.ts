@@ -1,6 +1,7 @@
 import { NotFoundError, ValidationError } from '../errors/app-errors'
 import { buildHostedService, HostedService, SERVICE_KEY_PATTERN } from '../domain/hosted-service'
-import { Apex, first } from '../federation/apex-setup'
+import { Apex } from '../federation/apex-setup'
+import { first } from '../domain/activity-streams/nodes'
 import type { Publisher } from '../federation/publisher'
 import { checkedObject, ownershipProblem } from '../federation/received-object'
 import { serviceIri } from '../federation/routes/route-paths'

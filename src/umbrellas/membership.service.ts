@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors/app-errors'
-import { first, hasType, idOf } from '../federation/apex-setup'
+import { first, hasType, idOf } from '../domain/activity-streams/nodes'
 import type { OutboundClient } from '../federation/http/outbound-client'
 import type { Publisher } from '../federation/publisher'
 import type { RemoteActors } from '../federation/remote-actors'

@@ -3,7 +3,7 @@
  * membership (kept by the umbrella's membership feature), the actions a decision can take on
  * membership, and a way to publish an activity (the umbrella actor's outbox).
  */
-import { AS_PUBLIC } from '../domain/hosted-service'
+import { AS_PUBLIC } from '../domain/activity-streams/nodes'
 import type { Audience } from '../domain/umbrella/decision-question'
 
 /** Who belongs to an umbrella. */

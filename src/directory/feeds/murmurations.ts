@@ -5,8 +5,8 @@
 import { HUB_NAMESPACE } from '../../federation/jsonld/hub-context'
 import type { DirectoryEntry } from '../../store/ports/directory.port'
 import type { FundingPool, MemberExchangeAgreement } from '../network-data'
-import { slugOf } from '../facets'
-import { KNOWN_CATEGORIES } from '../categories'
+import { slugOf } from '../../domain/directory/facets'
+import { KNOWN_CATEGORIES } from '../../domain/directory/categories'
 
 export const MURMURATIONS_SCHEMA = 'organizations_schema-v1.0.0'
 

@@ -2,7 +2,7 @@
  * A co-op actor (this hub's own, or a followed sibling's) and its hosted services as one
  * directory source record.
  */
-import { first, idOf, numberOf } from '../../federation/apex-setup'
+import { first, idOf, numberOf } from '../../domain/activity-streams/nodes'
 import type { ApexNode, ServiceRecord } from '../../store/store.port'
 import type { DirectoryService, SourceEntry } from '../../store/ports/directory.port'
 import type { HostedService } from '../../schemas/generated/hosted-service'

@@ -10,7 +10,7 @@ import type { DirectoryEntry, SourceEntry } from '../../store/ports/directory.po
 import { number } from '../../sync/sources/mapping/geo'
 import { list, text } from '../../sync/sources/mapping/text'
 import { httpUrl, logoUrl } from '../../sync/sources/mapping/web'
-import { slugOf } from '../facets'
+import { slugOf } from '../../domain/directory/facets'
 import { guessCountry } from './country-guess'
 
 /** The source name every IoO record carries, as the successor directory (PCC) named it too. */

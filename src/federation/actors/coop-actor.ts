@@ -1,17 +1,6 @@
-import { numberOf } from '../apex-setup'
+import type { CoopProfile } from '../../domain/coop'
+import { numberOf } from '../../domain/activity-streams/nodes'
 import { agreementsCollectionIri, fundingPoolsCollectionIri, ROUTES, servicesCollectionIri } from '../routes/route-paths'
-
-/** What the hub knows of a co-op when it builds its actor document. */
-export interface CoopProfile {
-  username: string
-  name: string
-  summary?: string
-  url?: string
-  icon?: string
-  followPolicy: 'automatic' | 'approval'
-  location?: { name?: string, country?: string, latitude?: number, longitude?: number }
-  languages?: string[]
-}
 
 /**
  * The co-op's actor: an `Organization` with the streams apex serves, its public key (keyId

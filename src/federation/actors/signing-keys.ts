@@ -1,5 +1,5 @@
 import type { ApexNode, HubStore } from '../../store/store.port'
-import { first } from '../apex-setup'
+import { first } from '../../domain/activity-streams/nodes'
 import type { SigningKey } from '../http/outbound-client'
 
 /** The key a local actor signs with: keyId is its `publicKey.id`. */

@@ -1,5 +1,5 @@
 import type { HubStore } from '../../store/store.port'
-import { first } from '../apex-setup'
+import { first } from '../../domain/activity-streams/nodes'
 
 /**
  * After an inbox answered 404 or 410, removes from the sending actor's followers every follower

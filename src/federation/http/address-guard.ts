@@ -1,6 +1,9 @@
 import dns from 'dns'
 import ipaddr from 'ipaddr.js'
 import { ForbiddenAddressError } from '../../errors/app-errors'
+import type { PrivateAddressPolicy } from '../../config/address-ranges'
+
+export type { PrivateAddressPolicy } from '../../config/address-ranges'
 
 /** Address ranges the hub never connects to unless private addresses are allowed. */
 const BLOCKED_RANGES = new Set([
@@ -18,11 +21,6 @@ export function isNonPublicAddress (address: string): boolean {
   return BLOCKED_RANGES.has(parsed.range())
 }
 
-/**
- * Which non-public addresses the hub may connect to: none (`false`, production), all (`true`,
- * tests and the demo), or only those in a list of addresses and CIDR ranges (a sibling on the LAN).
- */
-export type PrivateAddressPolicy = boolean | readonly string[]
 
 /** True when the hub must not connect to `address` under `policy`. */
 export function isRefusedAddress (address: string, policy: PrivateAddressPolicy): boolean {
@@ -38,17 +36,6 @@ export function isRefusedAddress (address: string, policy: PrivateAddressPolicy)
 
 /** Why a target is refused, the same for a literal address and a name (which address it was is not said). */
 const REFUSAL_REASON = 'the hub does not connect to loopback or private addresses (HUB_ALLOW_PRIVATE_ADDRESSES allows them on a test network or a LAN)'
-
-/** Checks an entry of HUB_ALLOW_PRIVATE_ADDRESSES: an IP address or CIDR range; answers the problem or null. */
-export function addressRangeProblem (range: string): string | null {
-  try {
-    if (range.includes('/')) ipaddr.parseCIDR(range)
-    else if (!ipaddr.isValid(range)) return `"${range}" is not an IP address`
-    return null
-  } catch {
-    return `"${range}" is not an IP address or CIDR range`
-  }
-}
 
 /** Refuses a URL that is not http(s) or whose host is a literal non-public IP the policy does not allow. */
 export function checkUrl (url: URL, allowPrivate: PrivateAddressPolicy): void {

@@ -1,6 +1,6 @@
 import { NextFunction, Request, RequestHandler, Response } from 'express'
 import { ForbiddenError, ValidationError } from '../../errors/app-errors'
-import { idOf } from '../apex-setup'
+import { idOf } from '../../domain/activity-streams/nodes'
 
 /**
  * An activity's id must be on its actor's origin (scheme, host and port). The actor is the

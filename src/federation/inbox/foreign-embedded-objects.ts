@@ -1,7 +1,7 @@
 import { NextFunction, Request, RequestHandler, Response } from 'express'
 import { DomainBlockedError, ForbiddenAddressError, RemoteError, ValidationError } from '../../errors/app-errors'
 import type { Logger } from '../../log/logger'
-import { idOf } from '../apex-setup'
+import { idOf } from '../../domain/activity-streams/nodes'
 import type { RemoteActors } from '../remote-actors'
 
 /**

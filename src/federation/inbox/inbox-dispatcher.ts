@@ -1,40 +1,47 @@
 import type { Logger } from '../../log/logger'
-import type { InboxEvent, InboxHandler } from './handlers/inbox-event'
+import { objectOfEvent, orderingKey, routeCandidates } from './dispatch-keys'
+import type { InboxEvent, InboxHandlerTable, InboxRoute } from './inbox-registry'
+import { KeyedQueue } from './keyed-queue'
 
-/** Routes each received activity to the handlers for its type, one at a time per activity. */
+/**
+ * Runs exactly one handler per received activity: the most specific (activity type, object type)
+ * pair registered (`dispatch-keys.ts`). Events about one thing run in the order they arrived;
+ * events about different things run side by side. An activity no feature handles was stored and
+ * acknowledged by the inbox and stops here.
+ */
 export class InboxDispatcher {
-  private readonly handlers = new Map<string, InboxHandler[]>()
-  private pending = Promise.resolve()
+  private readonly queue = new KeyedQueue()
 
-  constructor (private readonly logger: Logger) {}
+  constructor (private readonly table: InboxHandlerTable, private readonly logger: Logger) {}
 
-  /** Adds a handler for an activity type (e.g. `Follow`). */
-  on (type: string, handler: InboxHandler): this {
-    const list = this.handlers.get(type.toLowerCase()) ?? []
-    list.push(handler)
-    this.handlers.set(type.toLowerCase(), list)
-    return this
+  /** The route that handles an event, or undefined when no feature handles it. */
+  routeFor (event: InboxEvent): InboxRoute | undefined {
+    for (const [activityType, objectType] of routeCandidates(event)) {
+      const route = this.table.find(activityType, objectType)
+      if (route !== undefined) return route
+    }
+    return undefined
   }
 
-  /** Runs the handlers of an event; errors are logged, never thrown at the peer. */
-  dispatch (event: InboxEvent): Promise<void> {
-    const types = Array.isArray(event.activity.type) ? event.activity.type : [event.activity.type]
-    const handlers = types.flatMap(t => this.handlers.get(String(t).toLowerCase()) ?? [])
-    // Serialised so that e.g. a Create and a quick Update of one object apply in order.
-    this.pending = this.pending.then(async () => {
-      for (const handler of handlers) {
-        try {
-          await handler(event)
-        } catch (err) {
-          this.logger.error({ err, activity: event.activity.id }, 'inbox: handler failed')
-        }
+  /** Runs the event's handler behind earlier events about the same thing; errors are logged, never thrown at the peer. */
+  async dispatch (event: InboxEvent): Promise<void> {
+    const route = this.routeFor(event)
+    if (route === undefined) {
+      this.logger.debug({ activity: event.activity.id, type: event.activity.type }, 'inbox: no handler; stored and acknowledged')
+      return
+    }
+    const withObject: InboxEvent = { ...event, object: objectOfEvent(event) }
+    await this.queue.run(orderingKey(event), async () => {
+      try {
+        await route.handler(withObject)
+      } catch (err) {
+        this.logger.error({ err, activity: event.activity.id, pair: `${route.activityType} ${route.objectType}` }, 'inbox: handler failed')
       }
     })
-    return this.pending
   }
 
   /** Resolves when every event dispatched so far has been handled. */
-  idle (): Promise<void> {
-    return this.pending
+  async idle (): Promise<void> {
+    await this.queue.idle()
   }
 }

@@ -1,8 +1,8 @@
 import type { Logger } from '../../log/logger'
 import type { ApexNode, HubStore } from '../../store/store.port'
 import type { InboxClaim, InboxKey } from '../../store/ports/inbox-journal.port'
-import { first, idOf } from '../apex-setup'
-import type { InboxEvent } from './handlers/inbox-event'
+import { first, idOf } from '../../domain/activity-streams/nodes'
+import type { InboxEvent } from './inbox-registry'
 import { CLOCK_WINDOW_MS } from './inbox-authentication'
 
 /**

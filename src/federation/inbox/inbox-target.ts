@@ -1,6 +1,7 @@
 import { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { HubStore } from '../../store/store.port'
-import { Apex, first } from '../apex-setup'
+import { Apex } from '../apex-setup'
+import { first } from '../../domain/activity-streams/nodes'
 
 /**
  * Replaces apex's `validators.targetActorWithMeta` on the inbox, with the same outcome: the

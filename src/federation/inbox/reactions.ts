@@ -1,7 +1,7 @@
 import { NextFunction, Request, RequestHandler, Response } from 'express'
 import { DomainBlockedError, ForbiddenAddressError, RemoteError, ValidationError } from '../../errors/app-errors'
 import type { Apex } from '../apex-setup'
-import { first } from '../apex-setup'
+import { first } from '../../domain/activity-streams/nodes'
 
 /**
  * Activity types whose object may be any object (a Note, a HostedService), not only an activity;

@@ -1,5 +1,5 @@
 import { RequestHandler } from 'express'
-import { first } from '../apex-setup'
+import { first } from '../../domain/activity-streams/nodes'
 import type { InboxJournal } from './inbox-journal'
 
 /**

@@ -1,9 +1,8 @@
 import { NextFunction, Request, RequestHandler, Response } from 'express'
 import { AppError, ValidationError } from '../../errors/app-errors'
-import { statusFor } from '../../api/error-response'
 import type { Logger } from '../../log/logger'
 import type { HubStore } from '../../store/store.port'
-import { first } from '../apex-setup'
+import { first, PUBLIC_ADDRESSES } from '../../domain/activity-streams/nodes'
 import { rawActorId } from './inbox-authentication'
 import { ChainOutcome, ChainResponse, runChain } from './middleware-runner'
 
@@ -14,8 +13,6 @@ export interface LocalRecipient {
   actorId: string
   username: string
 }
-
-const PUBLIC = ['https://www.w3.org/ns/activitystreams#Public', 'as:Public', 'Public']
 
 /**
  * The co-ops on this hub an activity is for: those it is addressed to (or whose actor is its
@@ -34,7 +31,7 @@ export function localRecipients (store: HubStore, body: Record<string, unknown>,
       if (key !== 'object') audience.add(iri)
     }
   }
-  const toFollowers = PUBLIC.some(p => audience.has(p)) || (senderFollowers !== undefined && audience.has(senderFollowers))
+  const toFollowers = PUBLIC_ADDRESSES.some(p => audience.has(p)) || (senderFollowers !== undefined && audience.has(senderFollowers))
   const actorIds = new Set<string>()
   for (const iri of named) if (store.getCoopByActorId(iri)) actorIds.add(iri)
   const sender = rawActorId(body)
@@ -104,6 +101,6 @@ async function afterAnswer (responses: ChainResponse[], req: Request, logger: Lo
 }
 
 function describe (outcome: ChainOutcome): string {
-  if (outcome.kind === 'error') return outcome.error instanceof AppError ? `${statusFor(outcome.error)} ${outcome.error.message}` : 'error'
+  if (outcome.kind === 'error') return outcome.error instanceof AppError ? `${outcome.error.code}: ${outcome.error.message}` : 'error'
   return outcome.kind === 'answered' ? String(outcome.status) : 'no answer'
 }

@@ -2,7 +2,7 @@ import { NextFunction, Request, RequestHandler, Response } from 'express'
 import { ForbiddenError } from '../../errors/app-errors'
 import type { ApexNode, HubStore } from '../../store/store.port'
 import type { Apex } from '../apex-setup'
-import { first, idOf } from '../apex-setup'
+import { first, idOf } from '../../domain/activity-streams/nodes'
 
 /** Activities that write an object the hub may already hold. */
 const WRITES = ['create', 'update', 'delete']

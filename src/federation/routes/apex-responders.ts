@@ -1,7 +1,7 @@
 import { NextFunction, Request, RequestHandler, Response } from 'express'
 import { ForbiddenError, GoneError, MethodNotAllowedError, NotFoundError, ValidationError } from '../../errors/app-errors'
 import type { Apex } from '../apex-setup'
-import { hasType } from '../apex-setup'
+import { hasType } from '../../domain/activity-streams/nodes'
 
 /** Turns the status apex left in `res.locals.apex` into one of the hub's errors (JSON everywhere). */
 export function apexStatusError (status: number, message: string | undefined): Error {

@@ -3,49 +3,14 @@
  * hub, an imported directory) keeps its own record of a cloud; records that name the same
  * canonical website are merged into one entry, which is what search, the API and the feeds read.
  */
-import type { DirectoryEntry, Provenance, Service, SourceKind } from '../../schemas/generated/directory-entry'
+import type { DirectoryEntry, FacetName, SourceEntry } from '../../domain/directory/directory-entry'
 
-export type { DirectoryEntry, Provenance, SourceKind }
-export type DirectoryService = Service
-
-/** The filters (and facets) of a directory search. */
-export const FACETS = ['category', 'software', 'access', 'accepting', 'country', 'language', 'status', 'kind', 'source'] as const
-export type FacetName = typeof FACETS[number]
+export type { DirectoryEntry, DirectoryService, FacetName, Provenance, SourceEntry, SourceKind } from '../../domain/directory/directory-entry'
+export { FACETS } from '../../domain/directory/directory-entry'
 
 /** The orders a search can be sorted in. */
 export const SORTS = ['relevance', 'name', 'updated'] as const
 export type DirectorySort = typeof SORTS[number]
-
-/** What one source says about one cloud, before merging. Its e-mail address is stored but only a local one is ever published. */
-export interface SourceEntry {
-  /** The hub's host for local and federated co-ops; the directory's name for imports. */
-  source: string
-  kind: SourceKind
-  /** The record's id in its source (an actor id, a row key); unique per source. */
-  sourceId: string
-  /** The cloud's website as the source gives it; merged with other sources by its canonical form. */
-  website: string
-  name: string
-  summary?: string
-  logo?: string
-  status: DirectoryEntry['status']
-  legalForm?: DirectoryEntry['legalForm']
-  memberClasses?: string[]
-  tags?: string[]
-  location?: DirectoryEntry['location']
-  languages?: string[]
-  contact?: { email?: string, url?: string }
-  actor?: string
-  /** For a followed co-op whose hub stopped answering sibling syncs: since when. */
-  unreachableSince?: string
-  services?: DirectoryService[]
-  links?: DirectoryEntry['links']
-  /** Where the record can be read, e.g. the import file's origin or the actor. */
-  url?: string
-  snapshot?: string
-  /** When the source itself says the record last changed, when it says so. */
-  updatedAt?: string
-}
 
 /** A source record as stored: its data plus bookkeeping. */
 export interface StoredSourceEntry {

@@ -3,6 +3,7 @@
  * without `_meta` (kept in its own column so private keys are only read on purpose).
  */
 import type { ApexNode } from '../store.port'
+import { first, idOf, idsOf } from '../../domain/activity-streams/nodes'
 
 /** A JSON object as it comes out of `JSON.parse`. */
 export type JsonObject = Record<string, unknown>
@@ -43,19 +44,13 @@ export function toNode (doc: string, meta: string | null, includeMeta: boolean):
   return node
 }
 
-/** The id of the first value of a property: an IRI string or an embedded node's `id`. */
+/** The id of the first value of a property, or null for an SQL column. */
 export function firstId (value: unknown): string | null {
-  const first = Array.isArray(value) ? value[0] : value
-  if (typeof first === 'string') return first
-  if (isObject(first) && typeof first.id === 'string') return first.id
-  return null
+  return idOf(value) ?? null
 }
 
 /** Every id a property refers to, in order (IRI strings and embedded nodes' ids). */
-export function allIds (value: unknown): string[] {
-  const values = Array.isArray(value) ? value : [value]
-  return values.map(v => firstId(v)).filter((id): id is string => id !== null)
-}
+export const allIds = idsOf
 
 /** The ids of nodes embedded (not merely referenced) in an activity's `object`. */
 export function embeddedObjectIds (doc: JsonObject): string[] {
@@ -82,8 +77,8 @@ export function replaceEmbeddedObject (doc: JsonObject, updated: JsonObject): bo
 
 /** The first type of a node, for the indexed `type` column. */
 export function firstType (type: unknown): string | null {
-  const first = Array.isArray(type) ? type[0] : type
-  return typeof first === 'string' ? first : null
+  const value = first(type)
+  return typeof value === 'string' ? value : null
 }
 
 /** A local actor is one whose private key the hub holds. */

@@ -5,10 +5,10 @@
 import crypto from 'node:crypto'
 import type Database from 'better-sqlite3'
 import { ValidationError } from '../../errors/app-errors'
-import { canonicalWebsite, entryIdFor } from '../../directory/canonical-url'
-import { facetValues } from '../../directory/facets'
-import { kindRank, mergeSources } from '../../directory/merge'
-import { searchTextOf } from '../../directory/search-text'
+import { canonicalWebsite, entryIdFor } from '../../domain/directory/canonical-url'
+import { facetValues } from '../../domain/directory/facets'
+import { kindRank, mergeSources } from '../../domain/directory/merge'
+import { searchTextOf } from '../../domain/directory/search-text'
 import type {
   DirectoryEntry, DirectoryQuery, DirectoryRepository, DirectoryResultPage, ImportReport, SourceEntry, StoredSourceEntry
 } from '../ports/directory.port'

@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3'
 import { ValidationError } from '../../errors/app-errors'
-import { SEARCH_WEIGHTS } from '../../directory/search-text'
+import { SEARCH_WEIGHTS } from '../../domain/directory/search-text'
 import {
   DirectoryQuery, DirectoryResultPage, FACETS, FacetCount, FacetName, SearchPosition
 } from '../ports/directory.port'

@@ -9,7 +9,7 @@ import type { Logger } from '../../log/logger'
 import type { JobRepository, JobRun, JobTrigger } from '../../store/ports/jobs.port'
 import { zeroCounts } from './job-counts'
 import type { Job, JobProgress } from './job'
-import type { JobName } from './job-names'
+import type { JobName } from '../../domain/job-names'
 
 /** What asking for a run answers: the finished run, or why none ran. */
 export type RunAnswer =

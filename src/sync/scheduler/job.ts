@@ -1,7 +1,7 @@
 /** What a scheduled job is to the runner: a name and a `run` that reports counts. */
 import type { JobCounts, JobTrigger } from '../../store/ports/jobs.port'
 import { addCounts } from './job-counts'
-import type { JobName } from './job-names'
+import type { JobName } from '../../domain/job-names'
 
 /** Progress of a run, for the CLI's progress bar. */
 export interface JobProgress {

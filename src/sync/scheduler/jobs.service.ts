@@ -3,7 +3,7 @@ import type { SyncConfig } from '../../config/sync-config'
 import { ConflictError, NotFoundError } from '../../errors/app-errors'
 import type { JobLease, JobRepository, JobRun } from '../../store/ports/jobs.port'
 import type { JobProgress } from './job'
-import { isJobName, JOB_NAMES, JobName } from './job-names'
+import { isJobName, JOB_NAMES, JobName } from '../../domain/job-names'
 import type { JobRunner } from './job-runner'
 import { nextRuns } from './scheduler'
 

@@ -7,7 +7,7 @@ import cron, { ScheduledTask } from 'node-cron'
 import type { SyncConfig } from '../../config/sync-config'
 import type { Logger } from '../../log/logger'
 import type { JobRunner } from './job-runner'
-import { JOB_NAMES, JobName } from './job-names'
+import { JOB_NAMES, JobName } from '../../domain/job-names'
 
 /** Starts and stops the schedules of one hub process. */
 export class Scheduler {

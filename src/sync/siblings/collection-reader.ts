@@ -3,7 +3,7 @@
  * `next`), bounded. Items given only by id are fetched from their origin.
  */
 import { RemoteError } from '../../errors/app-errors'
-import { first, idOf } from '../../federation/apex-setup'
+import { first, idOf } from '../../domain/activity-streams/nodes'
 import type { RemoteActors } from '../../federation/remote-actors'
 import type { ApexNode } from '../../store/store.port'
 

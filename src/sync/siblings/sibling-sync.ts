@@ -4,7 +4,7 @@
  * refresh its server's NodeInfo, count failures (unreachable after several in a row) and
  * collect co-ops it follows as suggestions for the admin.
  */
-import { first, idOf } from '../../federation/apex-setup'
+import { first, idOf } from '../../domain/activity-streams/nodes'
 import type { Apex } from '../../federation/apex-setup'
 import type { OutboundClient } from '../../federation/http/outbound-client'
 import type { RemoteActors } from '../../federation/remote-actors'

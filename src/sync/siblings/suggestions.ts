@@ -4,7 +4,7 @@
  * that hub's own followed siblings). Nothing here is fatal: a sibling without either simply
  * suggests nothing.
  */
-import { first, idOf } from '../../federation/apex-setup'
+import { first, idOf } from '../../domain/activity-streams/nodes'
 import type { OutboundClient } from '../../federation/http/outbound-client'
 import type { RemoteActors } from '../../federation/remote-actors'
 import type { ApexNode } from '../../store/store.port'

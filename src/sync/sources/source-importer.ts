@@ -5,7 +5,7 @@
  * directory; it is recorded on the source with the time of the next attempt (back-off).
  */
 import crypto from 'node:crypto'
-import { canonicalWebsite } from '../../directory/canonical-url'
+import { canonicalWebsite } from '../../domain/directory/canonical-url'
 import type { OutboundClient } from '../../federation/http/outbound-client'
 import type { Logger } from '../../log/logger'
 import type { DirectoryRepository, SourceEntry } from '../../store/ports/directory.port'

@@ -1,5 +1,5 @@
 /** Contact details: a person's e-mail address is never kept, only role mailboxes and contact pages. */
-import { isRoleAddress } from '../../../directory/publishable-contact'
+import { isRoleAddress } from '../../../domain/directory/publishable-contact'
 import { httpUrl } from './web'
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/

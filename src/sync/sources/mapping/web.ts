@@ -1,5 +1,5 @@
 /** URL clean-up shared by the source adapters. */
-import { canonicalWebsite } from '../../../directory/canonical-url'
+import { canonicalWebsite } from '../../../domain/directory/canonical-url'
 
 /** An absolute http(s) URL, or undefined; a scheme-less `www.x.org` gets https. */
 export function httpUrl (value: unknown): string | undefined {

@@ -1,4 +1,4 @@
-import type { DirectoryEntry, DirectoryService, Provenance, SourceEntry, SourceKind } from '../store/ports/directory.port'
+import type { DirectoryEntry, DirectoryService, Provenance, SourceEntry, SourceKind } from './directory-entry'
 import { websiteHref } from './canonical-url'
 import { publishableEmail } from './publishable-contact'
 

@@ -1,4 +1,4 @@
-import type { SourceKind } from '../store/ports/directory.port'
+import type { SourceKind } from './directory-entry'
 
 /** Local parts of shared mailboxes: an address made of one of these names no person. */
 const ROLE_LOCAL_PARTS = new Set([

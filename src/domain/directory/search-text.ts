@@ -1,4 +1,4 @@
-import type { DirectoryEntry } from '../store/ports/directory.port'
+import type { DirectoryEntry } from './directory-entry'
 import { categoryWords } from './categories'
 
 /** The text of an entry that full-text search reads, one field per weighted column. */

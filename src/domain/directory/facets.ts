@@ -1,4 +1,4 @@
-import type { DirectoryEntry, FacetName } from '../store/ports/directory.port'
+import type { DirectoryEntry, FacetName } from './directory-entry'
 import { KNOWN_CATEGORIES } from './categories'
 
 /** A tag or name as a category slug: lower-case words joined by -. */
