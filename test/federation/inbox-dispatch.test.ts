@@ -73,6 +73,16 @@ describe('the inbox dispatcher', () => {
     expect(runs).toEqual([])
   })
 
+
+  it('routes an event whose object the inbox handed over as a bare IRI (an Add of an actor), and the Join of a local actor by the recipient', async () => {
+    const { dispatcher, runs } = recordingDispatcher([['Add', '*'], ['Join', 'Organization']])
+    const add = eventOf('Add', 'https://peer.example/u/bob')
+    add.object = 'https://peer.example/u/bob' as unknown as ApexNode
+    await dispatcher.dispatch(add)
+    await dispatcher.dispatch(eventOf('Join', recipient.id))
+    await dispatcher.idle()
+    expect(runs).toEqual(['Add *', 'Join Organization'])
+  })
   it('logs a failing handler and goes on with the next event of the same object', async () => {
     const runs: string[] = []
     const table = new InboxHandlerTable()

@@ -25,17 +25,28 @@ export class InboxDispatcher {
 
   /** Runs the event's handler behind earlier events about the same thing; errors are logged, never thrown at the peer. */
   async dispatch (event: InboxEvent): Promise<void> {
-    const route = this.routeFor(event)
-    if (route === undefined) {
-      this.logger.debug({ activity: event.activity.id, type: event.activity.type }, 'inbox: no handler; stored and acknowledged')
+    let route: InboxRoute | undefined
+    let key: string
+    let withObject: InboxEvent
+    try {
+      route = this.routeFor(event)
+      if (route === undefined) {
+        this.logger.debug({ activity: event.activity.id, type: event.activity.type }, 'inbox: no handler; stored and acknowledged')
+        return
+      }
+      withObject = { ...event, object: objectOfEvent(event) }
+      key = orderingKey(event)
+    } catch (err) {
+      // An activity of a shape no one foresaw must never stop the process (it runs after the answer).
+      this.logger.error({ err, activity: event.activity.id }, 'inbox: activity could not be routed')
       return
     }
-    const withObject: InboxEvent = { ...event, object: objectOfEvent(event) }
-    await this.queue.run(orderingKey(event), async () => {
+    const handled = route
+    await this.queue.run(key, async () => {
       try {
-        await route.handler(withObject)
+        await handled.handler(withObject)
       } catch (err) {
-        this.logger.error({ err, activity: event.activity.id, pair: `${route.activityType} ${route.objectType}` }, 'inbox: handler failed')
+        this.logger.error({ err, activity: event.activity.id, pair: `${handled.activityType} ${handled.objectType}` }, 'inbox: handler failed')
       }
     })
   }
