@@ -26,7 +26,8 @@ const COLLECTION_KEYS = ['shares', 'likes'] as const
 /**
  * The `shares` and `likes` collections of an activity (and of an embedded object) belong to the
  * server that serves it: a collection IRI on another origin — this hub's own included, which
- * apex cannot read as a remote collection (it answered 500) — is refused with 400.
+ * apex cannot read as a remote collection (it answered 500) — is refused with 400, and so is
+ * more than one of either.
  */
 export const requireOwnCollections: RequestHandler = (req: Request, _res: Response, next: NextFunction): void => {
   const body = req.body as Record<string, unknown>
@@ -38,7 +39,10 @@ export const requireOwnCollections: RequestHandler = (req: Request, _res: Respon
     const origin = originOf(id)
     for (const key of COLLECTION_KEYS) {
       const value = (node as Record<string, unknown>)[key]
-      for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+      const items = Array.isArray(value) ? value : value === undefined ? [] : [value]
+      // One collection each (ActivityPub): apex would fetch and keep every one of several, then fail on the next.
+      if (items.length > 1) return next(new ValidationError(`${id} names ${items.length} ${key} collections: an activity or object has at most one`))
+      for (const item of items) {
         const collection = idOf(item)
         if (collection === undefined) continue
         if (origin === null || originOf(collection) !== origin) {

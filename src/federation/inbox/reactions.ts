@@ -69,6 +69,21 @@ export function validateInboxActivity (apex: Apex): RequestHandler {
   }
 }
 
+/**
+ * Fetches the activity's `shares` and `likes` collections (apex's `embedCollections`) before
+ * anything of the activity is stored: apex does it only after it saved the embedded object, so a
+ * collection its server does not serve left that object behind a 400. apex's later call finds
+ * them embedded and fetches nothing.
+ */
+export function fetchActivityCollections (apex: Apex): RequestHandler {
+  const embedCollections = (apex.embedCollections as (activity: unknown) => Promise<void>).bind(apex)
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    // Without an id apex refuses the activity later (400); its embedCollections would throw on it.
+    if (typeof (req.body as { id?: unknown }).id !== 'string') return next()
+    embedCollections(req.body).then(() => next(), err => next(asCollectionError(err)))
+  }
+}
+
 function asCollectionError (err: unknown): unknown {
   if (err instanceof RemoteError || err instanceof ForbiddenAddressError || err instanceof DomainBlockedError) {
     return new ValidationError(`The activity's shares or likes collection could not be fetched from its server: ${err.message}`)

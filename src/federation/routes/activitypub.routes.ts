@@ -6,7 +6,7 @@ import { parseActivityJsonLd } from '../inbox/activity-json-ld'
 import { inboxTarget } from '../inbox/inbox-target'
 import { refetchForeignEmbeddedObjects } from '../inbox/foreign-embedded-objects'
 import type { InboxJournal } from '../inbox/inbox-journal'
-import { resolveActivityObject, validateInboxActivity } from '../inbox/reactions'
+import { fetchActivityCollections, resolveActivityObject, validateInboxActivity } from '../inbox/reactions'
 import { sharedInbox } from '../inbox/shared-inbox'
 import { requireOwnActivityId, requireOwnCollections } from '../inbox/activity-claims'
 import { requireStoredOwner } from '../inbox/stored-object-owner'
@@ -68,6 +68,7 @@ export function activityPubRoutes ({ apex, store, authenticate, maxBodyBytes, gu
     refetchForeignEmbeddedObjects(remote, hubUrl, logger),
     requireOwnCollections,
     requireStoredOwner(apex, store),
+    fetchActivityCollections(apex),
     resolveActivityObject(apex),
     validateInboxActivity(apex),
     skipRepeated,
