@@ -120,6 +120,8 @@ export class Publisher {
    */
   async commit (publishes: PreparedPublish[]): Promise<void> {
     if (publishes.length === 0) return
+    // A crash here must leave nothing of the change: its records are stored only below.
+    crashPoint('outbox-storing')
     await this.store.outbox.publishAll(publishes.map(p => p.entry))
     // A crash here (the publish stored, no delivery queued yet) is what the outbox is for.
     crashPoint('outbox-stored')
