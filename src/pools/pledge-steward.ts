@@ -33,7 +33,10 @@ export class PledgeSteward {
   /** Stores a steward-side change, recomputes and federates the pool, and publishes the Pledge; `more` is stored with them. */
   async apply (next: PledgeRecord, more: PreparedPublish[] = []): Promise<void> {
     const steward = next.pledgeId ? await this.store.getObject(next.stewardId, true) : null
-    if (!steward || !next.pledgeId) return void await this.pools.recordPledge(next, more)
+    if (!steward || !next.pledgeId) {
+      await this.pools.recordPledge(next, more)
+      return
+    }
     const doc = buildFinalizedPledge({ ...next, pledgeId: next.pledgeId }, { followers: first<string>(steward.followers) ?? null })
     const update = await this.publisher.prepare(steward, 'Update', { object: doc }, [next.pledgerId], { documents: [doc as unknown as Record<string, unknown>] })
     await this.pools.recordPledge(next, [update, ...more])
