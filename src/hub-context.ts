@@ -42,7 +42,7 @@ import { DomainBlockService } from './federation/abuse/domain-block.service'
 import { RateLimiter } from './federation/abuse/rate-limiter'
 import { KeyFetchBudget } from './federation/abuse/key-fetch-budget'
 import { pruneFollowersAt } from './federation/delivery/follower-pruning'
-import { blockedHostCheck, orderedQueueForDelivery } from './federation/federation-safety'
+import { blockedHostCheck, refuseDirectQueueing } from './federation/federation-safety'
 import { InboxJournal } from './federation/inbox/inbox-journal'
 import { createSync, SyncParts } from './sync/sync-context'
 import { poolsCollection } from './sync/siblings/federated-collection'
@@ -142,7 +142,7 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
 
   // The hub's own network parts replace apex's (deprecated `request` client, lossy queue).
   apex.requestObject = id => remote.fetchNode(id)
-  apex.queueForDelivery = orderedQueueForDelivery(apex, store, delivery, isBlockedHost, logger.child({ component: 'delivery' }))
+  apex.queueForDelivery = refuseDirectQueueing() // apex publishes only through the outbox (below)
   apex.startDelivery = () => delivery.wake()
   apex.runDelivery = () => delivery.wake()
 

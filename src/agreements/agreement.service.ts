@@ -56,9 +56,7 @@ export class AgreementService {
     }), actor.id)
     const activity = await this.buildActivity(actor, 'Offer', doc)
     const record = ruled(() => proposeAgreement(doc, activity.id, now))
-    await this.publisher.storeObject(actor, doc as unknown as Record<string, unknown>)
-    await this.store.agreements.saveAgreement(record)
-    await this.apex.addToOutbox(actor, activity)
+    await this.publisher.post(actor, activity, { documents: [doc as unknown as Record<string, unknown>], records: [{ kind: 'agreement-save', agreement: record }] })
     return toAgreementView(record, now)
   }
 
@@ -72,10 +70,10 @@ export class AgreementService {
     const now = new Date().toISOString()
     const next = ruled(() => decide(record, pending.id, party.id, decision, now))
     if (next === record) return toAgreementView(record, now)
-    await this.store.agreements.saveAgreement(next)
     const extras: Record<string, unknown> = { object: pending.activityId }
     if (input.reason) extras.summary = input.reason
-    await this.publisher.send(party, decision === 'accepted' ? 'Accept' : 'Reject', { ...extras, cc: agreementAudience(party) }, others(record, party.id))
+    await this.publisher.send(party, decision === 'accepted' ? 'Accept' : 'Reject', { ...extras, cc: agreementAudience(party) }, others(record, party.id),
+      { records: [{ kind: 'agreement-save', agreement: next }] })
     return toAgreementView(next, now)
   }
 
@@ -149,19 +147,19 @@ export class AgreementService {
     for (const record of open) {
       if (!expiryDue(record, now)) continue
       const { record: next, version } = expire(record, now)
-      await this.store.agreements.saveAgreement(next)
-      expired++
       const author = version ? await this.publisher.localActor(version.author) : null
-      if (author && version) await this.announceExpiry(author, version, now)
+      if (author && version) await this.announceExpiry(author, version, next, now)
+      else await this.store.agreements.saveAgreement(next)
+      expired++
     }
     return { expired, checked: open.length }
   }
 
-  private async announceExpiry (author: ApexNode, version: AgreementVersion, now: string): Promise<void> {
+  /** Stores the expired agreement with the author's Update saying so. */
+  private async announceExpiry (author: ApexNode, version: AgreementVersion, expired: AgreementRecord, now: string): Promise<void> {
     const doc: MemberExchangeAgreement = { ...version.object, agreementStatus: 'expired', updated: now }
     const activity = await this.buildActivity(author, 'Update', doc)
-    await this.publisher.storeObject(author, doc as unknown as Record<string, unknown>)
-    await this.apex.addToOutbox(author, activity)
+    await this.publisher.post(author, activity, { documents: [doc as unknown as Record<string, unknown>], records: [{ kind: 'agreement-save', agreement: expired }] })
   }
 
   private async publishVersion (
@@ -171,9 +169,7 @@ export class AgreementService {
     const now = new Date().toISOString()
     const activity = await this.buildActivity(party, 'Update', doc)
     const next = ruled(() => apply(record, doc, activity.id, now))
-    await this.publisher.storeObject(party, doc as unknown as Record<string, unknown>)
-    await this.store.agreements.saveAgreement(next)
-    await this.apex.addToOutbox(party, activity)
+    await this.publisher.post(party, activity, { documents: [doc as unknown as Record<string, unknown>], records: [{ kind: 'agreement-save', agreement: next }] })
     return toAgreementView(next, now)
   }
 

@@ -4,8 +4,11 @@
  * (no shutdown code runs, as in a power cut of the process). Unset, it does nothing.
  */
 
-/** Points where a test may crash the hub. */
-export type CrashPoint = 'outbox-stored'
+/**
+ * Points where a test may crash the hub: a publish about to be stored (`outbox-storing`), or
+ * stored with no delivery queued yet (`outbox-stored`).
+ */
+export type CrashPoint = 'outbox-storing' | 'outbox-stored'
 
 /** Kills this process (SIGKILL) when HUB_TEST_KILL_AT names `point`. */
 export function crashPoint (point: CrashPoint): void {

@@ -1,10 +1,9 @@
 import type { Logger } from '../log/logger'
 import type { HubStore } from '../store/store.port'
+import { OutboxBypassError } from '../errors/outbox-bypass-error'
 import { blockCandidates } from '../domain/domain-block'
 import { hostOf } from '../domain/domain-block'
 import type { Apex } from './apex-setup'
-import { idOf } from '../domain/activity-streams/nodes'
-import type { DeliveryWorker } from './delivery/delivery-worker'
 
 /** A check the outbound client and the delivery queue ask before any request: is this host blocked? */
 export function blockedHostCheck (store: HubStore): (host: string) => Promise<boolean> {
@@ -27,17 +26,10 @@ export async function allowedAddresses (addresses: string | string[], isBlockedH
 }
 
 /**
- * Replaces apex's `queueForDelivery`: one delivery per distinct address (apex already prefers a
- * host's shared inbox), none to blocked domains, and the activity's object as the ordering key
- * so Create, Update and Delete of one object reach each inbox in that order. (The hub's own
- * publishes go through the transactional outbox instead; this serves any other apex path.)
+ * Replaces apex's `queueForDelivery` so that apex never queues by itself: its publishes
+ * (`addToOutbox`, `publishActivity`) are routed into the transactional outbox, whose worker
+ * queues the deliveries. Reaching this is a wiring mistake, so it throws rather than sending.
  */
-export function orderedQueueForDelivery (apex: Apex, store: HubStore, delivery: DeliveryWorker, isBlockedHost: (host: string) => Promise<boolean>, logger: Logger): Apex['queueForDelivery'] {
-  return async (actor, activity, addresses) => {
-    const allowed = await allowedAddresses(addresses, isBlockedHost, logger)
-    if (allowed.length === 0) return
-    const orderingKey = idOf(activity.object) ?? null
-    await store.deliveryControl.enqueue(actor.id, apex.stringifyPublicJSONLD(activity), allowed, orderingKey)
-    delivery.wake()
-  }
+export function refuseDirectQueueing (): Apex['queueForDelivery'] {
+  return async (_actor, activity) => { throw new OutboxBypassError(activity.id) }
 }

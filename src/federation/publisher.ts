@@ -8,8 +8,17 @@ import { crashPoint } from './crash-point'
 export interface Alongside {
   /** Objects inserted, or replacing the stored one of the same id. */
   objects?: ApexNode[]
+  /** Objects as plain JSON-LD (without @context), stored as `objects` are. */
+  documents?: Array<Record<string, unknown>>
   /** The hub's own records that change with the activity. */
   records?: OutboxRecordChange[]
+}
+
+/** A publish built but not stored yet: `Publisher.commit` stores several in one transaction. */
+export interface PreparedPublish {
+  readonly activity: ApexNode
+  /** @internal What the outbox stores for it. */
+  readonly entry: OutboxEntry
 }
 
 /**
@@ -38,13 +47,20 @@ export class Publisher {
    * followers; `records` are stored in the same transaction.
    */
   async publishObject (actor: ApexNode, kind: 'Create' | 'Update', object: Record<string, unknown>, records: OutboxRecordChange[] = []): Promise<ApexNode> {
-    const node = await this.apex.fromJSONLD({ '@context': this.apex.context, ...object }) as ApexNode
-    return await this.send(actor, kind, { object: node }, undefined, { objects: [node], records })
+    const prepared = await this.prepareObject(actor, kind, object, records)
+    await this.commit([prepared])
+    return prepared.activity
+  }
+
+  /** `publishObject` built but not stored: pass it to `commit`. */
+  async prepareObject (actor: ApexNode, kind: 'Create' | 'Update', object: Record<string, unknown>, records: OutboxRecordChange[] = []): Promise<PreparedPublish> {
+    const node = await this.nodeOf(object)
+    return await this.prepare(actor, kind, { object: node }, undefined, { objects: [node], records })
   }
 
   /** Stores `object` (plain JSON-LD without @context) as the actor's, without sending anything. */
   async storeObject (actor: ApexNode, object: Record<string, unknown>): Promise<ApexNode> {
-    const node = await this.apex.fromJSONLD({ '@context': this.apex.context, ...object }) as ApexNode
+    const node = await this.nodeOf(object)
     if (await this.store.getObject(node.id) !== null) await this.store.updateObject(node, actor.id, true)
     else await this.store.saveObject(node)
     return node
@@ -58,13 +74,19 @@ export class Publisher {
 
   /** Sends an activity from `actor`: public, to its followers unless `to` is given. */
   async send (actor: ApexNode, type: string, extras: Record<string, unknown>, to?: string[], alongside: Alongside = {}): Promise<ApexNode> {
+    const prepared = await this.prepare(actor, type, extras, to, alongside)
+    await this.commit([prepared])
+    return prepared.activity
+  }
+
+  /** `send` built but not stored: pass it to `commit`. */
+  async prepare (actor: ApexNode, type: string, extras: Record<string, unknown>, to?: string[], alongside: Alongside = {}): Promise<PreparedPublish> {
     const followers = first<string>(actor.followers)
     const addressing = to
       ? { cc: [] as string[] }
       : { cc: followers ? [followers] : [] }
     const activity = await this.apex.buildActivity(type, actor.id, to ?? [AS_PUBLIC], { ...addressing, ...extras }) as ApexNode
-    await this.post(actor, activity, alongside)
-    return activity
+    return await this.preparePost(actor, activity, alongside)
   }
 
   /**
@@ -72,9 +94,16 @@ export class Publisher {
    * its delivery to its audience, with `alongside` in the same transaction.
    */
   async post (actor: ApexNode, activity: ApexNode, alongside: Alongside = {}): Promise<void> {
+    await this.commit([await this.preparePost(actor, activity, alongside)])
+  }
+
+  /** `post` built but not stored: pass it to `commit`. */
+  async preparePost (actor: ApexNode, activity: ApexNode, alongside: Alongside = {}): Promise<PreparedPublish> {
     const outbox = first<string>(actor.outbox)
     if (outbox !== undefined) addCollection(activity, outbox)
-    await this.storeWithResolution(actor, activity, { ...alongside, activity })
+    const documents = await Promise.all((alongside.documents ?? []).map(async d => await this.nodeOf(d)))
+    const entry = { objects: [...(alongside.objects ?? []), ...documents], records: alongside.records ?? [], activity }
+    return { activity, entry: await this.withResolution(actor, activity, entry) }
   }
 
   /**
@@ -82,12 +111,26 @@ export class Publisher {
    * to `audience`, or to its own addressing.
    */
   async deliver (actor: ApexNode, activity: ApexNode, audience?: string[]): Promise<void> {
-    await this.storeWithResolution(actor, activity, {}, audience)
+    await this.commit([{ activity, entry: await this.withResolution(actor, activity, {}, audience) }])
   }
 
-  private async storeWithResolution (actor: ApexNode, activity: ApexNode, entry: Omit<OutboxEntry, 'resolution'>, audience?: string[]): Promise<void> {
+  /**
+   * Stores prepared publishes in one transaction, in order: every activity with its objects,
+   * records and audience job, or (on any failure) none of them.
+   */
+  async commit (publishes: PreparedPublish[]): Promise<void> {
+    if (publishes.length === 0) return
+    // A crash here must leave nothing of the change: its records are stored only below.
+    crashPoint('outbox-storing')
+    await this.store.outbox.publishAll(publishes.map(p => p.entry))
+    // A crash here (the publish stored, no delivery queued yet) is what the outbox is for.
+    crashPoint('outbox-stored')
+    this.onStored()
+  }
+
+  private async withResolution (actor: ApexNode, activity: ApexNode, entry: Omit<OutboxEntry, 'resolution'>, audience?: string[]): Promise<OutboxEntry> {
     const body = this.apex.stringifyPublicJSONLD(await this.apex.toJSONLD(activity))
-    await this.store.outbox.publish({
+    return {
       ...entry,
       resolution: {
         activityId: activity.id,
@@ -96,10 +139,11 @@ export class Publisher {
         audience: [...new Set(audience ?? this.apex.audienceFromActivity(activity))],
         orderingKey: idOf(activity.object) ?? null
       }
-    })
-    // A crash here (the publish stored, no delivery queued yet) is what the outbox is for.
-    crashPoint('outbox-stored')
-    this.onStored()
+    }
+  }
+
+  private async nodeOf (object: Record<string, unknown>): Promise<ApexNode> {
+    return await this.apex.fromJSONLD({ '@context': this.apex.context, ...object }) as ApexNode
   }
 }
 

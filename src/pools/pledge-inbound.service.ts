@@ -38,8 +38,8 @@ export class PledgeInboundService {
     const offer = await this.validPledge(object)
     const refuse = async (reason: string): Promise<void> => {
       this.logger.info({ offer: activity.id, actor: actor.id, reason }, 'pledge refused')
-      if (existing) await this.store.pools.savePledge({ ...pledgeTransition(existing, { kind: 'reject', reason }), stewardProcessed: true })
-      await this.publisher.send(recipient, 'Reject', { object: activity.id, summary: `Pledge refused: ${reason}` }, [actor.id])
+      const records = existing ? [{ kind: 'pledge-save' as const, pledge: { ...pledgeTransition(existing, { kind: 'reject', reason }), stewardProcessed: true } }] : []
+      await this.publisher.send(recipient, 'Reject', { object: activity.id, summary: `Pledge refused: ${reason}` }, [actor.id], { records })
     }
     if (typeof offer === 'string') return await refuse(offer)
     const pool = await this.store.pools.getPool(offer.context)

@@ -64,9 +64,9 @@ export class PledgeService {
       offerId: activity.id, pledgeId: null, poolId: pool.id, pledgerId: actor.id, stewardId: pool.stewardId,
       amount, recurrence, state: 'offered', reason: null, stewardProcessed: false, createdAt: now, updatedAt: now
     }
-    // Stored before it is sent: a steward on this same hub may answer at once.
-    await this.store.pools.savePledge(record)
-    await this.apex.addToOutbox(actor, activity)
+    // Stored with its Offer (as apex's addToOutbox would, but in one transaction), before the
+    // Offer is sent: a steward on this same hub may answer at once.
+    await this.publisher.post(actor, activity, { records: [{ kind: 'pledge-save', pledge: record }] })
     return toView(record)
   }
 
@@ -77,9 +77,11 @@ export class PledgeService {
     const next = pledgeTransition(record, { kind: 'withdraw' })
     if (next === record) return toView(record)
     const stewardHere = this.store.getCoopByActorId(record.stewardId) !== null
-    if (stewardHere) await this.steward.apply(next)
-    else await this.store.pools.savePledge(next)
-    await this.publisher.send(actor, 'Undo', { object: record.offerId }, [record.stewardId])
+    // A steward on this hub stores the withdrawal with its own answers; otherwise the Undo stores it.
+    const undo = await this.publisher.prepare(actor, 'Undo', { object: record.offerId }, [record.stewardId],
+      stewardHere ? {} : { records: [{ kind: 'pledge-save', pledge: next }] })
+    if (stewardHere) await this.steward.apply(next, [undo])
+    else await this.publisher.commit([undo])
     return toView(next)
   }
 
@@ -99,8 +101,7 @@ export class PledgeService {
     if (record.state !== 'offered') throw new ConflictError(`The pledge is ${record.state}, not awaiting a decision`)
     if (decision === 'accept') return toView(await this.steward.accept(record, steward))
     const next = pledgeTransition(record, { kind: 'reject', reason: reason ?? 'the steward declined it' })
-    await this.store.pools.savePledge(next)
-    await this.publisher.send(steward, 'Reject', { object: record.offerId, summary: next.reason }, [record.pledgerId])
+    await this.publisher.send(steward, 'Reject', { object: record.offerId, summary: next.reason }, [record.pledgerId], { records: [{ kind: 'pledge-save', pledge: next }] })
     return toView(next)
   }
 

@@ -5,7 +5,7 @@ import { Apex } from '../federation/apex-setup'
 import { first } from '../domain/activity-streams/nodes'
 import { poolPledgesIri } from '../federation/routes/route-paths'
 import { checkedObject, ownershipProblem } from '../federation/received-object'
-import type { Publisher } from '../federation/publisher'
+import type { PreparedPublish, Publisher } from '../federation/publisher'
 import type { SchemaValidator } from '../schemas/schema-validator'
 import type { ApexNode, HubStore } from '../store/store.port'
 import { CoopService } from '../coops/coop.service'
@@ -68,16 +68,26 @@ export class PoolService {
     await this.publisher.publishDelete(actor, record.id, [{ kind: 'pool-delete', id: record.id }])
   }
 
-  /** Recomputes a local pool's totals from its pledges, stores it with `pledge`, and federates Update. */
-  async recordPledge (pledge: PledgeRecord): Promise<PoolRecord> {
+  /**
+   * Recomputes a local pool's totals from its pledges and federates an Update of the pool; `pledge`,
+   * the pool and `more` (the steward's answer) are stored in the same transaction as that Update.
+   */
+  async recordPledge (pledge: PledgeRecord, more: PreparedPublish[] = []): Promise<PoolRecord> {
     const record = await this.store.pools.getPool(pledge.poolId)
     if (!record?.local) throw new NotFoundError(`There is no pool ${pledge.poolId} on this hub`)
     const others = (await this.store.pools.listPledges({ poolId: record.id })).filter(p => p.offerId !== pledge.offerId)
     const pool = withPledgesCollection(withTotals(record.object, [...others, pledge], new Date().toISOString()))
     const next = toRecord(pool, true)
-    await this.store.pools.savePledgeAndPool(pledge, next)
     const actor = await this.store.getObject(record.stewardId, true)
-    if (actor) await this.publisher.publishObject(actor, 'Update', pool as unknown as Record<string, unknown>)
+    if (!actor) {
+      await this.store.pools.savePledgeAndPool(pledge, next)
+      await this.publisher.commit(more)
+      return next
+    }
+    const update = await this.publisher.prepareObject(actor, 'Update', pool as unknown as Record<string, unknown>, [
+      { kind: 'pledge-save', pledge }, { kind: 'pool-save', pool: next }
+    ])
+    await this.publisher.commit([update, ...more])
     return next
   }
 

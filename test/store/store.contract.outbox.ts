@@ -1,5 +1,7 @@
 /** Contract for the transactional outbox: publish all-or-nothing, leased resolution jobs, idempotent fan-out. */
-import type { OutboxEntry } from '../../src/store/ports/outbox.port'
+import { buildAgreementVersion, proposeAgreement } from '../../src/domain/member-exchange-agreement'
+import type { OutboxEntry, OutboxRecordChange } from '../../src/store/ports/outbox.port'
+import { pledgeRecord, poolRecord } from './pool.contract'
 import { fixtures, rejectionOf, type StoreRef } from './store.fixtures'
 
 const alpha = fixtures.actor('alpha', { local: true })
@@ -18,6 +20,28 @@ function createEntry (n: number, key: string): OutboxEntry {
     records: [{ kind: 'service-upsert', service }],
     resolution: { activityId: activity.id, actorId: alpha.id, body: `{"n":${n}}`, audience: [FOLLOWERS], orderingKey: object.id }
   }
+}
+
+/** A publish of activity `n` by alpha (an Offer, Accept, Update…) with `records`. */
+function recordEntry (n: number, type: string, object: string, records: OutboxRecordChange[]): OutboxEntry {
+  const activity = fixtures.activity(n, type, alpha.id, object, [OUTBOX])
+  return { activity, records, resolution: { activityId: activity.id, actorId: alpha.id, body: `{"n":${n}}`, audience: [FOLLOWERS], orderingKey: object } }
+}
+
+/** An agreement proposed by alpha to beta. */
+function agreementRecord (id: string) {
+  const doc = buildAgreementVersion({
+    id, author: alpha.id, parties: [alpha.id, 'https://b.test/u/beta'], name: 'Exchange', terms: 'T', services: [],
+    startTime: '2026-01-01T00:00:00.000Z', status: 'proposed', authorFollowers: null, now: '2026-01-01T00:00:00.000Z'
+  })
+  return proposeAgreement(doc, `${id}-offer`, '2026-01-01T00:00:00.000Z')
+}
+
+/** Asserts that nothing of a failed publish was stored: no activity in the outbox, no job. */
+async function expectNothingOf (store: StoreRef, entry: OutboxEntry): Promise<void> {
+  expect(await store().getActivity(entry.resolution.activityId)).toBeNull()
+  expect(await store().getStreamCount(OUTBOX)).toBe(0)
+  expect(await store().outbox.pendingResolutions()).toBe(0)
 }
 
 /** Registers the outbox part of the contract (real clock). */
@@ -56,6 +80,60 @@ export function describeOutboxContract (store: StoreRef): void {
       expect(store().getService(fixtures.service('broken').id)).toBeNull()
       expect(await store().outbox.pendingResolutions()).toBe(0)
       expect(await store().outbox.claimResolutions(10)).toEqual([])
+    })
+
+    it('stores a pledge and its pool\'s totals with the activity announcing them', async () => {
+      const pool = poolRecord(`${alpha.id}/pools/1`, { stewardId: alpha.id })
+      const pledge = pledgeRecord('https://b.test/s/offer-1', pool.id, { stewardId: alpha.id, state: 'pledged', pledgeId: `${alpha.id}/pledges/1` })
+      await store().outbox.publish(recordEntry(10, 'Accept', pledge.offerId, [{ kind: 'pledge-save', pledge }, { kind: 'pool-save', pool }]))
+      expect(await store().pools.getPledgeByOffer(pledge.offerId)).toEqual(pledge)
+      expect(await store().pools.getPool(pool.id)).toEqual(pool)
+      expect(await store().outbox.pendingResolutions()).toBe(1)
+    })
+
+    it('stores no pledge when a later part of its publish fails', async () => {
+      const pledge = pledgeRecord('https://b.test/s/offer-2', `${alpha.id}/pools/1`, { pledgerId: alpha.id })
+      // The second change cannot be written (it has no amount) after the activity and the pledge were.
+      const broken = { ...pledgeRecord('https://b.test/s/offer-3', `${alpha.id}/pools/1`), amount: undefined } as unknown as typeof pledge
+      const entry = recordEntry(11, 'Offer', pledge.offerId, [{ kind: 'pledge-save', pledge }, { kind: 'pledge-save', pledge: broken }])
+      expect(await rejectionOf(() => store().outbox.publish(entry))).toBeTruthy()
+      expect(await store().pools.getPledgeByOffer(pledge.offerId)).toBeNull()
+      expect(await store().pools.listPledges({})).toEqual([])
+      await expectNothingOf(store, entry)
+    })
+
+    it('stores an agreement with the activity proposing it', async () => {
+      const agreement = agreementRecord(`${alpha.id}/agreements/1`)
+      await store().outbox.publish(recordEntry(12, 'Offer', agreement.id, [{ kind: 'agreement-save', agreement }]))
+      expect(await store().agreements.getAgreement(agreement.id)).toEqual(agreement)
+      expect(await store().outbox.pendingResolutions()).toBe(1)
+    })
+
+    it('stores no agreement when a later part of its publish fails', async () => {
+      const agreement = agreementRecord(`${alpha.id}/agreements/2`)
+      // A version that cannot be serialised fails after the activity and the agreement's row were written.
+      const version = { ...agreement.versions[0], object: { ...agreement.versions[0].object, n: BigInt(1) } }
+      const entry = recordEntry(13, 'Offer', agreement.id, [{ kind: 'agreement-save', agreement: { ...agreement, versions: [version] } }])
+      expect(await rejectionOf(() => store().outbox.publish(entry))).toBeTruthy()
+      expect(await store().agreements.getAgreement(agreement.id)).toBeNull()
+      expect(await store().agreements.listAgreements()).toEqual([])
+      await expectNothingOf(store, entry)
+    })
+
+    it('stores several publishes together, or none of them when one fails', async () => {
+      const pool = poolRecord(`${alpha.id}/pools/2`, { stewardId: alpha.id })
+      const pledge = pledgeRecord('https://b.test/s/offer-4', pool.id, { stewardId: alpha.id, state: 'pledged', pledgeId: `${alpha.id}/pledges/4` })
+      const update = recordEntry(14, 'Update', pool.id, [{ kind: 'pledge-save', pledge }, { kind: 'pool-save', pool }])
+      const accept = recordEntry(15, 'Accept', pledge.offerId, [{ kind: 'pool-save', pool: { ...pool, object: { ...pool.object, n: BigInt(1) } as unknown as typeof pool.object } }])
+      expect(await rejectionOf(() => store().outbox.publishAll([update, accept]))).toBeTruthy()
+      expect(await store().pools.getPledgeByOffer(pledge.offerId)).toBeNull()
+      expect(await store().pools.getPool(pool.id)).toBeNull()
+      await expectNothingOf(store, update)
+
+      const ids = await store().outbox.publishAll([update, { ...accept, records: [] }])
+      expect(ids).toHaveLength(2)
+      expect((await store().outbox.claimResolutions(10)).map(j => j.activityId)).toEqual([update.resolution.activityId, accept.resolution.activityId])
+      expect(await store().pools.getPledgeByOffer(pledge.offerId)).toEqual(pledge)
     })
 
     it('leases a job once; finishing it queues one delivery per address and removes it', async () => {

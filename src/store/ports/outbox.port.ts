@@ -5,7 +5,8 @@
  * the activity is never stored without the means of delivering it.
  */
 import type { ApexNode, ServiceRecord } from '../store.port'
-import type { PoolRecord } from './pool.port'
+import type { AgreementRecord } from './agreement.port'
+import type { PledgeRecord, PoolRecord } from './pool.port'
 
 /** A change to the hub's own records, stored in the same transaction as the activity announcing it. */
 export type OutboxRecordChange =
@@ -13,6 +14,8 @@ export type OutboxRecordChange =
   | { kind: 'service-delete', id: string }
   | { kind: 'pool-save', pool: PoolRecord }
   | { kind: 'pool-delete', id: string }
+  | { kind: 'pledge-save', pledge: PledgeRecord }
+  | { kind: 'agreement-save', agreement: AgreementRecord }
 
 /** What the worker needs to turn a published activity into deliveries. */
 export interface AudienceResolutionInput {
@@ -49,6 +52,11 @@ export interface OutboxEntry {
 export interface OutboxRepository {
   /** Stores the objects, the activity, the records and the resolution job in one transaction; answers the job's id. */
   publish (entry: OutboxEntry): Promise<number>
+  /**
+   * Stores several publishes in one transaction, in order (a decision that sends more than one
+   * activity: all of them with their records, or none); answers the jobs' ids.
+   */
+  publishAll (entries: OutboxEntry[]): Promise<number[]>
   /**
    * Leases up to `limit` due jobs to this process, oldest first. A job waits while an earlier
    * one with the same ordering key is still there, so Create, Update and Delete of one object

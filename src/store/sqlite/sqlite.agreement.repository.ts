@@ -10,6 +10,11 @@ export class SqliteAgreementRepository implements AgreementRepository {
   constructor (private readonly db: Database.Database) {}
 
   async saveAgreement (a: AgreementRecord): Promise<void> {
+    this.writeAgreement(a)
+  }
+
+  /** `saveAgreement`, synchronously: inside the caller's transaction when there is one (the outbox's). */
+  writeAgreement (a: AgreementRecord): void {
     this.db.transaction(() => {
       this.db.prepare(`INSERT INTO agreements (id, status, active_version_id, pending_version_id, termination, updated_at)
         VALUES (@id, @status, @active_version_id, @pending_version_id, @termination, @updated_at)

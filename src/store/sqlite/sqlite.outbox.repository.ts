@@ -59,18 +59,25 @@ export class SqliteOutboxRepository implements OutboxRepository {
   }
 
   async publish (entry: OutboxEntry): Promise<number> {
-    const { resolution } = entry
+    return (await this.publishAll([entry]))[0]
+  }
+
+  async publishAll (entries: OutboxEntry[]): Promise<number[]> {
     const now = this.now()
-    return this.db.transaction((): number => {
-      for (const object of entry.objects ?? []) {
-        if (!this.writers.saveObject(object)) this.writers.replaceObject(object)
-      }
-      if (entry.activity !== undefined) this.writers.saveActivity(entry.activity)
-      for (const change of entry.records ?? []) this.writers.applyRecord(change)
-      const job = this.insertJob.run(resolution.activityId, resolution.actorId, resolution.body,
-        JSON.stringify(resolution.audience), resolution.orderingKey, now, new Date(now).toISOString())
-      return Number(job.lastInsertRowid)
-    })()
+    return this.db.transaction((): number[] => entries.map(entry => this.write(entry, now)))()
+  }
+
+  /** One publish, inside the caller's transaction; answers its job's id. */
+  private write (entry: OutboxEntry, now: number): number {
+    const { resolution } = entry
+    for (const object of entry.objects ?? []) {
+      if (!this.writers.saveObject(object)) this.writers.replaceObject(object)
+    }
+    if (entry.activity !== undefined) this.writers.saveActivity(entry.activity)
+    for (const change of entry.records ?? []) this.writers.applyRecord(change)
+    const job = this.insertJob.run(resolution.activityId, resolution.actorId, resolution.body,
+      JSON.stringify(resolution.audience), resolution.orderingKey, now, new Date(now).toISOString())
+    return Number(job.lastInsertRowid)
   }
 
   async claimResolutions (limit: number): Promise<AudienceResolution[]> {

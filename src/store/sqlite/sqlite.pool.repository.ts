@@ -57,6 +57,11 @@ export class SqlitePoolRepository implements PoolRepository {
   }
 
   async savePledge (pledge: PledgeRecord): Promise<void> {
+    this.writePledge(pledge)
+  }
+
+  /** `savePledge` inside the caller's transaction (the outbox stores a pledge with its activity). */
+  writePledge (pledge: PledgeRecord): void {
     this.upsertPledgeStmt.run(pledgeRow(pledge))
   }
 

@@ -132,7 +132,9 @@ export class SqliteStore implements HubStore {
       case 'service-upsert': this.hub.upsertService(change.service); return
       case 'service-delete': this.hub.deleteService(change.id); return
       case 'pool-save': this.pools.writePool(change.pool); return
-      case 'pool-delete': this.pools.removePool(change.id)
+      case 'pool-delete': this.pools.removePool(change.id); return
+      case 'pledge-save': this.pools.writePledge(change.pledge); return
+      case 'agreement-save': this.agreements.writeAgreement(change.agreement)
     }
   }
 
