@@ -31,8 +31,8 @@ function schemaFor (object: Record<string, unknown>): SchemaName | null {
   if (types.includes('ioo:Decision')) return 'objects/decision.schema.json'
   if (types.includes('ioo:SharedProject')) return 'objects/shared-project.schema.json'
   if (types.includes('ioo:ProjectCommitment')) return 'objects/project-commitment.schema.json'
-  // A Note in reply to a decision is a vote; a Note with a project as its context is a progress post (plain ActivityStreams).
-  if (types.length === 1 && types[0] === 'Note') return object.inReplyTo !== undefined ? 'objects/vote.schema.json' : null
+  // A Note with a project as its context is a progress post (plain ActivityStreams); any other Note is a vote.
+  if (types.length === 1 && types[0] === 'Note') return typeof object.context === 'string' && object.context.includes('/projects/') ? null : 'objects/vote.schema.json'
   throw new Error(`no schema for type ${JSON.stringify(object.type)}`)
 }
 
