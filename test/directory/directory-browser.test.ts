@@ -10,6 +10,7 @@ import path from 'node:path'
 import { BrowserContext, chromium, Page } from 'playwright-core'
 import { DirectoryScenario, startDirectoryScenario } from './directory-scenario'
 import { seedPoolsAndAgreements } from './network-seed'
+import { seedUmbrella } from './umbrella-seed'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots')
@@ -26,7 +27,8 @@ beforeAll(async () => {
   }
   fs.mkdirSync(SCREENSHOTS, { recursive: true })
   s = await startDirectoryScenario()
-  await seedPoolsAndAgreements(s)
+  const seed = await seedPoolsAndAgreements(s)
+  await seedUmbrella(s.b, [s.beta.id, seed.delta.id, s.siblings.webarch])
   webarchId = (await s.b.hub.directory.forActor(s.siblings.webarch))?.id ?? ''
   profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioo-chromium-'))
   context = await chromium.launchPersistentContext(profileDir, {
@@ -114,6 +116,23 @@ describe('directory pages in Chromium', () => {
     await page.close()
   }, 60_000)
 
+  it('opens an umbrella from the navigation: members on the map, committed totals, tallies in words', async () => {
+    const { page, errors } = await openPage()
+    await page.goto(`${s.b.url}/`)
+    await Promise.all([page.waitForURL(/\/umbrellas$/), page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Umbrellas' }).click()])
+    await Promise.all([page.waitForURL(/\/u\/commons$/), page.getByRole('link', { name: 'Commons Cloud Alliance' }).click()])
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Commons Cloud Alliance')
+    expect(await page.locator('.members > li > a').allTextContents()).toEqual(['Beta Commons Cloud', 'Delta Data Co-op', 'Webarchitects Co-operative'])
+    // Beta, Delta and Webarchitects (followed from hub A, so in the directory) all have a place.
+    expect(await page.locator('svg.world-map .point').count()).toBe(3)
+    expect(await page.locator('.total').allTextContents()).toEqual(['Developer hours: 100.30 hours in all', 'Money in EUR: €100.30 in all', 'Money in USD: $50.00 in all'])
+    const tally = page.getByRole('list', { name: 'Votes on: Shall we fund a second developer for the sync work?' })
+    expect(await tally.getByRole('listitem').allTextContents()).toEqual(['agree: 1 vote (50%)', 'abstain: no votes (0%)', 'disagree: 1 vote (50%)', 'block: no votes (0%)'])
+    await shot(page, 'umbrella-commons')
+    expect(errors).toEqual([])
+    await page.close()
+  }, 60_000)
+
   it('works from the keyboard: skip link, search box, results, a co-op page', async () => {
     const { page, errors } = await openPage()
     await page.goto(`${s.b.url}/`)
@@ -142,7 +161,7 @@ describe('directory pages in Chromium', () => {
   it('has no serious or critical accessibility violations on any page, nor console errors', async () => {
     const pages: Array<[string, string]> = [
       ['home-axe', '/'], ['search-axe', '/?q=cloud&kind=coop-cloud'], ['coop-axe', '/u/beta'], ['entry-axe', `/directory/${webarchId}`],
-      ['pools', '/pools'], ['network', '/network'], ['map', '/map']
+      ['pools', '/pools'], ['network', '/network'], ['map', '/map'], ['umbrella-axe', '/u/commons'], ['umbrellas', '/umbrellas']
     ]
     for (const [name, url] of pages) {
       const { page, errors } = await openPage()
@@ -165,7 +184,7 @@ describe('directory pages in Chromium', () => {
     expect(await page.locator('svg.world-map a.point').count()).toBe(241)
     expect(await page.locator('svg.world-map .point-coop').count()).toBe(5)
     await page.setViewportSize({ width: 375, height: 800 })
-    for (const [name, url] of [['home-phone', '/'], ['coop-beta-phone', '/u/beta'], ['pools-phone', '/pools']]) {
+    for (const [name, url] of [['home-phone', '/'], ['coop-beta-phone', '/u/beta'], ['pools-phone', '/pools'], ['umbrella-phone', '/u/commons']]) {
       await page.goto(`${s.b.url}${url}`)
       expect({ url, overflow: await page.evaluate('document.documentElement.scrollWidth > window.innerWidth') }).toEqual({ url, overflow: false })
       await shot(page, name)

@@ -8,12 +8,15 @@ import { createDocumentLoader } from '../../src/federation/jsonld/document-loade
 import { HUB_CONTEXT_URL, hubContextDocument } from '../../src/federation/jsonld/hub-context'
 import { registerContext } from '../../src/federation/jsonld/preloaded-contexts'
 import { SchemaName, SchemaValidator } from '../../src/schemas/schema-validator'
+import { buildUmbrellaActor } from '../../src/umbrellas/umbrella-actor'
 
 const DIR = path.join(__dirname, '..', '..', 'federation', 'examples')
 const FILES = fs.readdirSync(DIR).filter(f => f.endsWith('.json')).sort()
 const NAMESPACES = [
   'https://www.w3.org/ns/activitystreams#', 'https://w3id.org/ioocloud/ns#', 'https://w3id.org/valueflows/ont/vf#',
-  'http://schema.org/', 'http://www.ontology-of-units-of-measure.org/resource/om-2/', 'https://w3id.org/security#'
+  'http://schema.org/', 'http://www.ontology-of-units-of-measure.org/resource/om-2/', 'https://w3id.org/security#',
+  // Mastodon's namespace (votersCount of a decision's Question) and LDP's (an actor's inbox).
+  'http://joinmastodon.org/ns#', 'http://www.w3.org/ns/ldp#'
 ]
 const validator = new SchemaValidator()
 
@@ -25,6 +28,11 @@ function schemaFor (object: Record<string, unknown>): SchemaName | null {
   if (types.includes('ioo:MemberExchangeAgreement')) return 'objects/member-exchange-agreement.schema.json'
   if (types.includes('ioo:HostedService')) return 'objects/hosted-service.schema.json'
   if (types.includes('ioo:DirectoryEntry')) return 'objects/directory-entry-as2.schema.json'
+  if (types.includes('ioo:Decision')) return 'objects/decision.schema.json'
+  if (types.includes('ioo:SharedProject')) return 'objects/shared-project.schema.json'
+  if (types.includes('ioo:ProjectCommitment')) return 'objects/project-commitment.schema.json'
+  // A Note with a project as its context is a progress post (plain ActivityStreams); any other Note is a vote.
+  if (types.length === 1 && types[0] === 'Note') return typeof object.context === 'string' && object.context.includes('/projects/') ? null : 'objects/vote.schema.json'
   throw new Error(`no schema for type ${JSON.stringify(object.type)}`)
 }
 
@@ -57,11 +65,39 @@ describe('federation/examples', () => {
     for (const f of FILES) expect(doc).toContain(`examples/${f}`)
   })
 
+  it('has an example of every umbrella activity and object', () => {
+    expect(FILES).toEqual(expect.arrayContaining([
+      'umbrella-actor.json', 'umbrella-join.json', 'umbrella-join-accept.json', 'umbrella-join-reject.json', 'umbrella-leave.json',
+      'umbrella-members-add.json', 'umbrella-members-remove.json', 'umbrella-remove-member.json', 'decision-question-create.json',
+      'decision-closed-update.json', 'vote-create.json', 'vote-reject.json', 'project-page-create.json', 'project-page-update.json',
+      'commitment-create.json', 'project-progress-note.json'
+    ]))
+  })
+
+  it('shows the umbrella actor exactly as the hub builds it', () => {
+    const example = JSON.parse(fs.readFileSync(path.join(DIR, 'umbrella-actor.json'), 'utf8'))
+    const built = buildUmbrellaActor('https://hub-a.example', {
+      username: example.preferredUsername, name: example.name, summary: example.summary, url: example.url, membershipPolicy: example.membershipPolicy
+    }, example.publicKey.publicKeyPem)
+    expect(example).toEqual({ '@context': example['@context'], ...built, published: example.published })
+  })
+
+  it('totals the project commitments of the example exactly, per currency', () => {
+    const update = JSON.parse(fs.readFileSync(path.join(DIR, 'project-page-update.json'), 'utf8'))
+    expect(update.object.committedHours).toBe('100.30')
+    expect(update.object.committed).toEqual([{ type: 'MonetaryAmount', currency: 'EUR', value: '100.30' }])
+  })
+
   it.each(FILES)('%s validates against the schemas', (file) => {
     const activity = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'))
     // A DirectoryEntry travels in the directory feed and API, not in an activity: the example is the object itself.
     if (([] as unknown[]).concat(activity.type).includes('ioo:DirectoryEntry')) {
       expect(() => validator.validate('objects/directory-entry-as2.schema.json', activity, file)).not.toThrow()
+      return
+    }
+    // An actor is fetched, not sent: its example is the document itself (checked against the builder below).
+    if (([] as unknown[]).concat(activity.type).includes('ioo:Umbrella')) {
+      expect(activity.type).toEqual(['Group', 'ioo:Umbrella'])
       return
     }
     expect(typeof activity.actor).toBe('string')

@@ -5,6 +5,7 @@ export const DIRECTORY_PATHS = {
   home: '/',
   entry: '/directory/:id',
   coop: '/u/:username',
+  umbrellas: '/umbrellas',
   pools: '/pools',
   network: '/network',
   map: '/map',

@@ -9,20 +9,23 @@ import { parseSearchRequest } from '../search-request'
 import { EN, format, Messages } from './messages'
 import { PageData } from './page-data'
 import { PageRenderer, STATIC_DIR } from './render'
+import { UmbrellaPageData } from './umbrella-page-data'
 import { ViewHelpers } from './view-helpers'
 
 /** No scripts, no third-party requests: styles and images from this hub only. */
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 /**
- * The directory's server-rendered pages: search, a co-op's page (also at its actor URL, for
- * browsers: register after the ActivityPub routes), pools, the network picture and the map.
+ * The directory's server-rendered pages: search, a co-op's or umbrella's page (also at its actor
+ * URL, for browsers: register after the ActivityPub routes), umbrellas, pools, the network
+ * picture and the map.
  */
 export function webRoutes (hub: HubContext, renderer = new PageRenderer()): Router {
   const router = Router()
   const m: Messages = EN
   const h = new ViewHelpers(m)
   const data = new PageData(hub.directory, hub.network, h)
+  const umbrellas = new UmbrellaPageData(hub.store, hub.directory, h)
   const hubName = hub.config.hubName ?? hostFromUrl(hub.config.hubUrl)
   const footer = format(escapeHtml(m.footer.feeds), {
     feed: `<a href="${DIRECTORY_PATHS.feed}">${escapeHtml(m.footer.feedLink)}</a>`,
@@ -75,7 +78,18 @@ export function webRoutes (hub: HubContext, renderer = new PageRenderer()): Rout
   // Browsers reach this for /u/:username; apex's route answered ActivityStreams clients already.
   router.get(DIRECTORY_PATHS.coop, handle(async (req, res) => {
     res.set('Vary', 'Accept')
+    // Umbrellas share the co-ops' username space and actor URLs; their page is their own.
+    const umbrella = await umbrellas.umbrella(req.params.username)
+    if (umbrella) {
+      const view = await umbrellas.page(umbrella)
+      page(res, 'umbrella', view.name, { u: view, alternates: [{ type: 'application/activity+json', href: view.actorId }] })
+      return
+    }
     await entryPage(res, await hub.directory.forCoop(req.params.username.toLowerCase()))
+  }))
+
+  router.get(DIRECTORY_PATHS.umbrellas, handle(async (_req, res) => {
+    page(res, 'umbrellas', m.umbrellas.title, { umbrellas: await umbrellas.list() })
   }))
 
   router.get(DIRECTORY_PATHS.pools, handle(async (_req, res) => {
