@@ -2,6 +2,7 @@ import { Command, Option } from 'commander'
 import { loadConfig } from '../config/config'
 import { AppError, ValidationError } from '../errors/app-errors'
 import { ConfigError } from '../errors/config-error'
+import { recordedHubUrl } from '../config/recorded-hub-url'
 import { createHubContext } from '../hub-context'
 import { createLogger } from '../log/logger'
 import { openStore } from '../store/open-store'
@@ -70,6 +71,9 @@ async function withHub (out: (line: string) => void, work: (hub: Awaited<ReturnT
   const store = openStore(config.dataDir)
   let presence: ProcessPresence | null = null
   try {
+    // With neither HUB_URL nor PORT set, the URL the hub was set up with: the same ids the server makes.
+    const recorded = process.env.HUB_URL === undefined && process.env.PORT === undefined ? recordedHubUrl(store) : null
+    if (recorded !== null) config = { ...config, hubUrl: recorded }
     const hub = await createHubContext(config, store, createLogger('warn'))
     // Registered like a hub process: running hubs leave the deliveries this command sends alone.
     presence = new ProcessPresence(store, hub.logger)
@@ -85,6 +89,7 @@ async function withHub (out: (line: string) => void, work: (hub: Awaited<ReturnT
       return 1
     }
     if (err instanceof AppError) { out(`Error: ${err.message}`); return 1 }
+    if (err instanceof ConfigError) { out(`Configuration error: ${err.message}`); return 2 }
     throw err
   } finally {
     await presence?.leave()
