@@ -40,7 +40,7 @@ import { RateLimiter } from './federation/abuse/rate-limiter'
 import { pruneFollowersAt } from './federation/delivery/follower-pruning'
 import { blockedHostCheck, orderedQueueForDelivery } from './federation/federation-safety'
 import { InboxJournal } from './federation/inbox/inbox-journal'
-import { onActorUpdatedForDirectory, onFollowAcceptedForDirectory } from './federation/inbox/handlers/directory.handlers'
+import { onActorDeletedForDirectory, onActorUpdatedForDirectory, onFollowAcceptedForDirectory } from './federation/inbox/handlers/directory.handlers'
 import { createSync, SyncParts } from './sync/sync-context'
 import { poolsCollection } from './sync/siblings/federated-collection'
 
@@ -167,6 +167,7 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
 
   const directory = new DirectoryService(store, config.hubUrl, logger.child({ component: 'directory' }))
   changes.subscribe(change => directory.onChange(change))
+  inbox.on('Delete', onActorDeletedForDirectory(directory))
   await directory.reindexAll()
   const network: NetworkData = networkDataFromStore(store)
   const sync = createSync({

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander'
+import { Command } from 'commander'
 import { loadConfig } from '../config/config'
 import { AppError, ValidationError } from '../errors/app-errors'
 import { ConfigError } from '../errors/config-error'
@@ -7,7 +7,10 @@ import { createHubContext } from '../hub-context'
 import { createLogger } from '../log/logger'
 import { openStore } from '../store/open-store'
 import { ProcessPresence } from '../processes/process-presence'
+import { addCoopCommands } from './coop.commands'
 import { addCoopUpdateCommand } from './coop-update.command'
+import { addFollowCommands } from './follow.commands'
+import { addServiceCommands } from './service.commands'
 import { addDomainBlockCommands } from './domain-block.command'
 import { addSyncCommands } from './sync.commands'
 import { addBackupCommand } from './backup.command'
@@ -25,26 +28,11 @@ export async function runCli (argv: string[], out: (line: string) => void = line
 
   let exitCode = 0
   const coop = program.command('coop').description('Manage co-ops hosted on this hub')
-  coop.command('create')
-    .description('Register a co-op, create its actor and print its API token')
-    .argument('<username>', 'lower-case handle: letters, digits and _ (used in username@host)')
-    .requiredOption('--name <name>', 'display name')
-    .option('--summary <text>', 'one-paragraph description')
-    .option('--url <url>', 'the co-op\'s website')
-    .option('--icon <url>', 'URL of a square logo')
-    .addOption(new Option('--follow-policy <policy>', 'accept follows at once or after approval').choices(['automatic', 'approval']))
-    .action(async (username: string, opts: { name: string, summary?: string, url?: string, icon?: string, followPolicy?: string }) => {
-      exitCode = await withHub(out, async hub => {
-        const body: Record<string, unknown> = { username, name: opts.name }
-        for (const key of ['summary', 'url', 'icon', 'followPolicy'] as const) if (opts[key] !== undefined) body[key] = opts[key]
-        const created = await hub.coops.create(body)
-        out(`Created co-op ${created.username}: ${created.id}`)
-        out(`API token for this co-op (shown once, keep it safe):\n  ${created.token}`)
-      })
-    })
-
+  addCoopCommands(coop, work => withHub(out, work), out, code => { exitCode = code })
   addCoopUpdateCommand(coop, work => withHub(out, work), out, code => { exitCode = code })
   addDomainBlockCommands(program, work => withHub(out, work), out, code => { exitCode = code })
+  addFollowCommands(program, work => withHub(out, work), out, code => { exitCode = code })
+  addServiceCommands(program, work => withHub(out, work), out, code => { exitCode = code })
   addSyncCommands(program, work => withHub(out, work), out, code => { exitCode = code })
   addBackupCommand(program, out, code => { exitCode = code })
   addRestoreCommand(program, out, code => { exitCode = code })

@@ -51,6 +51,19 @@ export class DirectoryService {
   }
 
   /**
+   * A remote actor deleted itself (apex has replaced its cached copy with a Tombstone): the
+   * services it published and this hub's co-ops' follows of it go, and so does its entry.
+   */
+  async forgetDeletedActor (actorId: string): Promise<void> {
+    if (this.store.getCoopByActorId(actorId)) return
+    this.store.transaction(() => {
+      for (const service of this.store.listServices({ actorId, local: false })) this.store.deleteService(service.id)
+      for (const follow of this.store.listOutgoingFollows().filter(f => f.targetActorId === actorId)) this.store.deleteOutgoingFollow(follow.followId)
+    })
+    await this.indexFederatedActor(actorId)
+  }
+
+  /**
    * (Re)indexes a co-op of a sibling hub: listed while the hub lists services of it, or while
    * one of this hub's co-ops follows it and it is an organisation; removed otherwise.
    */

@@ -1,4 +1,5 @@
 import type { HubChanges } from '../../../events/hub-changes'
+import type { DirectoryService } from '../../../directory/directory.service'
 import { hasType, idOf } from '../../apex-setup'
 import type { InboxHandler } from './inbox-event'
 
@@ -13,5 +14,12 @@ export function onFollowAcceptedForDirectory (changes: HubChanges): InboxHandler
 export function onActorUpdatedForDirectory (changes: HubChanges): InboxHandler {
   return async ({ actor, activity }) => {
     if (idOf(activity.object) === actor.id) await changes.publish({ type: 'actor', actorId: actor.id })
+  }
+}
+
+/** Delete of the sender's own actor: its services, follows of it and its directory entry go. */
+export function onActorDeletedForDirectory (directory: DirectoryService): InboxHandler {
+  return async ({ actor, activity }) => {
+    if (idOf(activity.object) === actor.id) await directory.forgetDeletedActor(actor.id)
   }
 }
