@@ -3,6 +3,7 @@ import express, { Express } from 'express'
 import { adminRoutes } from './api/admin.routes'
 import { coopRoutes } from './api/coops.routes'
 import { errorResponder, notFoundResponder } from './api/error-response'
+import { jsonApiBody } from './api/json-body'
 import { serviceRoutes } from './api/services.routes'
 import type { HubContext } from './hub-context'
 import type { InboxEvent } from './federation/inbox/inbox-registry'
@@ -54,7 +55,7 @@ export function createApp (hub: HubContext): Express {
   app.post(ROUTES.instanceInbox, ...guards.beforeBody, ...activityBodyParser(hub.config.maxBodyBytes), ...guards.afterBody, authenticate, ...guards.afterAuthentication, (_req, res) => { res.status(202).end() })
 
   const api = express.Router()
-  api.use(express.json({ limit: hub.config.maxBodyBytes, type: ['application/json', 'application/*+json'], verify: refuseDeepJson() }))
+  api.use(jsonApiBody(hub.config.maxBodyBytes, refuseDeepJson()))
   api.use(coopRoutes(hub))
   api.use(serviceRoutes(hub))
   api.use(adminRoutes(hub))

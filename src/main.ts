@@ -21,7 +21,7 @@ export interface RunningHub {
 export async function startHub (config: HubConfig): Promise<RunningHub> {
   const logger = createLogger(config.logLevel)
   const store = openStore(config.dataDir, { serving: true })
-  const hub = await createHubContext(config, store, logger)
+  const hub = await createHubContext(config, store, logger).catch(err => { store.close(); throw err })
   // Other processes may share the store (docs/scaling.md): register before claiming anything,
   // and release what processes that died held.
   const presence = new ProcessPresence(store, logger.child({ component: 'processes' }), {
@@ -29,13 +29,14 @@ export async function startHub (config: HubConfig): Promise<RunningHub> {
     replayInbox: () => hub.journal.replay(event => hub.inbox.dispatch(event))
   }, presenceTiming(config.processHeartbeatMs))
   await presence.register()
-  const admin = ensureAdminToken(hub.tokens, config.dataDir, config.adminToken)
-  warnAboutLoosePermissions(config.dataDir, logger)
   const app = createApp(hub)
   const server = await new Promise<Server>((resolve, reject) => {
     const s = createHttpServer(app, config.http).listen(config.port, () => resolve(s))
     s.once('error', reject)
   })
+  // Only once the port is ours: a start that cannot serve creates and prints no token.
+  const admin = ensureAdminToken(hub.tokens, config.dataDir, config.adminToken)
+  warnAboutLoosePermissions(config.dataDir, logger)
   if (admin.source === 'generated') {
     // Printed once, on the first start; afterwards it is only in the file.
     process.stdout.write(`\nAdmin token (shown once; also saved in ${admin.file}, readable only by you):\n\n  ${admin.token}\n\n`)

@@ -1,5 +1,6 @@
 import { Router } from 'express'
 import type { HubContext } from '../hub-context'
+import { ValidationError } from '../errors/app-errors'
 import { wrap } from './async-handler'
 import { requireAdmin, requireCoopScope, requireToken } from './auth'
 
@@ -11,6 +12,15 @@ export function coopRoutes (hub: HubContext): Router {
 
   router.post('/coops', auth, requireAdmin, wrap(async (req, res) => {
     res.status(201).json(await hub.coops.create(req.body))
+  }))
+
+  router.get('/coops', wrap(async (_req, res) => {
+    res.json({ items: await hub.coops.list() })
+  }))
+
+  router.delete('/coops/:username', auth, requireAdmin, wrap(async (req, res) => {
+    await hub.coops.delete(req.params.username.toLowerCase())
+    res.status(204).end()
   }))
 
   router.get('/coops/:username', wrap(async (req, res) => {
@@ -37,6 +47,13 @@ export function coopRoutes (hub: HubContext): Router {
   router.post('/coops/:username/follows', ...forCoop, wrap(async (req, res) => {
     const follow = await hub.follows.follow(req.params.username.toLowerCase(), req.body)
     res.status(202).json(follow)
+  }))
+
+  router.delete('/coops/:username/follows', ...forCoop, wrap(async (req, res) => {
+    const target = typeof req.query.target === 'string' ? req.query.target : ''
+    if (!target) throw new ValidationError('Add ?target=<user@host or actor URL> to say which follow to undo', { target: 'is required' })
+    await hub.follows.unfollow(req.params.username.toLowerCase(), target)
+    res.status(204).end()
   }))
 
   router.get('/coops/:username/follows', ...forCoop, wrap(async (req, res) => {

@@ -23,9 +23,11 @@ export function addDomainBlockCommands (program: Command, withHub: WithHub, out:
     })
   blocks.command('list')
     .description('List blocked domains')
-    .action(async () => {
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
       setExitCode(await withHub(async hub => {
         const list = await hub.domainBlocks.list()
+        if (opts.json) return out(JSON.stringify({ items: list }, null, 2))
         if (list.length === 0) out('No domain is blocked.')
         for (const b of list) out(`${b.domain}\t${b.createdAt}${b.reason ? `\t${b.reason}` : ''}`)
       }))

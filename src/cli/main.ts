@@ -1,12 +1,16 @@
-import { Command, Option } from 'commander'
+import { Command } from 'commander'
 import { loadConfig } from '../config/config'
 import { AppError, ValidationError } from '../errors/app-errors'
 import { ConfigError } from '../errors/config-error'
+import { recordedHubUrl } from '../config/recorded-hub-url'
 import { createHubContext } from '../hub-context'
 import { createLogger } from '../log/logger'
 import { openStore } from '../store/open-store'
 import { ProcessPresence } from '../processes/process-presence'
+import { addCoopCommands } from './coop.commands'
 import { addCoopUpdateCommand } from './coop-update.command'
+import { addFollowCommands } from './follow.commands'
+import { addServiceCommands } from './service.commands'
 import { addDomainBlockCommands } from './domain-block.command'
 import { addSyncCommands } from './sync.commands'
 import { addBackupCommand } from './backup.command'
@@ -25,27 +29,12 @@ export async function runCli (argv: string[], out: (line: string) => void = line
 
   let exitCode = 0
   const coop = program.command('coop').description('Manage co-ops hosted on this hub')
-  coop.command('create')
-    .description('Register a co-op, create its actor and print its API token')
-    .argument('<username>', 'lower-case handle: letters, digits and _ (used in username@host)')
-    .requiredOption('--name <name>', 'display name')
-    .option('--summary <text>', 'one-paragraph description')
-    .option('--url <url>', 'the co-op\'s website')
-    .option('--icon <url>', 'URL of a square logo')
-    .addOption(new Option('--follow-policy <policy>', 'accept follows at once or after approval').choices(['automatic', 'approval']))
-    .action(async (username: string, opts: { name: string, summary?: string, url?: string, icon?: string, followPolicy?: string }) => {
-      exitCode = await withHub(out, async hub => {
-        const body: Record<string, unknown> = { username, name: opts.name }
-        for (const key of ['summary', 'url', 'icon', 'followPolicy'] as const) if (opts[key] !== undefined) body[key] = opts[key]
-        const created = await hub.coops.create(body)
-        out(`Created co-op ${created.username}: ${created.id}`)
-        out(`API token for this co-op (shown once, keep it safe):\n  ${created.token}`)
-      })
-    })
-
+  addCoopCommands(coop, work => withHub(out, work), out, code => { exitCode = code })
   addCoopUpdateCommand(coop, work => withHub(out, work), out, code => { exitCode = code })
   addUmbrellaCommands(program, work => withHub(out, work), out, code => { exitCode = code })
   addDomainBlockCommands(program, work => withHub(out, work), out, code => { exitCode = code })
+  addFollowCommands(program, work => withHub(out, work), out, code => { exitCode = code })
+  addServiceCommands(program, work => withHub(out, work), out, code => { exitCode = code })
   addSyncCommands(program, work => withHub(out, work), out, code => { exitCode = code })
   addBackupCommand(program, out, code => { exitCode = code })
   addRestoreCommand(program, out, code => { exitCode = code })
@@ -72,6 +61,9 @@ async function withHub (out: (line: string) => void, work: (hub: Awaited<ReturnT
   const store = openStore(config.dataDir)
   let presence: ProcessPresence | null = null
   try {
+    // With neither HUB_URL nor PORT set, the URL the hub was set up with: the same ids the server makes.
+    const recorded = process.env.HUB_URL === undefined && process.env.PORT === undefined ? recordedHubUrl(store) : null
+    if (recorded !== null) config = { ...config, hubUrl: recorded }
     const hub = await createHubContext(config, store, createLogger('warn'))
     // Registered like a hub process: running hubs leave the deliveries this command sends alone.
     presence = new ProcessPresence(store, hub.logger)
@@ -87,6 +79,7 @@ async function withHub (out: (line: string) => void, work: (hub: Awaited<ReturnT
       return 1
     }
     if (err instanceof AppError) { out(`Error: ${err.message}`); return 1 }
+    if (err instanceof ConfigError) { out(`Configuration error: ${err.message}`); return 2 }
     throw err
   } finally {
     await presence?.leave()

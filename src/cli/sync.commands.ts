@@ -14,8 +14,10 @@ export function addSyncCommands (program: Command, withHub: WithHub, out: (line:
   program.command('jobs')
     .description('Show each scheduled job: schedule, last run, next run; with a job name, its recent runs')
     .argument('[name]', 'a job: directories, siblings, health or expiry')
-    .action(async (name?: string) => {
+    .option('--json', 'print JSON')
+    .action(async (name: string | undefined, opts: { json?: boolean }) => {
       setExitCode(await withHub(async hub => {
+        if (opts.json) return out(JSON.stringify({ items: name ? await hub.sync.jobs.history(name, 10) : await hub.sync.jobs.list() }, null, 2))
         if (name) {
           const runs = await hub.sync.jobs.history(name, 10)
           if (runs.length === 0) out(`${name} has not run yet.`)
@@ -77,9 +79,11 @@ export function addSyncCommands (program: Command, withHub: WithHub, out: (line:
     })
   source.command('list')
     .description('List directory sources with their last import')
-    .action(async () => {
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
       setExitCode(await withHub(async hub => {
         const list = await hub.sync.sources.list()
+        if (opts.json) return out(JSON.stringify({ items: list }, null, 2))
         if (list.length === 0) out('No directory source is configured.')
         for (const s of list) {
           out(`${s.id}\t${s.enabled ? 'enabled' : 'disabled'}\t${s.format}\t${s.url}`)

@@ -75,6 +75,11 @@ function parsePort (raw: string | undefined): number {
 function parseHubUrl (raw: string | undefined, port: number): string {
   const value = nonEmpty(raw, 'HUB_URL')
   if (value === undefined) return `http://localhost:${port}`
+  // `hub.example.coop` or `localhost:8080` (which URL parsing would read as a scheme) lacks one.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    const example = /^[\w.-]+(:\d+)?\/?$/.test(value) ? value.replace(/\/$/, '') : 'hub.example.coop'
+    throw new ConfigError('HUB_URL', `must be an absolute URL starting with https:// (or http:// for a test on one machine); got "${raw}". Example: HUB_URL=https://${example}`)
+  }
   let url: URL
   try {
     url = new URL(value)

@@ -54,6 +54,10 @@ export class CoopService {
     if (this.store.getCoop(input.username)) {
       throw new ConflictError(`The username "${input.username}" is already taken on this hub`)
     }
+    // A deleted co-op's actor id keeps answering 410: its username is never given out again.
+    if ((await this.store.getObject(this.apex.utils.usernameToIRI(input.username)))?.type === 'Tombstone') {
+      throw new ConflictError(`The username "${input.username}" belonged to a deleted co-op and is never reused on this hub; choose another`)
+    }
     const followPolicy = input.followPolicy ?? 'automatic'
     const keys = await generateActorKeys()
     const doc = buildCoopActor(this.hubUrl, { ...input, followPolicy }, keys.publicKeyPem)
@@ -127,6 +131,30 @@ export class CoopService {
     const node = await this.apex.fromJSONLD({ '@context': this.apex.context, ...doc }) as ApexNode
     await this.store.updateObject({ ...node, _meta: actor._meta }, actor.id, true)
     return node
+  }
+
+  /** Every co-op of this hub, by username. */
+  async list (): Promise<CoopView[]> {
+    return await Promise.all(this.store.listCoops().map(coop => this.view(coop.username)))
+  }
+
+  /**
+   * Deletes co-op `username`: sends a Delete of its actor to its followers (their hubs drop it
+   * from their directories), then leaves a Tombstone at its id (answered 410, its key kept to
+   * sign the queued Delete) and removes its services, record and tokens. Answers its actor id.
+   */
+  async delete (username: string): Promise<string> {
+    const coop = this.require(username)
+    const actor = await this.requireActor(username)
+    await this.publisher?.send(actor, 'Delete', { object: actor.id })
+    const tombstone = await this.apex.buildTombstone({ id: actor.id, type: 'Tombstone' })
+    await this.store.updateObject({ ...tombstone, _meta: actor._meta }, actor.id, true)
+    this.store.transaction(() => {
+      for (const service of this.store.listServices({ actorId: actor.id, local: true })) this.store.deleteService(service.id)
+      this.store.deleteCoop(coop.username)
+    })
+    await this.changes?.publish({ type: 'coop', actorId: actor.id })
+    return actor.id
   }
 
   /** The co-op record, or 404. */

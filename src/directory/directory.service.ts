@@ -34,6 +34,7 @@ export class DirectoryService {
   /** Keeps the index in step with a change elsewhere in the hub. */
   async onChange (change: HubChange): Promise<void> {
     if (change.type === 'coop' || (change.type === 'services' && change.local)) await this.indexLocalCoop(change.actorId)
+    else if (change.type === 'actor-deleted') await this.forgetDeletedActor(change.actorId)
     else await this.indexFederatedActor(change.actorId)
   }
 
@@ -48,6 +49,19 @@ export class DirectoryService {
     const services = this.store.listServices({ actorId, local: true })
     const links = [{ rel: 'murmurations', href: murmurationsProfileUrl(this.hubUrl, coop.username) }]
     await this.store.directory.upsertSourceEntry(coopSourceEntry({ actor, services, kind: 'local', source: this.host, links }))
+  }
+
+  /**
+   * A remote actor deleted itself (apex has replaced its cached copy with a Tombstone): the
+   * services it published and this hub's co-ops' follows of it go, and so does its entry.
+   */
+  async forgetDeletedActor (actorId: string): Promise<void> {
+    if (this.store.getCoopByActorId(actorId)) return
+    this.store.transaction(() => {
+      for (const service of this.store.listServices({ actorId, local: false })) this.store.deleteService(service.id)
+      for (const follow of this.store.listOutgoingFollows().filter(f => f.targetActorId === actorId)) this.store.deleteOutgoingFollow(follow.followId)
+    })
+    await this.indexFederatedActor(actorId)
   }
 
   /**

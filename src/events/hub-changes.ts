@@ -8,6 +8,8 @@ export type HubChange =
   | { type: 'services', actorId: string, local: boolean }
   /** A remote actor was followed, or its profile was updated. */
   | { type: 'actor', actorId: string }
+  /** A remote actor deleted itself. */
+  | { type: 'actor-deleted', actorId: string }
 
 export type HubChangeListener = (change: HubChange) => Promise<void> | void
 

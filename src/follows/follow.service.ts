@@ -39,6 +39,29 @@ export class FollowService {
     return record
   }
 
+  /**
+   * Co-op `username` stops following `target` (user@host or actor URL): an Undo of the Follow
+   * goes to the target unless it had rejected it, and the follow is forgotten. 404 when the
+   * co-op does not follow it.
+   */
+  async unfollow (username: string, target: string): Promise<OutgoingFollow> {
+    const actor = await this.coops.requireActor(username)
+    const known = this.store.listOutgoingFollows(actor.id).find(f => f.targetActorId === target)
+    const targetId = known ? known.targetActorId : isHandle(target) ? await lookupHandle(this.client, target) : parseActorUrl(target)
+    const existing = this.store.findOutgoingFollow(actor.id, targetId)
+    if (!existing) throw new NotFoundError(`Co-op "${username}" does not follow ${targetId}`)
+    const follow = await this.store.getActivity(existing.followId, true)
+    if (follow && existing.state !== 'rejected') {
+      await this.publisher.send(actor, 'Undo', { object: publicCopy(follow) }, [targetId])
+      const following = first<string>(actor.following)
+      if (following && (follow._meta?.collection as string[] | undefined)?.includes(following)) {
+        await this.store.updateActivityMeta(follow, 'collection', following, true)
+      }
+    }
+    this.store.deleteOutgoingFollow(existing.followId)
+    return existing
+  }
+
   /** The follows a co-op sent, with their state. */
   list (username: string): OutgoingFollow[] {
     return this.store.listOutgoingFollows(this.coops.require(username).actorId)

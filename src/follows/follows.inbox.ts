@@ -16,6 +16,8 @@ export function registerFollowsInbox (registry: InboxRegistry, follows: FollowSe
     .on('Accept', 'Follow', onFollowAnswer(follows, changes, 'accepted'))
     .on('Reject', 'Follow', onFollowAnswer(follows, changes, 'rejected'))
   for (const actorType of ACTOR_TYPES) registry.on('Update', actorType, onActorUpdated(changes))
+  // apex may hand over the deleted actor as its cached copy or, once replaced, as a Tombstone.
+  for (const type of [...ACTOR_TYPES, 'Tombstone']) registry.on('Delete', type, onActorDeleted(changes))
 }
 
 /** Follow: accept at once, or queue for the co-op's approval. */
@@ -33,6 +35,13 @@ function onFollowAnswer (follows: FollowService, changes: HubChanges, state: 'ac
     if (!object || !hasType(object, 'Follow')) return
     follows.answered(object, state, actor.id)
     if (state === 'accepted') await changes.publish({ type: 'actor', actorId: actor.id })
+  }
+}
+
+/** Delete of the sender's own actor: what the hub kept of it (services, follows, its entry) goes. */
+function onActorDeleted (changes: HubChanges): InboxHandler {
+  return async ({ actor, activity }) => {
+    if (idOf(activity.object) === actor.id) await changes.publish({ type: 'actor-deleted', actorId: actor.id })
   }
 }
 

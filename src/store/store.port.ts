@@ -179,6 +179,8 @@ export interface HubQueries {
   getCoopByActorId(actorId: string): CoopRecord | null
   listCoops(): CoopRecord[]
   setFollowPolicy(username: string, policy: FollowPolicy): void
+  /** Removes a deleted co-op's record and its tokens (its actor stays, as a Tombstone); answers false when unknown. */
+  deleteCoop(username: string): boolean
 
   saveToken(token: TokenRecord): void
   findToken(hash: string): TokenRecord | null
@@ -193,6 +195,8 @@ export interface HubQueries {
   setOutgoingFollowState(followId: string, state: FollowState): boolean
   findOutgoingFollow(localActorId: string, targetActorId: string): OutgoingFollow | null
   listOutgoingFollows(localActorId?: string): OutgoingFollow[]
+  /** Removes a follow the co-op undid (or whose target was deleted); answers false when unknown. */
+  deleteOutgoingFollow(followId: string): boolean
   /** True when any local co-op has an accepted follow of `actorId`. */
   isFollowedByAnyCoop(actorId: string): boolean
 

@@ -167,6 +167,7 @@ export const EN = {
   },
   errors: {
     notFoundTitle: 'Not found',
+    noPage: 'There is no page at {path} on this hub.',
     badRequestTitle: 'That search cannot be run',
     back: 'Back to the directory'
   }

@@ -104,6 +104,14 @@ export function webRoutes (hub: HubContext, renderer = new PageRenderer()): Rout
     page(res, 'map', m.map.title, await data.mapPoints())
   }))
 
+  // A path nothing serves, asked for by a browser: a page with a way home. API clients (JSON or
+  // anything, as curl asks) go on to the JSON 404.
+  router.use((req, _res, next) => {
+    const browser = (req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/api/') &&
+      req.accepts(['application/json', 'text/html']) === 'text/html'
+    next(browser ? new NotFoundError(format(m.errors.noPage, { path: req.path })) : undefined)
+  })
+
   // Errors of these pages are pages too; anything unexpected goes on to the JSON error responder.
   const htmlErrors: ErrorRequestHandler = (err, _req, res, next) => {
     if (!(err instanceof AppError) || res.headersSent) return next(err)

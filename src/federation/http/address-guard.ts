@@ -35,7 +35,7 @@ export function isRefusedAddress (address: string, policy: PrivateAddressPolicy)
 }
 
 /** Why a target is refused, the same for a literal address and a name (which address it was is not said). */
-const REFUSAL_REASON = 'the hub does not connect to loopback or private addresses (HUB_ALLOW_PRIVATE_ADDRESSES allows them on a test network or a LAN)'
+const REFUSAL_REASON = 'the hub does not connect to loopback or private addresses; set HUB_ALLOW_PRIVATE_ADDRESSES=1 for a test network (or list the addresses to allow, e.g. a LAN sibling\'s)'
 
 /** Refuses a URL that is not http(s) or whose host is a literal non-public IP the policy does not allow. */
 export function checkUrl (url: URL, allowPrivate: PrivateAddressPolicy): void {
@@ -45,6 +45,21 @@ export function checkUrl (url: URL, allowPrivate: PrivateAddressPolicy): void {
   const host = url.hostname.replace(/^\[|\]$/g, '')
   if (ipaddr.isValid(host) && isRefusedAddress(host, allowPrivate)) {
     throw new ForbiddenAddressError(`${url.host} is refused: ${REFUSAL_REASON}`)
+  }
+}
+
+/**
+ * `checkUrl`, and for a name the addresses it resolves to now: a target that would be refused at
+ * every fetch (`localhost`) is refused when it is configured. A name that does not resolve passes
+ * (it may later); its fetches say why they fail.
+ */
+export async function checkResolvedUrl (url: URL, allowPrivate: PrivateAddressPolicy): Promise<void> {
+  checkUrl(url, allowPrivate)
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  if (allowPrivate === true || ipaddr.isValid(host)) return
+  const addresses = await dns.promises.lookup(host, { all: true }).catch(() => [])
+  if (addresses.some(a => isRefusedAddress(a.address, allowPrivate))) {
+    throw new ForbiddenAddressError(`${host} is refused: ${REFUSAL_REASON}`)
   }
 }
 

@@ -57,7 +57,7 @@ export function wellKnownRoutes ({ hubUrl, hubName, version, store }: DiscoveryD
       throw new NotFoundError(`${resource} is not an account on this hub`)
     }
     const coop = store.getCoop(username)
-    if (!coop) throw new NotFoundError(`There is no co-op "${username}" on this hub`)
+    if (!coop) throw new NotFoundError(`There is no account ${username}@${host} on this hub; it answers for accounts @${host} only`)
     return {
       subject: `acct:${coop.username}@${host}`,
       aliases: [coop.actorId],

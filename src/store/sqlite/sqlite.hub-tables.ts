@@ -20,6 +20,9 @@ export class SqliteHubTables {
   private readonly coopByActorId
   private readonly allCoops
   private readonly updateFollowPolicy
+  private readonly removeCoop
+  private readonly removeTokensOf
+  private readonly removeOutgoingFollow
   private readonly insertToken
   private readonly tokenByHash
   private readonly insertService
@@ -47,6 +50,9 @@ export class SqliteHubTables {
     this.coopByActorId = db.prepare<[string], CoopRow>('SELECT * FROM coops WHERE actor_id = ?')
     this.allCoops = db.prepare<[], CoopRow>('SELECT * FROM coops ORDER BY username')
     this.updateFollowPolicy = db.prepare<[string, string]>('UPDATE coops SET follow_policy = ? WHERE username = ?')
+    this.removeCoop = db.prepare<[string]>('DELETE FROM coops WHERE username = ?')
+    this.removeTokensOf = db.prepare<[string]>('DELETE FROM tokens WHERE scope = ?')
+    this.removeOutgoingFollow = db.prepare<[string]>('DELETE FROM outgoing_follows WHERE follow_id = ?')
 
     this.insertToken = db.prepare<[string, string, string, string]>(
       'INSERT INTO tokens (hash, scope, label, created_at) VALUES (?, ?, ?, ?)')
@@ -124,6 +130,22 @@ export class SqliteHubTables {
   /** See `HubQueries.setFollowPolicy`. */
   setFollowPolicy (username: string, policy: FollowPolicy): void {
     this.updateFollowPolicy.run(policy, username)
+  }
+
+  /** See `HubQueries.deleteCoop`: the record and every token acting for it, in one transaction. */
+  deleteCoop (username: string): boolean {
+    const coop = this.getCoop(username)
+    if (!coop) return false
+    this.db.transaction(() => {
+      this.removeTokensOf.run(coop.actorId)
+      this.removeCoop.run(username)
+    })()
+    return true
+  }
+
+  /** See `HubQueries.deleteOutgoingFollow`. */
+  deleteOutgoingFollow (followId: string): boolean {
+    return this.removeOutgoingFollow.run(followId).changes === 1
   }
 
   /** See `HubQueries.saveToken`: insert-only; a duplicate hash throws. */

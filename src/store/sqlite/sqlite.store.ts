@@ -236,6 +236,7 @@ export class SqliteStore implements HubStore {
   getCoopByActorId (actorId: string): CoopRecord | null { return this.hub.getCoopByActorId(actorId) }
   listCoops (): CoopRecord[] { return this.hub.listCoops() }
   setFollowPolicy (username: string, policy: FollowPolicy): void { this.hub.setFollowPolicy(username, policy) }
+  deleteCoop (username: string): boolean { return this.hub.deleteCoop(username) }
 
   saveToken (token: TokenRecord): void { this.hub.saveToken(token) }
   findToken (hash: string): TokenRecord | null { return this.hub.findToken(hash) }
@@ -249,6 +250,7 @@ export class SqliteStore implements HubStore {
   setOutgoingFollowState (followId: string, state: FollowState): boolean { return this.hub.setOutgoingFollowState(followId, state) }
   findOutgoingFollow (localActorId: string, targetActorId: string): OutgoingFollow | null { return this.hub.findOutgoingFollow(localActorId, targetActorId) }
   listOutgoingFollows (localActorId?: string): OutgoingFollow[] { return this.hub.listOutgoingFollows(localActorId) }
+  deleteOutgoingFollow (followId: string): boolean { return this.hub.deleteOutgoingFollow(followId) }
   isFollowedByAnyCoop (actorId: string): boolean { return this.hub.isFollowedByAnyCoop(actorId) }
 
   saveFollowRequest (request: FollowRequest): void { this.hub.saveFollowRequest(request) }

@@ -1,6 +1,6 @@
 /** The admin's directory sources: add, list, enable, disable, remove (API and CLI). */
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-errors'
-import { checkUrl, PrivateAddressPolicy } from '../../federation/http/address-guard'
+import { checkResolvedUrl, PrivateAddressPolicy } from '../../federation/http/address-guard'
 import type { SchemaValidator } from '../../schemas/schema-validator'
 import type { DirectoryRepository } from '../../store/ports/directory.port'
 import type { SourceRecord, SourceRepository } from '../../store/ports/sync-sources.port'
@@ -37,7 +37,7 @@ export class SourceAdminService {
     let url: URL
     try { url = new URL(input.url) } catch { throw new ValidationError(`"${input.url}" is not an absolute URL`, { url: 'must be an absolute http(s) URL' }) }
     // Refused now rather than on every run: the same guard the fetches use.
-    checkUrl(url, this.allowPrivateAddresses)
+    await checkResolvedUrl(url, this.allowPrivateAddresses)
     const name = input.name ?? (adapter.format === 'hub-directory' ? url.host : adapter.defaultName)
     const added = await this.sources.add({ id: input.id, format: input.format, url: url.href, name, enabled: input.enabled })
     if (!added) {

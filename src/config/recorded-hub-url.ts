@@ -1,0 +1,30 @@
+import { ConfigError } from '../errors/config-error'
+import type { HubStore } from '../store/store.port'
+
+/** The settings key under which a hub's store keeps the HUB_URL it was first started with. */
+export const HUB_URL_SETTING = 'hub_url'
+
+/** The HUB_URL this store was first started with, or null for a store no hub has started on yet. */
+export function recordedHubUrl (store: HubStore): string | null {
+  return store.getSetting(HUB_URL_SETTING)
+}
+
+/**
+ * Records `hubUrl` in a store that has none yet, and refuses one that differs from the recorded
+ * one: every actor id in the store starts with the recorded URL, and a hub (or CLI command)
+ * running under another one would create actors whose ids point at the wrong place.
+ */
+export function claimHubUrl (store: HubStore, hubUrl: string): void {
+  const recorded = store.transaction(() => {
+    const existing = recordedHubUrl(store)
+    if (existing === null) store.setSetting(HUB_URL_SETTING, hubUrl)
+    return existing ?? hubUrl
+  })
+  if (recorded !== hubUrl) throw hubUrlMismatch(hubUrl, recorded)
+}
+
+/** The refusal when the configured URL is not the recorded one: both URLs and the fix. */
+export function hubUrlMismatch (configured: string, recorded: string): ConfigError {
+  return new ConfigError('HUB_URL', `is ${configured} (set, or derived from PORT), but this hub's database (DATA_DIR) was set up for ${recorded}: its actor ids point there. ` +
+    `Set HUB_URL=${recorded} to run this hub, or use another DATA_DIR for a new hub.`)
+}
