@@ -1,7 +1,7 @@
 import fs from 'fs'
 import path from 'path'
 import type { HubConfig } from './config/config'
-import { claimHubUrl } from './config/recorded-hub-url'
+import { claimHubUrl } from './store/recorded-hub-url'
 import type { Logger } from './log/logger'
 import type { ApexNode, HubStore } from './store/store.port'
 import { TokenService } from './auth/token.service'

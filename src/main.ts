@@ -21,7 +21,7 @@ export interface RunningHub {
 export async function startHub (config: HubConfig): Promise<RunningHub> {
   const logger = createLogger(config.logLevel)
   const store = openStore(config.dataDir, { serving: true })
-  const hub = await createHubContext(config, store, logger).catch(err => { store.close(); throw err })
+  const hub = await createHubContext(config, store, logger).catch(async err => { await store.shutdown(); throw err })
   // Other processes may share the store (docs/scaling.md): register before claiming anything,
   // and release what processes that died held.
   const presence = new ProcessPresence(store, logger.child({ component: 'processes' }), {
@@ -57,7 +57,7 @@ export async function startHub (config: HubConfig): Promise<RunningHub> {
       await hub.inbox.idle()
       await presence.leave()
       await hub.client.close()
-      store.close()
+      await store.shutdown()
     })()
     return stopping
   }

@@ -256,6 +256,8 @@ export interface HubQueries {
   readonly umbrellas: UmbrellaRepository
 
   close(): void
+  /** Waits for background work on the database (the last checkpoint) to end, then closes: nothing is written after it resolves. */
+  shutdown(): Promise<void>
 }
 
 /** The whole storage port. */

@@ -38,7 +38,7 @@ describe('discovery', () => {
 
   it.each([
     ['', 400, /resource=acct:user@host/],
-    ['?resource=acct:nobody@HOST', 404, /no co-op "nobody"/],
+    ['?resource=acct:nobody@HOST', 404, /no account nobody@127\.0\.0\.1:\d+ on this hub; it answers for accounts @127\.0\.0\.1:\d+ only/],
     ['?resource=acct:alpha@elsewhere.example', 404, /not this hub/],
     ['?resource=acct:nohost', 400, /acct:user@host/]
   ])('answers WebFinger %s with %i and a reason', async (query, status, message) => {

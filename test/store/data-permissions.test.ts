@@ -33,16 +33,17 @@ describe('data folder and file modes', () => {
 
   const modeOf = (p: string): string => (fs.statSync(p).mode & 0o777).toString(8)
 
-  async function start (dataDir: string): Promise<{ url: string, warnings: string[] }> {
+  /** Starts a hub on a free port; `hubUrl` keeps the address of an earlier start (the store records it). */
+  async function start (dataDir: string, hubUrl?: string): Promise<{ url: string, warnings: string[] }> {
     const port = await freePort()
     const logger = logging.createLogger('silent')
     const warnings: string[] = []
     jest.spyOn(logger, 'warn').mockImplementation(((_obj: unknown, msg?: string) => { warnings.push(String(msg)) }) as never)
     jest.spyOn(logging, 'createLogger').mockReturnValue(logger)
     jest.spyOn(process.stdout, 'write').mockImplementation(() => true) // the one-time admin token message
-    const config = loadConfig({ PORT: String(port), HUB_URL: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, LOG_LEVEL: 'silent', HUB_SCHEDULER: '0', HUB_ALLOW_PRIVATE_ADDRESSES: '1' })
+    const config = loadConfig({ PORT: String(port), HUB_URL: hubUrl ?? `http://127.0.0.1:${port}`, DATA_DIR: dataDir, LOG_LEVEL: 'silent', HUB_SCHEDULER: '0', HUB_ALLOW_PRIVATE_ADDRESSES: '1' })
     running = await startHub(config)
-    return { url: config.hubUrl, warnings }
+    return { url: `http://127.0.0.1:${port}`, warnings }
   }
 
   function newRoot (): string {
@@ -73,7 +74,7 @@ describe('data folder and file modes', () => {
       new Database(path.join(dataDir, 'hub.sqlite')).close()
     }
     expect(fs.existsSync(path.join(dataDir, 'hub.sqlite-wal'))).toBe(false)
-    const again = await start(dataDir)
+    const again = await start(dataDir, url)
     expect((await api({ url: again.url }, 'POST', '/api/v1/coops', token, { username: 'modes2', name: 'Modes Two' })).status).toBe(201)
     expect(['hub.sqlite-wal', 'hub.sqlite-shm'].map(f => modeOf(path.join(dataDir, f)))).toEqual(['600', '600'])
   })
@@ -81,9 +82,9 @@ describe('data folder and file modes', () => {
   it('writes backups 0600 (ioocloud-hub backup)', async () => {
     const root = newRoot()
     const dataDir = path.join(root, 'data')
-    await start(dataDir)
+    const { url } = await start(dataDir)
     process.env.DATA_DIR = dataDir
-    process.env.HUB_URL = 'http://127.0.0.1:1'
+    process.env.HUB_URL = url
     delete process.env.PORT
     const target = path.join(root, 'snapshot.sqlite')
     const lines: string[] = []

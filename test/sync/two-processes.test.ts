@@ -33,7 +33,8 @@ describe('two hub processes sharing one database', () => {
   it('records each job run once', async () => {
     const token = 'shared-admin-token-0123456789abcdef'
     a = await startHubProcess({ dataDir, adminToken: token, env })
-    b = await startHubProcess({ dataDir, adminToken: token, env })
+    // One hub, two processes: both answer for the same HUB_URL, as behind a proxy.
+    b = await startHubProcess({ dataDir, adminToken: token, env: { ...env, HUB_URL: a.url } })
     const db = new Database(path.join(dataDir, 'hub.sqlite'), { readonly: true })
     try {
       const countRuns = (): number => (db.prepare("SELECT COUNT(*) AS n FROM job_runs WHERE trigger = 'schedule'").get() as { n: number }).n

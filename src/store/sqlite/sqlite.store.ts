@@ -275,6 +275,12 @@ export class SqliteStore implements HubStore {
     void this.checkpointer?.stop()
   }
 
+  /** Ends the background checkpoints (after one last one) before closing, so no file is written afterwards. */
+  async shutdown (): Promise<void> {
+    await this.checkpointer?.stop()
+    this.close()
+  }
+
   /** Stops the background checkpoints after one last one (before a backup or at exit). */
   async stopCheckpoints (): Promise<void> {
     await this.checkpointer?.stop()

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors/config-error'
-import type { HubStore } from '../store/store.port'
+import type { HubStore } from './store.port'
 
 /** The settings key under which a hub's store keeps the HUB_URL it was first started with. */
 export const HUB_URL_SETTING = 'hub_url'
