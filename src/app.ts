@@ -26,6 +26,7 @@ import { sourceRoutes } from './api/sources.routes'
 import { siblingRoutes } from './api/siblings.routes'
 import { inboxAddressRateLimit, refuseBlockedDomains, verifiedHostRateLimit } from './federation/abuse/inbox-guards'
 import { umbrellaCollectionRoutes, umbrellaRoutes } from './api/umbrellas.routes'
+import { umbrellaWorkObjectRoutes, umbrellaWorkRoutes } from './api/umbrella-work.routes'
 
 /** Builds the Express app: discovery, ActivityPub, the JSON API, and JSON errors everywhere. */
 export function createApp (hub: HubContext): Express {
@@ -48,6 +49,7 @@ export function createApp (hub: HubContext): Express {
   app.use(wellKnownRoutes({ hubUrl: hub.config.hubUrl, hubName: hub.config.hubName ?? hostFromUrl(hub.config.hubUrl), version: hub.version, store: hub.store }))
   app.use(hubObjectRoutes(hub.apex, hub.store, hub.config.hubUrl))
   app.use(umbrellaCollectionRoutes(hub))
+  app.use(umbrellaWorkObjectRoutes(hub))
   // One URL, two representations (JSON for ActivityPub clients, HTML for browsers): caches must key on Accept.
   app.get(ROUTES.actor, (_req, res, next) => { res.vary('Accept'); next() })
   app.use(activityPubRoutes({ apex: hub.apex, store: hub.store, authenticate, maxBodyBytes: hub.config.maxBodyBytes, guards, remote: hub.remote, journal: hub.journal, hubUrl: hub.config.hubUrl, logger: inboxLog }))
@@ -68,6 +70,7 @@ export function createApp (hub: HubContext): Express {
   api.use(sourceRoutes(hub))
   api.use(siblingRoutes(hub))
   api.use(umbrellaRoutes(hub))
+  api.use(umbrellaWorkRoutes(hub))
   app.use('/api/v1', api)
   app.use(feedRoutes(hub))
   // After the ActivityPub routes: apex answers /u/:actor for ActivityStreams clients, browsers get the page.

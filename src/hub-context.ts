@@ -51,6 +51,9 @@ import { UmbrellaService } from './umbrellas/umbrella.service'
 import { UmbrellaMembershipService } from './umbrellas/umbrella-membership.service'
 import { MembershipService } from './umbrellas/membership.service'
 import { registerUmbrellasInbox } from './umbrellas/umbrellas.inbox'
+import { createUmbrellaWork, UmbrellaWork } from './umbrellas/umbrella-work.wiring'
+import { registerUmbrellaWorkInbox } from './umbrellas/umbrella-work.inbox'
+import { decisionsExpirer } from './umbrellas/decisions.expirer'
 
 /** The hub's parts, wired once and shared by the HTTP server and the CLI. */
 export interface HubContext {
@@ -103,6 +106,8 @@ export interface HubContext {
   umbrellaMemberships: UmbrellaMembershipService
   /** The member's side of membership: joining, leaving, member lists of remote umbrellas. */
   memberships: MembershipService
+  /** Umbrellas' shared projects, decisions and progress posts (both sides). */
+  umbrellaWork: UmbrellaWork
 }
 
 /** The hub's version, from package.json. */
@@ -178,12 +183,12 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
   const umbrellas = new UmbrellaService(apex, store, tokens, schemas, config.hubUrl, publisher)
   const umbrellaMemberships = new UmbrellaMembershipService(store, umbrellas, publisher, remote, client, schemas, logger.child({ component: 'umbrellas' }))
   const memberships = new MembershipService(store, coops, publisher, remote, client, schemas, logger.child({ component: 'umbrellas' }))
+  const umbrellaWork = createUmbrellaWork({ apex, store, publisher, schemas, hubUrl: config.hubUrl, umbrellaMemberships, admissionVoteSeconds: config.admissionVoteSeconds, logger: logger.child({ component: 'umbrellas' }) })
 
   const inboxLog = logger.child({ component: 'inbox' })
   const inboxHandlers = new InboxHandlerTable()
-  registerFeatureInboxes(inboxHandlers, { store, logger: inboxLog, changes, follows, services, pools, pledgesInbound, agreementsInbound, umbrellaMemberships, memberships })
+  registerFeatureInboxes(inboxHandlers, { apex, remote, store, logger: inboxLog, changes, follows, services, pools, pledgesInbound, agreementsInbound, umbrellaMemberships, memberships, umbrellaWork })
   const inbox = new InboxDispatcher(inboxHandlers, inboxLog)
-
 
   const directory = new DirectoryService(store, config.hubUrl, logger.child({ component: 'directory' }))
   changes.subscribe(change => directory.onChange(change))
@@ -192,15 +197,15 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
   const sync = createSync({
     config, store, apex, remote, client, services, schemas, logger,
     collections: [poolsCollection(store, pools)],
-    expirers: [{ label: 'pools', expireDue: now => pools.expireDue(now) }, { label: 'agreements', expireDue: now => agreements.expireDue(now) }],
+    expirers: [{ label: 'pools', expireDue: now => pools.expireDue(now) }, { label: 'agreements', expireDue: now => agreements.expireDue(now) }, decisionsExpirer(umbrellaWork.decisions)],
     onSiblingReachability: actorId => changes.publish({ type: 'actor', actorId })
   })
 
-  return { config, version, logger, store, apex, schemas, tokens, coops, services, follows, publisher, remote, client, delivery, inbox, inboxHandlers, instanceKey, changes, directory, network, pools, pledges, pledgesInbound, agreements, agreementsInbound, trustedServers, domainBlocks, rateLimiter, addressRateLimiter, journal, sync, umbrellas, umbrellaMemberships, memberships }
+  return { config, version, logger, store, apex, schemas, tokens, coops, services, follows, publisher, remote, client, delivery, inbox, inboxHandlers, instanceKey, changes, directory, network, pools, pledges, pledgesInbound, agreements, agreementsInbound, trustedServers, domainBlocks, rateLimiter, addressRateLimiter, journal, sync, umbrellas, umbrellaMemberships, memberships, umbrellaWork }
 }
 
 /** The parts whose inbox handlers the features register. */
-export type FeatureInboxParts = Pick<HubContext, 'store' | 'logger' | 'changes' | 'follows' | 'services' | 'pools' | 'pledgesInbound' | 'agreementsInbound' | 'umbrellaMemberships' | 'memberships'>
+export type FeatureInboxParts = Pick<HubContext, 'apex' | 'remote' | 'store' | 'logger' | 'changes' | 'follows' | 'services' | 'pools' | 'pledgesInbound' | 'agreementsInbound' | 'umbrellaMemberships' | 'memberships' | 'umbrellaWork'>
 
 /** Registers every feature's inbox handlers, each (activity type, object type) pair once; a pair registered twice throws here, at start. */
 export function registerFeatureInboxes (registry: InboxRegistry, parts: FeatureInboxParts): void {
@@ -209,6 +214,7 @@ export function registerFeatureInboxes (registry: InboxRegistry, parts: FeatureI
   registerPoolsInbox(registry, parts.pools, parts.pledgesInbound, parts.store, parts.logger)
   registerAgreementsInbox(registry, parts.agreementsInbound)
   registerUmbrellasInbox(registry, parts.umbrellaMemberships, parts.memberships)
+  registerUmbrellaWorkInbox(registry, { apex: parts.apex, store: parts.store, remote: parts.remote, work: parts.umbrellaWork, logger: parts.logger })
 }
 
 /** Loads the instance actor, creating it (and its keys) on first start. */

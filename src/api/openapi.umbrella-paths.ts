@@ -45,6 +45,43 @@ export function umbrellaPaths (): Json {
     },
     '/api/v1/coops/{username}/memberships/leave': {
       post: { summary: 'Leave an umbrella (federates Leave)', security: bearer, parameters: [username], requestBody: body('MembershipRequest'), responses: { 202: ok('The membership, left.'), ...refused, ...missing } }
+    },
+    ...umbrellaWorkPaths()
+  }
+}
+
+const umbrella = { name: 'umbrella', in: 'path', required: true, description: 'A local umbrella\'s username, or the URL-encoded actor id of a remote umbrella this hub keeps copies of.', schema: { type: 'string' } }
+const key = { name: 'key', in: 'path', required: true, description: 'The project\'s key, a lower-case slug.', schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } }
+const decisionId = { name: 'id', in: 'path', required: true, description: 'The last segment of the decision\'s id.', schema: { type: 'string' } }
+const closed = { 409: err('The decision is closed (its closesAt has passed).') }
+
+/** Shared projects, commitments, progress posts, decisions and votes. */
+function umbrellaWorkPaths (): Json {
+  return {
+    '/api/v1/umbrellas/{umbrella}/projects': {
+      get: { summary: 'The umbrella\'s shared projects with milestones and committed totals (public; a member\'s hub answers from its copies)', parameters: [umbrella], responses: { 200: ok('{umbrella, items}'), ...missing } }
+    },
+    '/api/v1/umbrellas/{umbrella}/projects/{key}': {
+      get: { summary: 'One project: milestones, linked pools, committed hours and money per member and in total, allocated money', parameters: [umbrella, key], responses: { 200: ok('The project.'), ...missing } },
+      put: { summary: 'Create or replace a project (umbrella or admin token; federates Create or Update of its Page)', security: bearer, parameters: [{ ...username, name: 'umbrella' }, key], requestBody: body('ProjectPutRequest'), responses: { 201: ok('The project, created.'), 200: ok('The project, updated.'), ...refused, ...missing } }
+    },
+    '/api/v1/umbrellas/{umbrella}/projects/{key}/posts': {
+      get: { summary: 'The project\'s progress posts, oldest first (public)', parameters: [umbrella, key], responses: { 200: ok('{project, items}'), ...missing } },
+      post: { summary: 'Post progress (umbrella or admin token; federates Create of a Note with the project as context)', security: bearer, parameters: [{ ...username, name: 'umbrella' }, key], requestBody: body('ProgressPostRequest'), responses: { 201: ok('The post.'), ...refused, ...missing } }
+    },
+    '/api/v1/coops/{username}/commitments': {
+      post: { summary: 'Commit hours and/or money to a project of an umbrella the co-op belongs to (federates Create of a vf:Commitment to the umbrella)', security: bearer, parameters: [username], requestBody: body('CommitmentCreateRequest'), responses: { 202: ok('The commitment as sent.'), ...refused, ...missing } }
+    },
+    '/api/v1/umbrellas/{umbrella}/decisions': {
+      get: { summary: 'The umbrella\'s decisions, newest first, with live tallies (public; a member\'s hub answers from its copies)', parameters: [umbrella], responses: { 200: ok('{umbrella, items}'), ...missing } },
+      post: { summary: 'Open a decision (umbrella or admin token; federates Create of a Question)', security: bearer, parameters: [{ ...username, name: 'umbrella' }], requestBody: body('DecisionCreateRequest'), responses: { 201: ok('The decision.'), ...refused, ...missing } }
+    },
+    '/api/v1/umbrellas/{umbrella}/decisions/{id}': {
+      get: { summary: 'A decision: {status, tally, voters, members (null on a copy), closesAt, closedAt, action, actionResult}', parameters: [umbrella, decisionId], responses: { 200: ok('The decision.'), ...missing } }
+    },
+    '/api/v1/coops/{username}/votes': {
+      post: { summary: 'Vote on a decision of an umbrella the co-op belongs to; a later vote replaces the earlier (federates Create of a vote Note)', security: bearer, parameters: [username], requestBody: body('VoteCreateRequest'), responses: { 202: ok('{id, decision, choice}'), ...refused, ...missing, ...closed } },
+      get: { summary: 'The votes the co-op sent, newest first, with the umbrella\'s reason when it refused one', security: bearer, parameters: [username], responses: { 200: ok('{items: [{id, decision, choice, sentAt, refused}]}'), ...refused, ...missing } }
     }
   }
 }

@@ -69,7 +69,7 @@ export function umbrellaRoutes (hub: HubContext): Router {
 
 /**
  * An umbrella's ActivityPub collections: `ioo:members` (the current members' actor ids, public),
- * and `ioo:projects` and `ioo:decisions`, empty until projects and decisions are published.
+ * `ioo:projects` (its project Pages) and `ioo:decisions` (its Questions, newest first), inline.
  */
 export function umbrellaCollectionRoutes (hub: HubContext): Router {
   const router = Router()
@@ -82,7 +82,15 @@ export function umbrellaCollectionRoutes (hub: HubContext): Router {
     }))
   }
   collection('members', async actorId => (await hub.store.umbrellas.listMembers(actorId)).map(m => m.actorId))
-  collection('projects', async () => [])
-  collection('decisions', async () => [])
+  collection('projects', async actorId => {
+    const pages = []
+    for (const project of await hub.store.umbrellaWork.listProjects(actorId)) pages.push(await hub.umbrellaWork.projects.page(project.id))
+    return pages.filter(page => page !== null)
+  })
+  collection('decisions', async actorId => {
+    const questions = []
+    for (const decision of await hub.store.umbrellaWork.listDecisions(actorId)) questions.push(await hub.umbrellaWork.decisions.question(decision.id))
+    return questions.filter(question => question !== null)
+  })
   return router
 }

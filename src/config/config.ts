@@ -31,6 +31,8 @@ export interface HubConfig {
   sync: SyncConfig
   /** How often this process beats in the process registry and polls the delivery queue (docs/scaling.md). */
   processHeartbeatMs: number
+  /** How long the decision a `vote` umbrella opens on a Join stays open, in seconds (docs/umbrellas.md). */
+  admissionVoteSeconds: number
 }
 
 type Env = Record<string, string | undefined>
@@ -54,7 +56,8 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): HubCon
   const sync = loadSyncConfig(env)
   const processHeartbeatMs = parsePositiveInt(env.HUB_PROCESS_HEARTBEAT_MS, 'HUB_PROCESS_HEARTBEAT_MS', 5_000)
   const http = loadHttpLimitsConfig(env, inboxRateLimitPerMinute)
-  return { port, hubUrl, dataDir, hubName, adminToken, allowPrivateAddresses, inboxRateLimitPerMinute, http, maxBodyBytes, logLevel, sync, processHeartbeatMs }
+  const admissionVoteSeconds = parsePositiveInt(env.HUB_ADMISSION_VOTE_SECONDS, 'HUB_ADMISSION_VOTE_SECONDS', 7 * 24 * 3600)
+  return { port, hubUrl, dataDir, hubName, adminToken, allowPrivateAddresses, inboxRateLimitPerMinute, http, maxBodyBytes, logLevel, sync, processHeartbeatMs, admissionVoteSeconds }
 }
 
 function nonEmpty (value: string | undefined, name: string): string | undefined {

@@ -29,6 +29,7 @@ import type { ProjectPutRequest } from './generated/project-put'
 import type { SharedProject } from './generated/shared-project'
 import type { Vote } from './generated/vote'
 import type { VoteCreateRequest } from './generated/vote-create'
+import type { ProgressPostRequest } from './generated/progress-post'
 import type { UmbrellaCreateRequest } from './generated/umbrella-create'
 import type { UmbrellaUpdateRequest } from './generated/umbrella-update'
 import type { MembershipRequest } from './generated/membership-request'
@@ -59,6 +60,7 @@ export interface SchemaTypes {
   'api/commitment-create.schema.json': CommitmentCreateRequest
   'api/decision-create.schema.json': DecisionCreateRequest
   'api/vote-create.schema.json': VoteCreateRequest
+  'api/progress-post.schema.json': ProgressPostRequest
   'objects/decision.schema.json': Decision
   'objects/vote.schema.json': Vote
   'objects/shared-project.schema.json': SharedProject

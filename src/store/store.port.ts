@@ -11,6 +11,7 @@ import type { DirectoryRepository } from './ports/directory.port'
 import type { PoolRepository } from './ports/pool.port'
 import type { AgreementRepository } from './ports/agreement.port'
 import type { UmbrellaWorkRepository } from './ports/umbrella-work.port'
+import type { UmbrellaNotesRepository } from './ports/umbrella-notes.port'
 import type { DeliveryControlRepository } from './ports/delivery-control.port'
 import type { DomainBlockRepository } from './ports/domain-blocks.port'
 import type { InboxJournalRepository } from './ports/inbox-journal.port'
@@ -232,6 +233,9 @@ export interface HubQueries {
 
   /** Umbrellas' shared projects, commitments, decisions, votes and tallies. */
   readonly umbrellaWork: UmbrellaWorkRepository
+
+  /** Progress posts of shared projects, and the votes local co-ops sent. */
+  readonly umbrellaNotes: UmbrellaNotesRepository
 
   /** Domains the admin refuses to federate with. */
   readonly domainBlocks: DomainBlockRepository

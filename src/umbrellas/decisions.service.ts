@@ -33,7 +33,7 @@ export interface DecisionView {
 
 /** What the decisions service is built from. */
 export interface DecisionsDeps {
-  store: Pick<HubStore, 'umbrellaWork' | 'pools'>
+  store: Pick<HubStore, 'umbrellaWork' | 'umbrellaNotes' | 'pools'>
   membership: UmbrellaMembership
   membershipActions: MembershipActions
   projects: ProjectsService
@@ -78,6 +78,7 @@ export class DecisionsService {
     if (refusal) throw new ValidationError(refusalMessage(refusal, decision), refusal === 'unknown-option' ? { choice: `must be one of: ${decision.options.join(', ')}` } : { decision: 'belongs to an umbrella this co-op is not a member of' })
     const note = voteNote({ id: this.deps.newObjectId(), voterId: coopId, decisionId: decision.id, umbrellaId: decision.umbrellaId, choice: input.choice, published: this.now() })
     await this.deps.publish({ type: 'Create', actor: coopId, object: note, to: [decision.umbrellaId], cc: [] })
+    await this.deps.store.umbrellaNotes.saveSentVote({ noteId: note.id as string, decisionId: decision.id, voterId: coopId, choice: input.choice, sentAt: this.now(), refusedReason: null })
     // When the umbrella lives on this hub the vote is counted here at once.
     if (decision.local) await this.count(decision, coopId, note.id as string, input.choice)
     return { id: note.id as string, decision: decision.id, choice: input.choice }
@@ -99,6 +100,44 @@ export class DecisionsService {
     const counted = await this.count(decision, voterId, doc.id, doc.name)
     if (!counted) await this.reject(decision, voterId, createId, 'closed')
     return counted ? { counted } : { counted, reason: 'closed' }
+  }
+
+  /**
+   * Opens the decision a `vote` umbrella takes on a Join: admit `memberId` (agree) or not, by
+   * majority with a quorum of half the members, closing `votingSeconds` from now.
+   */
+  async openAdmission (umbrellaId: string, memberId: string, votingSeconds: number): Promise<DecisionView> {
+    const closesAt = new Date(Date.parse(this.now()) + votingSeconds * 1000).toISOString()
+    return await this.open(umbrellaId, { question: `Admit ${memberId} as a member?`, closesAt, rule: 'majority', quorum: 0.5, action: { type: 'ioo:AdmitMember', object: memberId } })
+  }
+
+  /** The voter's side of a Reject of its vote: recorded with the umbrella's reason. */
+  async voteRefused (umbrellaId: string, voterId: string, noteId: string, reason: string): Promise<boolean> {
+    const sent = (await this.deps.store.umbrellaNotes.listSentVotes(voterId)).find(v => v.noteId === noteId)
+    const decision = sent ? await this.deps.store.umbrellaWork.getDecision(sent.decisionId) : null
+    // Only the umbrella the vote went to answers for it.
+    if (!sent || (decision !== null && decision.umbrellaId !== umbrellaId)) return false
+    return await this.deps.store.umbrellaNotes.refuseSentVote(noteId, voterId, reason)
+  }
+
+  /** The votes a local co-op sent, newest first, with the umbrella's refusal when there was one. */
+  async sentVotes (coopId: string): Promise<Array<{ id: string, decision: string, choice: string, sentAt: string, refused: string | null }>> {
+    return (await this.deps.store.umbrellaNotes.listSentVotes(coopId)).map(v => ({ id: v.noteId, decision: v.decisionId, choice: v.choice, sentAt: v.sentAt, refused: v.refusedReason }))
+  }
+
+  /** The decisions of an umbrella this hub hosts or keeps copies of, newest first. */
+  async list (umbrellaId: string): Promise<DecisionView[]> {
+    const views: DecisionView[] = []
+    for (const d of await this.deps.store.umbrellaWork.listDecisions(umbrellaId)) views.push(await this.view(d.id))
+    return views
+  }
+
+  /** The Question of a decision of a local umbrella, as federated (public), or null. */
+  async question (decisionId: string): Promise<Record<string, unknown> | null> {
+    const decision = await this.deps.store.umbrellaWork.getDecision(decisionId)
+    if (!decision?.local) return null
+    const audience = await umbrellaAudience(this.deps.membership, decision.umbrellaId, this.followersOf)
+    return decisionQuestion(decision, await this.deps.store.umbrellaWork.getTally(decisionId), audience)
   }
 
   /** Keeps a copy of a remote umbrella's Question (on member hubs): its options, status and tally. */
@@ -193,7 +232,11 @@ export class DecisionsService {
   private async applyAction (decision: DecisionRecord): Promise<void> {
     const repo = this.deps.store.umbrellaWork
     const action = decision.action
-    if (!action || decision.status !== 'passed') return await repo.setActionResult(decision.id, 'none')
+    if (!action || decision.status !== 'passed') {
+      // An admission that did not pass refuses the Join it was opened for.
+      if (action?.type === 'ioo:AdmitMember') await this.refuseAdmission(decision, action.object)
+      return await repo.setActionResult(decision.id, 'none')
+    }
     try {
       switch (action.type) {
         case 'ioo:AdmitMember':
@@ -211,6 +254,15 @@ export class DecisionsService {
       }
     } catch (err) {
       await repo.setActionResult(decision.id, `not applied: ${(err as Error).message}`)
+    }
+  }
+
+  private async refuseAdmission (decision: DecisionRecord, memberId: string): Promise<void> {
+    try {
+      await this.deps.membershipActions.refuseMember(decision.umbrellaId, memberId, decision.id, `The members did not admit this co-op (decision ${decision.status})`)
+    } catch (err) {
+      // No pending Join (an admission proposed without one, or answered by the admin meanwhile): nothing to refuse.
+      if (!(err instanceof NotFoundError || err instanceof ConflictError)) throw err
     }
   }
 

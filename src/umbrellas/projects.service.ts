@@ -130,6 +130,53 @@ export class ProjectsService {
     return project
   }
 
+  /** The projects of an umbrella this hub hosts or keeps copies of, oldest first. */
+  async list (umbrellaId: string): Promise<ProjectView[]> {
+    const views: ProjectView[] = []
+    for (const p of await this.deps.store.umbrellaWork.listProjects(umbrellaId)) views.push(await this.view(p.id))
+    return views
+  }
+
+  /** The Page of a local umbrella's project, as federated (public), or null. */
+  async page (projectId: string): Promise<Record<string, unknown> | null> {
+    const project = await this.deps.store.umbrellaWork.getProject(projectId)
+    if (!project?.local) return null
+    const totals = commitmentTotals(await this.deps.store.umbrellaWork.listCommitments({ projectId }))
+    return projectPage(project, totals, await umbrellaAudience(this.deps.membership, project.umbrellaId, this.followersOf), await this.allocated(projectId))
+  }
+
+  /** The commitments to a local umbrella's project as federated objects (its `ioo:commitments` collection), or null. */
+  async commitmentObjects (projectId: string): Promise<Array<Record<string, unknown>> | null> {
+    const project = await this.deps.store.umbrellaWork.getProject(projectId)
+    if (!project?.local) return null
+    return (await this.deps.store.umbrellaWork.listCommitments({ projectId })).map(c => commitmentObject({ ...c, umbrellaId: project.umbrellaId, published: c.createdAt }))
+  }
+
+  /**
+   * A member hub keeps the commitments its copy of a remote project lists (the umbrella's
+   * `ioo:commitments` collection): only those for this project, received by its umbrella, with
+   * valid hours or amount. Answers how many were new.
+   */
+  async receiveCommitmentCopies (umbrellaId: string, projectId: string, items: unknown[]): Promise<number> {
+    const project = await this.deps.store.umbrellaWork.getProject(projectId)
+    if (!project || project.local || project.umbrellaId !== umbrellaId) return 0
+    let added = 0
+    for (const item of items) {
+      let doc
+      try {
+        doc = this.deps.schemas.validate('objects/project-commitment.schema.json', item, 'commitment')
+        if (doc.context !== projectId || doc.receiver !== umbrellaId || doc.provider !== doc.attributedTo) continue
+        const checked = checkCommitment({ hours: doc.hours, amount: doc.amount })
+        const record = { id: doc.id, projectId, memberId: doc.provider, ...checked, note: doc.content ?? null, createdAt: doc.published ?? this.now() }
+        if (await this.deps.store.umbrellaWork.saveCommitment(record)) added++
+      } catch {
+        // One bad item does not stop the others; the umbrella's own totals stay authoritative.
+        continue
+      }
+    }
+    return added
+  }
+
   /** The project with its totals per member and overall, and allocated money. */
   async view (projectId: string): Promise<ProjectView> {
     const project = await this.deps.store.umbrellaWork.getProject(projectId)

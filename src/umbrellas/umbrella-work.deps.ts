@@ -16,6 +16,8 @@ export interface UmbrellaMembership {
 export interface MembershipActions {
   admitMember(umbrellaActorId: string, coopActorId: string, decisionId: string): Promise<void>
   removeMember(umbrellaActorId: string, coopActorId: string, decisionId: string): Promise<void>
+  /** Refuses the pending Join of `coopActorId` (an admission that did not pass), saying why. */
+  refuseMember(umbrellaActorId: string, coopActorId: string, decisionId: string, reason: string): Promise<void>
 }
 
 /** An activity to sign and deliver from `actor` (a local umbrella or co-op). */

@@ -65,6 +65,13 @@ describe('the inbox dispatcher', () => {
     expect(runs).toEqual(['Offer ioo:MemberExchangeAgreement'])
   })
 
+  it('routes an activity whose object the inbox left as a bare id (an Add of an actor it did not fetch) to *', async () => {
+    const { dispatcher, runs } = recordingDispatcher([['Add', '*']])
+    const event = eventOf('Add', 'https://peer.example/u/gamma')
+    await dispatcher.dispatch({ ...event, object: 'https://peer.example/u/gamma' as unknown as ApexNode })
+    expect(runs).toEqual(['Add *'])
+  })
+
   it('stores and acknowledges an activity no feature handles: no handler runs, dispatch resolves', async () => {
     const { dispatcher, runs } = recordingDispatcher([['Create', 'ioo:HostedService']])
     await dispatcher.dispatch(eventOf('Create', { id: 'https://peer.example/notes/1', type: 'Note' }))

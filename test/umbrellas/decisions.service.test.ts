@@ -93,6 +93,26 @@ describe('DecisionsService', () => {
     expect(bench.members.has(BETA)).toBe(true)
   })
 
+  it('opens an admission decision for a Join; a failed one refuses the Join and admits nobody', async () => {
+    const opened = await bench.decisions.openAdmission(UMBRELLA, GAMMA, 3600)
+    expect(opened).toMatchObject({ closesAt: '2026-03-01T13:00:00.000Z', rule: 'majority', quorum: '0.5', action: { type: 'ioo:AdmitMember', object: GAMMA }, options: ['agree', 'abstain', 'disagree', 'block'] })
+    await bench.decisions.receiveVote(ALPHA, 'https://a.test/s/1', voteNote(ALPHA, opened.id, 'disagree', 'https://a.test/o/v1'))
+    await bench.decisions.closeDue('2026-03-01T13:00:00.000Z')
+    expect(await bench.decisions.view(opened.id)).toMatchObject({ status: 'failed', actionResult: 'none' })
+    expect(bench.admitted).toEqual([])
+    expect(bench.refused).toEqual([{ coop: GAMMA, reason: expect.stringContaining('failed') }])
+  })
+
+  it('records the votes a local co-op sent and the umbrella\'s refusal of one, only when the umbrella it went to refuses it', async () => {
+    await bench.store.umbrellaWork.saveDecision({ id: 'https://u.test/u/net/decisions/r1', umbrellaId: UMBRELLA, question: 'Q?', options: ['agree', 'abstain', 'disagree', 'block'], closesAt: CLOSES, rule: 'majority', quorum: '0', action: null, status: 'open', actionResult: null, local: false, createdAt: bench.clock.now, closedAt: null })
+    const sent = await bench.decisions.vote(ALPHA, { decision: 'https://u.test/u/net/decisions/r1', choice: 'agree' })
+    expect(await bench.decisions.sentVotes(ALPHA)).toEqual([{ id: sent.id, decision: 'https://u.test/u/net/decisions/r1', choice: 'agree', sentAt: bench.clock.now, refused: null }])
+    expect(await bench.decisions.voteRefused('https://other.test/u/x', ALPHA, sent.id, 'no')).toBe(false)
+    expect(await bench.decisions.voteRefused(UMBRELLA, BETA, sent.id, 'no')).toBe(false)
+    expect(await bench.decisions.voteRefused(UMBRELLA, ALPHA, sent.id, 'Voting closed')).toBe(true)
+    expect((await bench.decisions.sentVotes(ALPHA))[0].refused).toBe('Voting closed')
+  })
+
   it('keeps a copy of a remote umbrella\'s Question with its tally', async () => {
     const { id } = await bench.decisions.open(UMBRELLA, { question: 'Q?', closesAt: CLOSES, rule: 'majority' })
     await bench.decisions.receiveVote(ALPHA, 'https://a.test/s/1', voteNote(ALPHA, id, 'block', 'https://a.test/o/v1'))

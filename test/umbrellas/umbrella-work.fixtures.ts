@@ -20,6 +20,8 @@ export interface Bench {
   members: Set<string>
   sent: OutgoingActivity[]
   admitted: string[]
+  /** Co-ops whose Join a closed admission refused, with the reason. */
+  refused: Array<{ coop: string, reason: string }>
   clock: { now: string }
   projects: ProjectsService
   decisions: DecisionsService
@@ -35,6 +37,7 @@ export function openBench (): Bench {
   const members = new Set([ALPHA, BETA])
   const sent: OutgoingActivity[] = []
   const admitted: string[] = []
+  const refused: Array<{ coop: string, reason: string }> = []
   const clock = { now: '2026-03-01T12:00:00.000Z' }
   let n = 0
   const membership = {
@@ -49,8 +52,9 @@ export function openBench (): Bench {
     newId: () => `d${++n}`,
     membershipActions: {
       admitMember: async (_u: string, coop: string) => { admitted.push(coop); members.add(coop) },
-      removeMember: async (_u: string, coop: string) => { members.delete(coop) }
+      removeMember: async (_u: string, coop: string) => { members.delete(coop) },
+      refuseMember: async (_u: string, coop: string, _d: string, reason: string) => { refused.push({ coop, reason }) }
     }
   })
-  return { store, members, sent, admitted, clock, projects, decisions, close: () => { store.close(); fs.rmSync(dir, { recursive: true, force: true }) } }
+  return { store, members, sent, admitted, refused, clock, projects, decisions, close: () => { store.close(); fs.rmSync(dir, { recursive: true, force: true }) } }
 }

@@ -22,6 +22,7 @@ import { SqliteDirectoryRepository } from './sqlite.directory.repository'
 import { SqlitePoolRepository } from './sqlite.pool.repository'
 import { SqliteAgreementRepository } from './sqlite.agreement.repository'
 import { SqliteUmbrellaWorkRepository } from './sqlite.umbrella-work.repository'
+import { SqliteUmbrellaNotesRepository } from './sqlite.umbrella-notes.repository'
 import { SqliteDeliveryControlRepository } from './sqlite.delivery-control.repository'
 import { SqliteDomainBlockRepository } from './sqlite.domain-blocks.repository'
 import { SqliteInboxJournalRepository } from './sqlite.inbox-journal.repository'
@@ -62,6 +63,7 @@ export class SqliteStore implements HubStore {
   readonly pools: SqlitePoolRepository
   readonly agreements: SqliteAgreementRepository
   readonly umbrellaWork: SqliteUmbrellaWorkRepository
+  readonly umbrellaNotes: SqliteUmbrellaNotesRepository
   readonly domainBlocks: SqliteDomainBlockRepository
   readonly inboxJournal: SqliteInboxJournalRepository
   readonly deliveryControl: SqliteDeliveryControlRepository
@@ -109,6 +111,7 @@ export class SqliteStore implements HubStore {
     this.pools = new SqlitePoolRepository(this.db)
     this.agreements = new SqliteAgreementRepository(this.db)
     this.umbrellaWork = new SqliteUmbrellaWorkRepository(this.db)
+    this.umbrellaNotes = new SqliteUmbrellaNotesRepository(this.db)
     this.domainBlocks = new SqliteDomainBlockRepository(this.db, now)
     this.inboxJournal = new SqliteInboxJournalRepository(this.db, now)
     this.deliveryControl = new SqliteDeliveryControlRepository(this.db, now)

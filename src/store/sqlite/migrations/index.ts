@@ -16,6 +16,7 @@ import { migrationInboxSenders } from './009-inbox-senders'
 import { migrationTransactionalOutbox } from './010-transactional-outbox'
 import { migrationUmbrellas } from './011-umbrellas'
 import { migrationUmbrellaWork } from './012-umbrella-work'
+import { migrationUmbrellaNotes } from './013-umbrella-notes'
 
 export type { Migration } from './migration'
 
@@ -31,7 +32,8 @@ export const migrations: readonly Migration[] = [
   migrationInboxSenders,
   migrationTransactionalOutbox,
   migrationUmbrellas,
-  migrationUmbrellaWork
+  migrationUmbrellaWork,
+  migrationUmbrellaNotes
 ]
 
 /** Applies the migrations `db` lacks, each in its own transaction; answers the versions applied. */
