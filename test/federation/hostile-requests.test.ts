@@ -152,6 +152,8 @@ const hostile: HostileRequest[] = [
   { name: 'a likes IRI and the activity id on this hub', status: 403, message: /is not on its actor's server/, request: (c, id) => cavage(c, c.alice, { ...follow(c, c.alice, id), id: `${c.hub.url}/s/${id}`, likes: `${c.hub.url}/s/${id}/likes` }) },
   { name: 'a likes IRI on the sender\'s server that it does not serve (apex answered 502)', status: 400, message: /shares or likes collection could not be fetched/, request: (c, id) => cavage(c, c.alice, { ...follow(c, c.alice, id), likes: `${c.alice.id}/no-such-likes/${id}` }) },
   { name: 'a Create of a Note whose shares collection its server does not serve (the Note was kept behind the 400)', status: 400, message: /shares or likes collection could not be fetched/, request: (c, id) => cavage(c, c.alice, activityOf(c.alice, id, { type: 'Create', to: c.coopId, shares: `${c.alice.id}/no-such-shares/${id}`, object: { id: `${c.alice.id}/notes/with-shares-${id}`, type: 'Note', attributedTo: c.alice.id, content: 'hi' } })) },
+  { name: 'a Create whose shares is served but whose likes is not (the shares document was kept behind the 400)', status: 400, message: /shares or likes collection could not be fetched/, request: (c, id) => cavage(c, c.alice, activityOf(c.alice, id, { type: 'Create', to: c.coopId, shares: `${c.alice.id}/shares-of-everything`, likes: `${c.alice.id}/no-such-likes/${id}`, object: { id: `${c.alice.id}/notes/with-likes-${id}`, type: 'Note', attributedTo: c.alice.id, content: 'hi' } })) },
+  { name: 'a shares that is no collection', status: 400, message: /is a \w+, not a collection/, request: (c, id) => cavage(c, c.alice, { ...follow(c, c.alice, id), shares: c.alice.id }) },
   { name: 'two shares collections', status: 400, message: /names 2 shares collections/, request: (c, id) => cavage(c, c.alice, { ...follow(c, c.alice, id), shares: [`${c.alice.id}/s1/${id}`, `${c.alice.id}/s2/${id}`] }) },
   { name: 'an Update of an activity whose shares IRI is on this hub', status: 400, message: /shares collection .* is not on that object's own server/, request: (c, id) => cavage(c, c.alice, activityOf(c.alice, id, { type: 'Update', to: c.coopId, object: { ...follow(c, c.alice, `${id}-object`), shares: `${c.hub.url}/s/${id}/shares` } })) },
   // Blocked domains
@@ -206,6 +208,7 @@ describe('hostile inbound requests', () => {
     // alice's server has an open redirect; the third server serves forgeries that claim alice's origin.
     ctx.peer.openRedirect('/redirect')
     ctx.third.serve('/fake-alice', { ...ctx.alice.document, inbox: `${ctx.third.origin}/stolen/inbox`, publicKey: { id: `${viaOpenRedirect(ctx, '/fake-alice')}#main-key`, owner: ctx.alice.id, publicKeyPem: (ctx.mallory.document.publicKey as { publicKeyPem: string }).publicKeyPem } })
+    ctx.peer.serve('/users/alice/shares-of-everything', { '@context': 'https://www.w3.org/ns/activitystreams', id: `${ctx.peer.origin}/users/alice/shares-of-everything`, type: 'OrderedCollection', totalItems: 0, orderedItems: [] })
     ctx.third.serve('/forged-note', { '@context': 'https://www.w3.org/ns/activitystreams', id: `${ctx.peer.origin}/notes/forged`, type: 'Note', attributedTo: ctx.alice.id, content: 'words alice never wrote' })
 
     const coop = await api(ctx.hub, 'POST', '/api/v1/coops', ctx.hub.adminToken, { username: 'target', name: 'Target Co-op' })

@@ -89,7 +89,7 @@ describe('the expiry job', () => {
 
     const run = await runExpiry(a)
     expect(run).toMatchObject({ job: 'expiry', outcome: 'succeeded', counts: { added: 0, changed: 2, unchanged: 2, gone: 0, rejected: 0 } })
-    expect(run.details).toEqual([{ label: 'pools', expired: 1, checked: 2 }, { label: 'agreements', expired: 1, checked: 2 }])
+    expect(run.details).toEqual([{ label: 'pools', expired: 1, checked: 2 }, { label: 'agreements', expired: 1, checked: 2 }, { label: 'decisions', expired: 0, checked: 0 }])
 
     // A: the pool is closed, the other one still open; the agreement is stored expired, and the API and directory agree.
     expect((await api(a, 'GET', `/api/v1/pools/${enc(ending)}`)).json.status).toBe('closed')
@@ -115,7 +115,7 @@ describe('the expiry job', () => {
     expect((await runExpiry(b)).counts).toEqual({ added: 0, changed: 0, unchanged: 1, gone: 0, rejected: 0 })
     const again = await runExpiry(a)
     expect(again.counts).toEqual({ added: 0, changed: 0, unchanged: 2, gone: 0, rejected: 0 })
-    expect(again.details).toEqual([{ label: 'pools', expired: 0, checked: 1 }, { label: 'agreements', expired: 0, checked: 1 }])
+    expect(again.details).toEqual([{ label: 'pools', expired: 0, checked: 1 }, { label: 'agreements', expired: 0, checked: 1 }, { label: 'decisions', expired: 0, checked: 0 }])
 
     // An expired agreement takes no amendment; a closed pool takes no pledge.
     const amend = await api(b, 'PATCH', `/api/v1/agreements/${enc(short)}`, co.beta.token, { terms: 'Too late.' })

@@ -1,7 +1,8 @@
 import { NextFunction, Request, RequestHandler, Response } from 'express'
 import { DomainBlockedError, ForbiddenAddressError, RemoteError, ValidationError } from '../../errors/app-errors'
 import type { Apex } from '../apex-setup'
-import { first } from '../../domain/activity-streams/nodes'
+import { first, hasType } from '../../domain/activity-streams/nodes'
+import type { ApexNode } from '../../store/store.port'
 
 /**
  * Activity types whose object may be any object (a Note, a HostedService), not only an activity;
@@ -70,18 +71,36 @@ export function validateInboxActivity (apex: Apex): RequestHandler {
 }
 
 /**
- * Fetches the activity's `shares` and `likes` collections (apex's `embedCollections`) before
- * anything of the activity is stored: apex does it only after it saved the embedded object, so a
- * collection its server does not serve left that object behind a 400. apex's later call finds
- * them embedded and fetches nothing.
+ * Fetches the activity's `shares` and `likes` collections before anything of the activity is
+ * stored, and embeds them, so that apex's `embedCollections` (which runs after the embedded
+ * object was saved, and saves what it fetches) finds them embedded and fetches nothing: a
+ * collection its server does not serve, or a document that is no collection, is a 400 that
+ * leaves the store as it was.
  */
 export function fetchActivityCollections (apex: Apex): RequestHandler {
-  const embedCollections = (apex.embedCollections as (activity: unknown) => Promise<void>).bind(apex)
   return (req: Request, _res: Response, next: NextFunction): void => {
-    // Without an id apex refuses the activity later (400); its embedCollections would throw on it.
-    if (typeof (req.body as { id?: unknown }).id !== 'string') return next()
-    embedCollections(req.body).then(() => next(), err => next(asCollectionError(err)))
+    const body = req.body as Record<string, unknown>
+    // Without an id apex refuses the activity later (400).
+    if (typeof body.id !== 'string') return next()
+    embedRemoteCollections(apex, body).then(() => next(), err => next(asCollectionError(err)))
   }
+}
+
+async function embedRemoteCollections (apex: Apex, body: Record<string, unknown>): Promise<void> {
+  const fetched: Array<[string, ApexNode]> = []
+  for (const key of ['shares', 'likes']) {
+    const iri = first(body[key])
+    if (typeof iri !== 'string') continue
+    const collection = await apex.requestObject(iri) as ApexNode | null
+    if (collection === null) throw new ValidationError(`The activity's ${key} collection ${iri} could not be fetched from its server`)
+    if (!hasType(collection, 'Collection') && !hasType(collection, 'OrderedCollection')) {
+      throw new ValidationError(`The activity's ${key} (${iri}) is a ${String(first(collection.type))}, not a collection`)
+    }
+    // Not paged: the items would be copied into every embedded copy (as apex drops them too).
+    const { orderedItems: _items, items: _other, ...summary } = collection
+    fetched.push([key, summary as ApexNode])
+  }
+  for (const [key, collection] of fetched) body[key] = [collection]
 }
 
 function asCollectionError (err: unknown): unknown {
