@@ -9,7 +9,8 @@ import { ANY_OBJECT, type InboxEvent } from './inbox-registry'
  * recipient when the activity names it (apex resolves none for a Join or Leave of a local actor).
  */
 export function objectOfEvent (event: InboxEvent): ApexNode | undefined {
-  if (event.object !== undefined) return event.object
+  // apex gives null for an object it looked up and does not hold (an Undo of an unknown activity).
+  if (event.object !== undefined && event.object !== null) return event.object
   const embedded = first(event.activity.object)
   if (isEmbeddedNode(embedded)) return embedded
   return idOf(embedded) === event.recipient.id ? event.recipient : undefined
