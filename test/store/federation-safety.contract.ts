@@ -72,7 +72,7 @@ export function describeFederationSafetyContract (adapterName: string, makeStore
           { claim: 'busy' },
           { claim: 'claimed', isNew: 'new collection', activity: expect.objectContaining({ id: create.id }) }
         ])
-        expect((results[2] as { activity: { _meta: { collection: string[] } } }).activity._meta.collection).toEqual([inbox, otherInbox])
+        expect((results[2] as unknown as { activity: { _meta: { collection: string[] } } }).activity._meta.collection).toEqual([inbox, otherInbox])
         expect(await store.getObject(note.id)).toMatchObject({ content: 'hello' })
         expect((await store.getActivity(create.id, true))?._meta?.collection).toEqual([inbox, otherInbox])
         expect(await store.inboxJournal.isPending(key)).toBe(true)
