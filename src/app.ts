@@ -8,7 +8,8 @@ import { serviceRoutes } from './api/services.routes'
 import type { HubContext } from './hub-context'
 import type { InboxEvent } from './federation/inbox/inbox-registry'
 import { inboxAuthentication } from './federation/inbox/inbox-authentication'
-import { activityBodyParser, refuseDeepJson } from './federation/inbox/activity-body-parser'
+import { refuseDeepJson } from './federation/inbox/activity-body-parser'
+import { inboxRoutes } from './federation/routes/inbox.routes'
 import { activityPubRoutes } from './federation/routes/activitypub.routes'
 import { hubObjectRoutes } from './federation/routes/hub-object.routes'
 import { ROUTES } from './federation/routes/route-paths'
@@ -46,15 +47,15 @@ export function createApp (hub: HubContext): Express {
     afterBody: [refuseBlockedDomains(hub.domainBlocks)],
     afterAuthentication: [verifiedHostRateLimit(hub.rateLimiter, inboxLog)]
   }
+  // First: an inbound POST meets the three inbox routes only, not every router below.
+  app.use(inboxRoutes({ apex: hub.apex, store: hub.store, authenticate, maxBodyBytes: hub.config.maxBodyBytes, guards, remote: hub.remote, journal: hub.journal, hubUrl: hub.config.hubUrl, logger: inboxLog }))
   app.use(wellKnownRoutes({ hubUrl: hub.config.hubUrl, hubName: hub.config.hubName ?? hostFromUrl(hub.config.hubUrl), version: hub.version, store: hub.store }))
   app.use(hubObjectRoutes(hub.apex, hub.store, hub.config.hubUrl))
   app.use(umbrellaCollectionRoutes(hub))
   app.use(umbrellaWorkObjectRoutes(hub))
   // One URL, two representations (JSON for ActivityPub clients, HTML for browsers): caches must key on Accept.
   app.get(ROUTES.actor, (_req, res, next) => { res.vary('Accept'); next() })
-  app.use(activityPubRoutes({ apex: hub.apex, store: hub.store, authenticate, maxBodyBytes: hub.config.maxBodyBytes, guards, remote: hub.remote, journal: hub.journal, hubUrl: hub.config.hubUrl, logger: inboxLog }))
-  // The instance actor publishes nothing; what reaches its inbox is authenticated and dropped.
-  app.post(ROUTES.instanceInbox, ...guards.beforeBody, ...activityBodyParser(hub.config.maxBodyBytes), ...guards.afterBody, authenticate, ...guards.afterAuthentication, (_req, res) => { res.status(202).end() })
+  app.use(activityPubRoutes({ apex: hub.apex }))
 
   const api = express.Router()
   api.use(jsonApiBody(hub.config.maxBodyBytes, refuseDeepJson()))

@@ -53,6 +53,56 @@ export function describeFederationSafetyContract (adapterName: string, makeStore
         expect(await store.inboxJournal.isPending(key)).toBe(false)
         expect(await store.inboxJournal.listPending(10)).toEqual([{ sender: 'https://p.example/u/p', activityId: 'https://p.example/a/1', recipientId: 'https://hub.test/u/beta', receivedAt: expect.any(String) }])
       })
+
+      it('receives several activities in one call: claims each, stores the claimed with their objects, and refuses repeats', async () => {
+        const owner = store.processes.selfId
+        const inbox = `${ACTOR}/inbox`
+        const otherInbox = 'https://hub.test/u/beta/inbox'
+        const note = { id: 'https://p.example/o/1', type: 'Note', content: 'hello' }
+        const create = { id: 'https://p.example/a/1', type: 'Create', actor: ['https://p.example/u/p'], object: [note], _meta: { collection: [inbox] } }
+        const key = { sender: 'https://p.example/u/p', activityId: create.id, recipientId: ACTOR }
+        const beta = { ...key, recipientId: 'https://hub.test/u/beta' }
+        const results = await store.inboxJournal.receive([
+          { key, inbox, object: note, activity: create },
+          { key, inbox, object: note, activity: create },
+          { key: beta, inbox: otherInbox, activity: { ...create, _meta: { collection: [otherInbox] } } }
+        ], owner)
+        expect(results).toEqual([
+          { claim: 'claimed', isNew: true },
+          { claim: 'busy' },
+          { claim: 'claimed', isNew: 'new collection', activity: expect.objectContaining({ id: create.id }) }
+        ])
+        expect((results[2] as unknown as { activity: { _meta: { collection: string[] } } }).activity._meta.collection).toEqual([inbox, otherInbox])
+        expect(await store.getObject(note.id)).toMatchObject({ content: 'hello' })
+        expect((await store.getActivity(create.id, true))?._meta?.collection).toEqual([inbox, otherInbox])
+        expect(await store.inboxJournal.isPending(key)).toBe(true)
+
+        await store.inboxJournal.finishMany([key, beta])
+        expect(await store.inboxJournal.listPending(10)).toEqual([])
+        expect(await store.inboxJournal.wasProcessed(key)).toBe(true)
+        expect(await store.inboxJournal.wasProcessed(beta)).toBe(true)
+        expect(await store.inboxJournal.receive([{ key, inbox, activity: create }], owner)).toEqual([{ claim: 'done' }])
+      })
+
+      it('rolls back only the receipt that fails: its claim and object are not kept, the others are', async () => {
+        const owner = store.processes.selfId
+        const inbox = `${ACTOR}/inbox`
+        const good = { id: 'https://p.example/a/2', type: 'Create', actor: ['https://p.example/u/p'], _meta: { collection: [inbox] } }
+        const goodKey = { sender: 'https://p.example/u/p', activityId: good.id, recipientId: ACTOR }
+        const badKey = { sender: 'https://p.example/u/p', activityId: 'https://p.example/a/3', recipientId: ACTOR }
+        const circular: Record<string, unknown> = { id: badKey.activityId, type: 'Create' }
+        circular.self = circular
+        const results = await store.inboxJournal.receive([
+          { key: badKey, inbox, object: { id: 'https://p.example/o/3', type: 'Note' }, activity: circular as { id: string } },
+          { key: goodKey, inbox, activity: good }
+        ], owner)
+        expect(results[0].claim).toBe('error')
+        expect(results[1]).toEqual({ claim: 'claimed', isNew: true })
+        expect(await store.inboxJournal.isPending(badKey)).toBe(false)
+        expect(await store.getObject('https://p.example/o/3')).toBeNull()
+        expect(await store.inboxJournal.isPending(goodKey)).toBe(true)
+        expect(await store.getActivity(good.id)).not.toBeNull()
+      })
     })
 
     describe('delivery controls', () => {

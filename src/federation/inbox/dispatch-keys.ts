@@ -9,7 +9,7 @@ import { ANY_OBJECT, type InboxEvent } from './inbox-registry'
  * recipient when the activity names it (apex resolves none for a Join or Leave of a local actor).
  */
 export function objectOfEvent (event: InboxEvent): ApexNode | undefined {
-  // apex hands some objects over as a bare IRI (an Add of an actor): only a node counts as resolved.
+  // apex hands some objects over as a bare IRI (an Add of an actor), or null for one it does not hold (an Undo of an unknown activity): only a node counts as resolved.
   if (isEmbeddedNode(event.object)) return event.object
   const embedded = first(event.activity.object)
   if (isEmbeddedNode(embedded)) return embedded

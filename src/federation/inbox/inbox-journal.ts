@@ -1,6 +1,7 @@
 import type { Logger } from '../../log/logger'
 import type { ApexNode, HubStore } from '../../store/store.port'
-import type { InboxClaim, InboxKey } from '../../store/ports/inbox-journal.port'
+import type { InboxClaim, InboxKey, InboxReceipt, InboxReceiptResult } from '../../store/ports/inbox-journal.port'
+import { GroupCommit } from './group-commit'
 import { first, idOf } from '../../domain/activity-streams/nodes'
 import type { InboxEvent } from './inbox-registry'
 import { CLOCK_WINDOW_MS } from './inbox-authentication'
@@ -34,8 +35,13 @@ export class InboxJournal {
   private readonly gates = new Map<string, Promise<void>>()
   private replaying: Promise<number> | null = null
   private lastPrune = 0
+  private readonly receipts: GroupCommit<InboxReceipt, InboxReceiptResult>
+  private readonly finishes: GroupCommit<InboxKey, undefined>
 
-  constructor (private readonly store: HubStore, private readonly logger: Logger, private readonly now: () => number = Date.now) {}
+  constructor (private readonly store: HubStore, private readonly logger: Logger, private readonly now: () => number = Date.now) {
+    this.receipts = new GroupCommit(async items => await this.store.inboxJournal.receive(items, this.store.processes.selfId))
+    this.finishes = new GroupCommit<InboxKey, undefined>(async keys => { await this.store.inboxJournal.finishMany(keys); return keys.map(() => undefined) })
+  }
 
   /** Waits until no other request handles the key; call the answer to let the next one in. */
   async acquire (inboxKey: InboxKey): Promise<() => void> {
@@ -66,6 +72,16 @@ export class InboxJournal {
     return await this.store.inboxJournal.claim(key, inbox, this.store.processes.selfId)
   }
 
+  /**
+   * Claims the activity for the recipient and, when claimed, stores it (with its embedded
+   * object) in the same write; receipts arriving together share one transaction. Prunes what is
+   * remembered past the retention, at most once a minute.
+   */
+  async receive (receipt: InboxReceipt): Promise<InboxReceiptResult> {
+    await this.pruneIfDue()
+    return await this.receipts.add(receipt)
+  }
+
   /** Gives a claimed entry up (its processing failed before apex's event): a redelivery or `replay` may finish it. */
   async abandon (key: InboxKey): Promise<void> {
     await this.store.inboxJournal.abandon(key, this.store.processes.selfId)
@@ -91,8 +107,8 @@ export class InboxJournal {
     try {
       await handlers(event)
     } finally {
-      // apex sets the event's actor only when it is the verified sender.
-      await this.store.inboxJournal.finish({ sender: event.actor.id, activityId: event.activity.id, recipientId: event.recipient.id })
+      // apex sets the event's actor only when it is the verified sender. Finishes arriving together share one write.
+      await this.finishes.add({ sender: event.actor.id, activityId: event.activity.id, recipientId: event.recipient.id })
     }
   }
 

@@ -18,12 +18,25 @@ function typeOf (body: unknown): string {
  * Replaces apex's `validators.activityObject`. For Like, Announce, Add and Remove the object is looked up in
  * the hub's store (an activity or an object) and otherwise kept as sent, without fetching:
  * Mastodon likes and boosts Notes, which apex refused (it expects an activity, issue #52).
+ * A Create's embedded object is taken as sent and stored later, with the activity.
  * Other types go to apex; a failure to fetch their object is a 400 with the reason.
  */
 export function resolveActivityObject (apex: Apex): RequestHandler {
   const apexResolve = apex.net.validators.activityObject
+  const validateActivity = apex.validateActivity as (node: unknown) => boolean
+  const validateObject = apex.validateObject as (node: unknown) => boolean
+  const isLocalCollection = apex.isLocalCollection as (node: unknown) => boolean
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!REACTIONS.includes(typeOf(req.body))) {
+    const type = typeOf(req.body)
+    const embedded = first((req.body as { object?: unknown }).object)
+    if (type === 'create' && validateActivity(req.body) && validateObject(embedded)) {
+      // apex would store the embedded object here, before the activity is validated or claimed;
+      // the hub stores it with the activity, in one write (store-received-activity.ts).
+      res.locals.apex.object = embedded
+      if (!isLocalCollection(embedded)) res.locals.apex.unsavedObject = embedded
+      return next()
+    }
+    if (!REACTIONS.includes(type)) {
       apexResolve(req, res, (err?: unknown) => next(err === undefined || err === 'route' ? err : asObjectError(err)))
       return
     }

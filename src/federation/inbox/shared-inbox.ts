@@ -48,6 +48,32 @@ export function localRecipients (store: HubStore, body: Record<string, unknown>,
   return out
 }
 
+/** Runs the per-recipient chain for one recipient; `body` is the recipient's own copy. */
+async function runFor (req: Request, res: Response, chain: RequestHandler[], recipient: LocalRecipient, body: unknown): Promise<{ recipient: LocalRecipient, outcome: ChainOutcome, res: ChainResponse }> {
+  const sub = Object.create(req) as Request
+  sub.params = { actor: recipient.username }
+  sub.body = body
+  const locals = { apex: { eventName: null, eventMessage: {}, postWork: [], sender: res.locals.apex.sender } }
+  const subRes = new ChainResponse(locals, req.app)
+  return { recipient, outcome: await runChain(chain, sub, subRes), res: subRes }
+}
+
+/**
+ * A co-op's own inbox: the per-recipient chain runs once, outside Express's router, and its
+ * answer (202, or the refusal it passed on) is the request's; apex's after-answer work (its
+ * post-work tasks, then its event) runs once the answer is sent, as apex does.
+ */
+export function personalInbox (chain: RequestHandler[], logger: Logger): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    runFor(req, res, chain, { actorId: '', username: req.params.actor }, req.body).then(run => {
+      if (run.outcome.kind === 'error') return next(run.outcome.error)
+      if (run.outcome.kind === 'completed') return next()
+      res.once('finish', () => { void afterAnswer([run.res], req, logger) })
+      res.status(run.outcome.status).end()
+    }, next)
+  }
+}
+
 /**
  * The shared inbox (`endpoints.sharedInbox`): after the request is authenticated once, the
  * personal inbox's chain runs once per local recipient, as if the activity had been posted to
@@ -61,14 +87,7 @@ export function sharedInbox (store: HubStore, chain: RequestHandler[], logger: L
     const recipients = localRecipients(store, raw, first<string>(sender?.followers))
     ;(async () => {
       const runs: Array<{ recipient: LocalRecipient, outcome: ChainOutcome, res: ChainResponse }> = []
-      for (const recipient of recipients) {
-        const sub = Object.create(req) as Request
-        sub.params = { actor: recipient.username }
-        sub.body = structuredClone(raw)
-        const locals = { apex: { eventName: null, eventMessage: {}, postWork: [], sender: res.locals.apex.sender } }
-        const subRes = new ChainResponse(locals, req.app)
-        runs.push({ recipient, outcome: await runChain(chain, sub, subRes), res: subRes })
-      }
+      for (const recipient of recipients) runs.push(await runFor(req, res, chain, recipient, structuredClone(raw)))
       return runs
     })().then(runs => {
       const unexpected = runs.find(r => r.outcome.kind === 'error' && !(r.outcome.error instanceof AppError))
@@ -95,7 +114,7 @@ async function afterAnswer (responses: ChainResponse[], req: Request, logger: Lo
       for (const task of apexLocals.postWork) await task(r)
       if (apexLocals.eventName) req.app.emit(apexLocals.eventName, apexLocals.eventMessage)
     } catch (err) {
-      logger.error({ err: (err as Error).message }, 'shared inbox: post-answer work failed')
+      logger.error({ err: (err as Error).message }, 'inbox: post-answer work failed')
     }
   }
 }

@@ -26,12 +26,45 @@ export interface InboxJournalEntry extends InboxKey {
  */
 export type InboxClaim = 'claimed' | 'done' | 'busy'
 
+/**
+ * One received activity to store for a recipient, claimed in the same step (see `receive`):
+ * `object` is the embedded object to keep a copy of (a Create's), `activity` the activity with
+ * its `_meta.collection` naming the recipient's inbox.
+ */
+export interface InboxReceipt {
+  key: InboxKey
+  /** The recipient's inbox: the collection the activity joins. */
+  inbox: string
+  object?: { id: string, [key: string]: unknown }
+  activity: { id: string, [key: string]: unknown }
+}
+
+/**
+ * What `receive` did with one receipt: not claimed (`done` or `busy`, nothing written), or
+ * claimed and stored, `isNew` true when the activity was first stored now and
+ * `'new collection'` when it was held already and joined the recipient's inbox (`activity` is
+ * then the stored one, with its meta).
+ */
+export type InboxReceiptResult =
+  | { claim: 'done' | 'busy' }
+  | { claim: 'claimed', isNew: true | 'new collection', activity?: { id: string, [key: string]: unknown } }
+  | { claim: 'error', error: unknown }
+
 /** Storage of the inbox journal. */
 export interface InboxJournalRepository {
   /** Records that the activity is being processed for the recipient (idempotent). */
   begin (key: InboxKey): Promise<void>
   /** Removes the entry (the handlers ran) and remembers the activity as processed. */
   finish (key: InboxKey): Promise<void>
+  /** `finish` for several entries in one write. */
+  finishMany (keys: readonly InboxKey[]): Promise<void>
+  /**
+   * Claims each receipt (as `claim`) and, for each claimed, stores its embedded object (kept
+   * when one is held under its id) and its activity (or adds the recipient's inbox to the
+   * activity already held): one write transaction for all of them, the inbox's group commit.
+   * A receipt that fails changes nothing and is answered `error`; the others are kept.
+   */
+  receive (receipts: readonly InboxReceipt[], owner: string): Promise<InboxReceiptResult[]>
   /** Removes the entry without remembering it: the activity was never stored, a redelivery is processed. */
   discard (key: InboxKey): Promise<void>
   /** True when an entry exists. */

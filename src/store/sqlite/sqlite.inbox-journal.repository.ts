@@ -1,6 +1,17 @@
 /** The inbox journal on SQLite (see `InboxJournalRepository`). */
 import type Database from 'better-sqlite3'
-import type { InboxClaim, InboxJournalEntry, InboxJournalRepository, InboxKey } from '../ports/inbox-journal.port'
+import type { InboxClaim, InboxJournalEntry, InboxJournalRepository, InboxKey, InboxReceipt, InboxReceiptResult } from '../ports/inbox-journal.port'
+import type { ApexNode } from '../store.port'
+
+/** The writes of apex's store a receipt makes, run inside the journal's transaction. */
+export interface ReceiptWriters {
+  /** Inserts the object unless one is held under its id. */
+  saveObject: (object: ApexNode) => void
+  /** Inserts the activity; false when one is held under its id. */
+  saveActivity: (activity: ApexNode) => boolean
+  /** Adds the activity held under `id` to `collection`; answers it with its meta. */
+  addToCollection: (id: string, collection: string) => ApexNode
+}
 
 interface JournalRow { sender: string, activity_id: string, recipient_id: string, received_at: string }
 
@@ -34,7 +45,7 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
   private readonly takeOrphan
 
   /** Prepares every statement once; `now` (ms) stamps new entries. */
-  constructor (private readonly db: Database.Database, private readonly now: () => number) {
+  constructor (private readonly db: Database.Database, private readonly now: () => number, private readonly writers?: ReceiptWriters) {
     this.insert = db.prepare<[...KeyParams, string]>(
       `INSERT INTO inbox_journal (sender, activity_id, recipient_id, received_at) VALUES (?, ?, ?, ?)
        ON CONFLICT DO NOTHING`)
@@ -67,18 +78,40 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
 
   async claim (key: InboxKey, inbox: string, owner: string): Promise<InboxClaim> {
     // IMMEDIATE: the read and the write are one step for every process sharing the file.
-    return this.db.transaction((): InboxClaim => {
-      const entry = this.ownerOf.get(...params(key))
-      if (entry !== undefined) {
-        if (entry.owner !== null && (entry.owner === owner || entry.alive === 1)) return 'busy'
-        this.setOwner.run(owner, ...params(key))
-        return 'claimed'
+    return this.db.transaction(() => this.claimNow(key, inbox, owner)).immediate()
+  }
+
+  async receive (receipts: readonly InboxReceipt[], owner: string): Promise<InboxReceiptResult[]> {
+    const writers = this.writers
+    if (writers === undefined) throw new Error('SqliteInboxJournalRepository: receive needs the store\'s writers')
+    // Each receipt in a savepoint of its own: one that fails is rolled back alone.
+    const one = this.db.transaction((r: InboxReceipt): InboxReceiptResult => {
+      const claim = this.claimNow(r.key, r.inbox, owner)
+      if (claim !== 'claimed') return { claim }
+      if (r.object !== undefined) writers.saveObject(r.object as ApexNode)
+      if (writers.saveActivity(r.activity as ApexNode)) return { claim, isNew: true }
+      return { claim, isNew: 'new collection', activity: writers.addToCollection(r.activity.id, r.inbox) }
+    })
+    return this.db.transaction((): InboxReceiptResult[] => receipts.map(r => {
+      try {
+        return one(r)
+      } catch (error) {
+        return { claim: 'error', error }
       }
-      if (this.processed.get(...params(key)) !== undefined) return 'done'
-      if (this.storedFor.get(key.activityId, inbox, key.sender) !== undefined) return 'done'
-      this.insertOwned.run(...params(key), this.stamp(), owner)
+    })).immediate()
+  }
+
+  private claimNow (key: InboxKey, inbox: string, owner: string): InboxClaim {
+    const entry = this.ownerOf.get(...params(key))
+    if (entry !== undefined) {
+      if (entry.owner !== null && (entry.owner === owner || entry.alive === 1)) return 'busy'
+      this.setOwner.run(owner, ...params(key))
       return 'claimed'
-    }).immediate()
+    }
+    if (this.processed.get(...params(key)) !== undefined) return 'done'
+    if (this.storedFor.get(key.activityId, inbox, key.sender) !== undefined) return 'done'
+    this.insertOwned.run(...params(key), this.stamp(), owner)
+    return 'claimed'
   }
 
   async abandon (key: InboxKey, owner: string): Promise<void> {
@@ -101,6 +134,16 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
     this.db.transaction(() => {
       this.delete.run(...params(key))
       this.remember.run(...params(key), this.stamp())
+    })()
+  }
+
+  async finishMany (keys: readonly InboxKey[]): Promise<void> {
+    const stamp = this.stamp()
+    this.db.transaction(() => {
+      for (const key of keys) {
+        this.delete.run(...params(key))
+        this.remember.run(...params(key), stamp)
+      }
     })()
   }
 

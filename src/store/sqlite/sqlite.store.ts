@@ -113,7 +113,11 @@ export class SqliteStore implements HubStore {
     this.umbrellaWork = new SqliteUmbrellaWorkRepository(this.db)
     this.umbrellaNotes = new SqliteUmbrellaNotesRepository(this.db)
     this.domainBlocks = new SqliteDomainBlockRepository(this.db, now)
-    this.inboxJournal = new SqliteInboxJournalRepository(this.db, now)
+    this.inboxJournal = new SqliteInboxJournalRepository(this.db, now, {
+      saveObject: object => { this.objects.saveObject(object) },
+      saveActivity: activity => this.streams.saveActivity(activity) === true,
+      addToCollection: (id, collection) => this.streams.updateActivityMeta(id, 'collection', collection, false)
+    })
     this.deliveryControl = new SqliteDeliveryControlRepository(this.db, now)
     this.jobs = new SqliteJobRepository(this.db, now)
     this.syncSources = new SqliteSourceRepository(this.db, now)

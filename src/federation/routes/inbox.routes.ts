@@ -1,0 +1,75 @@
+import { RequestHandler, Router } from 'express'
+import type { Apex } from '../apex-setup'
+import { activityBodyParser } from '../inbox/activity-body-parser'
+import { parseActivityJsonLd } from '../inbox/activity-json-ld'
+import { inboxTarget } from '../inbox/inbox-target'
+import { refetchForeignEmbeddedObjects } from '../inbox/foreign-embedded-objects'
+import type { InboxJournal } from '../inbox/inbox-journal'
+import { fetchActivityCollections, resolveActivityObject, validateInboxActivity } from '../inbox/reactions'
+import { personalInbox, sharedInbox } from '../inbox/shared-inbox'
+import { requireOwnActivityId, requireOwnCollections } from '../inbox/activity-claims'
+import { requireStoredOwner } from '../inbox/stored-object-owner'
+import { storeReceivedActivity } from '../inbox/store-received-activity'
+import { handlerSeries } from '../inbox/handler-series'
+import type { RemoteActors } from '../remote-actors'
+import type { Logger } from '../../log/logger'
+import { valueFlowsAlias } from '../inbox/valueflows-alias'
+import type { HubStore } from '../../store/store.port'
+import { ROUTES } from './route-paths'
+import { respondInbox } from './apex-responders'
+
+/** What the inbox routes need. */
+export interface InboxRouteDeps {
+  apex: Apex
+  store: HubStore
+  /** Authenticates inbox POSTs (signature, Digest, Date, signer). */
+  authenticate: RequestHandler
+  maxBodyBytes: number
+  /**
+   * Before the body is read (rate limit per client address), after it is parsed but before
+   * authentication (domain blocks), and after authentication (rate limit per verified host).
+   */
+  guards: { beforeBody: RequestHandler[], afterBody: RequestHandler[], afterAuthentication: RequestHandler[] }
+  remote: RemoteActors
+  journal: InboxJournal
+  hubUrl: string
+  logger: Logger
+}
+
+/**
+ * The hub's own inbox path: the co-ops' inboxes, the shared inbox and the instance actor's. It
+ * is mounted before every other route, so an inbound POST meets only these three routes; each is
+ * one handler running the receiving steps in series (limits, body, domain blocks, signature,
+ * rate limit per verified host), then, per recipient, the checks and apex's validation and side
+ * effects, with the journal claim, the embedded object and the activity written in one
+ * transaction shared with the activities arriving at the same moment. apex still serves the
+ * actors, collections and outbox (`activitypub.routes.ts`).
+ */
+export function inboxRoutes ({ apex, store, authenticate, maxBodyBytes, guards, remote, journal, hubUrl, logger }: InboxRouteDeps): Router {
+  const router = Router()
+  const v = apex.net.validators
+  const a = apex.net.activity
+  // Everything after authentication, for one recipient; the shared inbox runs it once per recipient.
+  const perRecipient: RequestHandler[] = [
+    valueFlowsAlias,
+    parseActivityJsonLd(apex),
+    requireOwnActivityId,
+    inboxTarget(apex, store),
+    v.actor,
+    refetchForeignEmbeddedObjects(remote, hubUrl, logger),
+    requireOwnCollections,
+    requireStoredOwner(apex, store),
+    fetchActivityCollections(apex),
+    resolveActivityObject(apex),
+    validateInboxActivity(apex),
+    storeReceivedActivity(apex, journal),
+    a.inboxSideEffects,
+    respondInbox
+  ]
+  const receive = [...guards.beforeBody, ...activityBodyParser(maxBodyBytes), ...guards.afterBody, authenticate, ...guards.afterAuthentication]
+  router.post(ROUTES.inbox, handlerSeries([...receive, personalInbox(perRecipient, logger)]))
+  router.post(ROUTES.sharedInbox, handlerSeries([...receive, sharedInbox(store, perRecipient, logger)]))
+  // The instance actor publishes nothing; what reaches its inbox is authenticated and dropped.
+  router.post(ROUTES.instanceInbox, handlerSeries([...receive, (_req, res) => { res.status(202).end() }]))
+  return router
+}
