@@ -198,7 +198,12 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
     config, store, apex, remote, client, services, schemas, logger,
     collections: [poolsCollection(store, pools)],
     expirers: [{ label: 'pools', expireDue: now => pools.expireDue(now) }, { label: 'agreements', expireDue: now => agreements.expireDue(now) }, decisionsExpirer(umbrellaWork.decisions)],
-    onSiblingReachability: actorId => changes.publish({ type: 'actor', actorId })
+    onSiblingReachability: actorId => changes.publish({ type: 'reachability', actorId })
+  })
+  // A new follow, or a failing co-op heard from again, is caught up at once (queued: never blocks the inbox).
+  changes.subscribe(change => {
+    if (change.type === 'followed') sync.catchUp.followed(change.actorId)
+    else if (change.type === 'actor' || (change.type === 'services' && !change.local)) sync.catchUp.heardFrom(change.actorId)
   })
 
   return { config, version, logger, store, apex, schemas, tokens, coops, services, follows, publisher, remote, client, delivery, inbox, inboxHandlers, instanceKey, changes, directory, network, pools, pledges, pledgesInbound, agreements, agreementsInbound, trustedServers, domainBlocks, rateLimiter, addressRateLimiter, journal, sync, umbrellas, umbrellaMemberships, memberships, umbrellaWork }

@@ -53,6 +53,7 @@ export async function startHub (config: HubConfig): Promise<RunningHub> {
       await presence.pause()
       await new Promise<void>(resolve => server.close(() => resolve()))
       await hub.sync.scheduler.stop()
+      await hub.sync.catchUp.stop()
       await hub.delivery.stop()
       await hub.inbox.idle()
       await presence.leave()

@@ -2,7 +2,7 @@ import { ErrorRequestHandler, RequestHandler } from 'express'
 import {
   AppError, AuthenticationError, ConflictError, DomainBlockedError, RateLimitedError, ForbiddenAddressError, ForbiddenError, GoneError,
   MalformedBodyError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, RemoteError,
-  SignatureError, UnsupportedMediaTypeError, ValidationError
+  SignatureError, UnprocessableError, UnsupportedMediaTypeError, ValidationError
 } from '../errors/app-errors'
 import type { Logger } from '../log/logger'
 
@@ -20,6 +20,7 @@ export function statusFor (err: AppError): number {
   if (err instanceof GoneError) return 410
   if (err instanceof PayloadTooLargeError) return 413
   if (err instanceof UnsupportedMediaTypeError) return 415
+  if (err instanceof UnprocessableError) return 422
   if (err instanceof RemoteError) return 502
   return 500
 }

@@ -60,7 +60,7 @@ export function poolAndAgreementPaths (): Json {
       delete: { summary: 'Delete a pool (steward; federates Delete)', security: bearer, parameters: [id], responses: { 204: { description: 'Deleted.' }, ...refused, ...missing } }
     },
     '/api/v1/coops/{username}/pledges': {
-      post: { summary: 'Pledge to a pool on any hub (Offer to its steward)', security: bearer, parameters: [username], requestBody: body('PledgeCreateRequest'), responses: { 202: ok('The pledge, offered; the steward accepts or rejects it.'), ...refused, 502: err('The pool could not be fetched from its hub.') } },
+      post: { summary: 'Pledge to a pool on any hub (Offer to its steward)', security: bearer, parameters: [username], requestBody: body('PledgeCreateRequest'), responses: { 202: ok('The pledge, offered; the steward accepts or rejects it.'), ...refused, 422: err('The pool, as this hub sees it, would refuse the pledge (closed, past its deadline, another currency); `message` says why.'), 502: err('The pool could not be fetched from its hub.') } },
       get: { summary: 'Pledges the co-op made', parameters: [username], responses: { 200: ok('{items}'), ...missing } }
     },
     '/api/v1/pledges/{id}': { get: { summary: 'A pledge (by its Pledge or Offer id)', parameters: [id], responses: { 200: ok('The pledge.'), ...missing } } },

@@ -21,7 +21,10 @@ export function addSyncCommands (program: Command, withHub: WithHub, out: (line:
         if (name) {
           const runs = await hub.sync.jobs.history(name, 10)
           if (runs.length === 0) out(`${name} has not run yet.`)
-          for (const run of runs) out(runLine(run))
+          for (const run of runs) {
+            out(runLine(run))
+            for (const line of droppedLinkLines(run)) out(line)
+          }
           return
         }
         for (const job of await hub.sync.jobs.list()) {
@@ -128,6 +131,17 @@ function summary (run: JobRun): string[] {
     const counts = d.counts && typeof d.counts === 'object' ? ` (${describeCounts(d.counts as JobRun['counts'])})` : ''
     const problem = d.error ?? d.detail
     lines.push(`  ${String(who)}: ${String(what)}${counts}${problem ? ` — ${String(problem)}` : ''}`)
+  }
+  return [...lines, ...droppedLinkLines(run)]
+}
+
+/** For a directories run: per source, how many links its documents gave that could not be followed, and the first of them. */
+function droppedLinkLines (run: JobRun): string[] {
+  const lines: string[] = []
+  for (const d of run.details as Array<{ source?: string, droppedLinks?: number, dropped?: Array<{ document: string, field: string, value: string, reason: string }> }>) {
+    if (!d.droppedLinks) continue
+    lines.push(`  ${String(d.source)}: ${d.droppedLinks} link(s) not followed`)
+    for (const l of d.dropped ?? []) lines.push(`    ${l.document} ${l.field} = ${l.value} (${l.reason})`)
   }
   return lines
 }

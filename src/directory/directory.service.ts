@@ -1,3 +1,4 @@
+import { softwareDisplayName } from '../domain/directory/software-names'
 import type { Logger } from '../log/logger'
 import { NotFoundError } from '../errors/app-errors'
 import type { HubChange } from '../events/hub-changes'
@@ -11,7 +12,8 @@ import { murmurationsProfileUrl } from './feeds/feed-paths'
 export interface DirectorySearchResult {
   items: DirectoryEntry[]
   total: number
-  facets: Record<FacetName, FacetCount[]>
+  /** Counts per facet value; software values also carry `label`, the software's display name. */
+  facets: Record<FacetName, Array<FacetCount & { label?: string }>>
   /** Cursor of the next page, or null on the last. */
   next: string | null
 }
@@ -105,7 +107,8 @@ export class DirectoryService {
     return {
       items: page.items,
       total: page.total,
-      facets: page.facets,
+      // The software facet matches lower-cased keys; people read the project's own spelling.
+      facets: { ...page.facets, software: page.facets.software.map(f => ({ ...f, label: softwareDisplayName(f.value) })) },
       next: page.next ? encodeCursor(page.next, request) : null
     }
   }

@@ -62,6 +62,11 @@ export class ForbiddenAddressError extends AppError {
   readonly code = 'forbidden_address'
 }
 
+/** A well-formed request the hub can already see would be refused (e.g. a pledge to a closed pool). */
+export class UnprocessableError extends AppError {
+  readonly code = 'refused'
+}
+
 /** A remote server did not answer as expected (network error, bad status, bad document). */
 export class RemoteError extends AppError {
   readonly code = 'remote_error'

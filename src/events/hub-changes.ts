@@ -6,8 +6,12 @@ export type HubChange =
   | { type: 'coop', actorId: string }
   /** The hosted services an actor publishes changed (local: one of this hub's co-ops). */
   | { type: 'services', actorId: string, local: boolean }
-  /** A remote actor was followed, or its profile was updated. */
+  /** A remote actor updated its profile (it was heard from). */
   | { type: 'actor', actorId: string }
+  /** Sibling sync found a followed actor unreachable, or reachable again. */
+  | { type: 'reachability', actorId: string }
+  /** A peer accepted a local co-op's follow: the actor is now followed. */
+  | { type: 'followed', actorId: string }
   /** A remote actor deleted itself. */
   | { type: 'actor-deleted', actorId: string }
 

@@ -34,7 +34,7 @@ function onFollowAnswer (follows: FollowService, changes: HubChanges, state: 'ac
   return async ({ actor, object }) => {
     if (!object || !hasType(object, 'Follow')) return
     follows.answered(object, state, actor.id)
-    if (state === 'accepted') await changes.publish({ type: 'actor', actorId: actor.id })
+    if (state === 'accepted') await changes.publish({ type: 'followed', actorId: actor.id })
   }
 }
 

@@ -1,5 +1,6 @@
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors/app-errors'
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../errors/app-errors'
 import { amountProblem } from '../domain/money'
+import { pledgeProblem, PoolRecord } from '../domain/funding-pool'
 import { buildPledgeOffer, PledgeRecord } from '../domain/pledge'
 import { Apex } from '../federation/apex-setup'
 import { idOf } from '../domain/activity-streams/nodes'
@@ -54,10 +55,13 @@ export class PledgeService {
     const actor = await this.coops.requireActor(username)
     const pool = await this.poolFor(input.pool)
     if (pool.stewardId === actor.id) throw new ValidationError('A co-op cannot pledge to a pool it stewards', { pool: 'is stewarded by this co-op' })
-    await this.remote.getActor(pool.stewardId)
     const amount = { type: 'MonetaryAmount' as const, currency: input.amount.currency, value: input.amount.value }
     const recurrence = input.recurrence ?? 'once'
     const doc = buildPledgeOffer({ poolId: pool.id, pledgerId: actor.id, stewardId: pool.stewardId, amount, recurrence })
+    // What the steward would refuse by the copy this hub holds is refused now, not after a round trip.
+    const refusal = pledgeProblem(pool.object, doc, actor.id, new Date().toISOString())
+    if (refusal) throw new UnprocessableError(`The pool's steward would refuse this pledge: ${refusal}`)
+    await this.remote.getActor(pool.stewardId)
     const activity = await this.apex.buildActivity('Offer', actor.id, [pool.stewardId], { object: doc, cc: [] }) as ApexNode
     const now = new Date().toISOString()
     const record: PledgeRecord = {
@@ -132,7 +136,7 @@ export class PledgeService {
   }
 
   /** The pool a pledge is for: known here, or fetched from its origin and checked. */
-  private async poolFor (iri: string): Promise<{ id: string, stewardId: string }> {
+  private async poolFor (iri: string): Promise<PoolRecord> {
     const known = await this.store.pools.getPool(iri)
     if (known) return known
     const node = await this.remote.fetchNode(iri)

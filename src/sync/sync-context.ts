@@ -20,6 +20,7 @@ import { JobsService } from './scheduler/jobs.service'
 import { Scheduler } from './scheduler/scheduler'
 import { FederatedCollection, servicesCollection } from './siblings/federated-collection'
 import { SiblingSync, siblingsJob } from './siblings/sibling-sync'
+import { FollowCatchUp } from './siblings/follow-catch-up'
 import { directoriesJob } from './sources/directories.job'
 import { SourceAdminService } from './sources/source-admin.service'
 import { SourceImporter } from './sources/source-importer'
@@ -32,6 +33,8 @@ export interface SyncParts {
   sources: SourceAdminService
   importer: SourceImporter
   siblings: SiblingSync
+  /** Catch-up on a co-op as soon as it is followed (or heard from again), outside the schedule. */
+  catchUp: FollowCatchUp
   prober: HealthProber
 }
 
@@ -78,6 +81,7 @@ export function createSync (deps: SyncDeps): SyncParts {
     sources: new SourceAdminService(store.syncSources, store.directory, deps.schemas, deps.client.privateAddresses),
     importer,
     siblings,
+    catchUp: new FollowCatchUp(siblings, store.siblings, log),
     prober
   }
 }

@@ -88,13 +88,10 @@ describe('funding pools, pledges and agreements across three hubs', () => {
     expect((await pool(b)).pledged).toEqual((await pool(a)).pledged)
     expect((await pool(c)).received).toEqual((await pool(a)).received)
 
-    // A USD pledge to a EUR pool is rejected over federation, saying why; nothing changes on A.
-    const usd = await pledge(b, 'beta', '50.00', 'USD')
-    const refused = await eventually(async () => {
-      const p = await pledgeOn(b, usd.offer)
-      return p?.status === 'rejected' ? p : undefined
-    }, 'A to reject the USD pledge')
-    expect(refused.reason).toMatch(/pool is in EUR.*USD/)
+    // A USD pledge to a EUR pool: B's copy of the pool shows it, so B refuses it at once, saying why; nothing changes on A.
+    const usd = await api(b, 'POST', '/api/v1/coops/beta/pledges', co.beta.token, { pool: poolId, amount: { value: '50.00', currency: 'USD' }, recurrence: 'once' })
+    expect(usd.status).toBe(422)
+    expect(usd.json.message).toMatch(/pool is in EUR.*USD/)
     expect(totals(await pool(a))).toBe('110.25 EUR / 100.25 EUR open')
     expect((await pool(a)).pledges).toHaveLength(3)
 

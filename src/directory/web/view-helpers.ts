@@ -2,6 +2,7 @@
  * What templates call to turn data into words: labels of facet values, country and language
  * names, dates, money and links, all in the page's language.
  */
+import { softwareDisplayName } from '../../domain/directory/software-names'
 import type { DirectoryEntry, FacetCount, FacetName } from '../../store/ports/directory.port'
 import { FACETS } from '../../store/ports/directory.port'
 import { DEFAULT_LIMIT, SearchRequest } from '../search-request'
@@ -55,6 +56,7 @@ export class ViewHelpers {
       case 'accepting': return v.accepting[value as keyof typeof v.accepting] ?? value
       case 'status': return v.status[value as keyof typeof v.status] ?? value
       case 'kind': return v.kind[value as keyof typeof v.kind] ?? value
+      case 'software': return softwareDisplayName(value)
       default: return value
     }
   }

@@ -6,7 +6,7 @@
 import type { OutboundClient } from '../../federation/http/outbound-client'
 import type { CachedDocument } from '../../store/ports/sync-sources.port'
 import { SourceFormatError } from './source-error'
-import type { ChildRequest, DocumentNode, FailedDocument, SourceAdapter } from './source-adapter'
+import type { ChildRequest, DocumentNode, DroppedLink, FailedDocument, SourceAdapter } from './source-adapter'
 
 /** Limits of one crawl. */
 export interface CrawlLimits {
@@ -24,6 +24,8 @@ export interface CrawlResult {
   documents: CachedDocument[]
   fetched: number
   notModified: number
+  /** Links the adapter could not follow, in every document read. */
+  dropped: DroppedLink[]
 }
 
 /**
@@ -41,6 +43,7 @@ export async function crawl (
   options: { skipUnchangedRoot?: boolean } = {}
 ): Promise<CrawlResult> {
   const documents: CachedDocument[] = []
+  const dropped: DroppedLink[] = []
   const stats = { fetched: 0, notModified: 0, known: 1 }
 
   const read = async (request: ChildRequest, skipUnchanged = false): Promise<{ node: DocumentNode, requests: ChildRequest[] }> => {
@@ -53,6 +56,7 @@ export async function crawl (
       return { node: { role: request.role, key: request.key, url: request.url, data: null, children: [] }, requests: [] }
     }
     const parsed = adapter.parse(document, request.role)
+    if (parsed.dropped) dropped.push(...parsed.dropped)
     documents.push(document)
     onDocument(documents.length, stats.known)
     return { node: { role: request.role, key: request.key, url: request.url, data: parsed.data, children: [] }, requests: parsed.children }
@@ -87,7 +91,7 @@ export async function crawl (
 
   const root = await read({ url: rootUrl, role: 'root', key: rootUrl }, options.skipUnchangedRoot === true && adapter.singleDocument === true)
   await expand(root.node, root.requests)
-  return { root: root.node, documents, fetched: stats.fetched, notModified: stats.notModified }
+  return { root: root.node, documents, fetched: stats.fetched, notModified: stats.notModified, dropped }
 }
 
 async function fetchDocument (

@@ -21,10 +21,21 @@ export interface ChildRequest {
   key: string
 }
 
-/** What an adapter read in one document: its data and the documents it links to. */
+/** A link a document gives that the adapter could not follow, and why (named in the run's report). */
+export interface DroppedLink {
+  /** The document that gives it. */
+  document: string
+  /** Where in the document (a property name, a field). */
+  field: string
+  value: string
+  reason: string
+}
+
+/** What an adapter read in one document: its data, the documents it links to, and the links it dropped. */
 export interface ParsedDocument {
   data: unknown
   children: ChildRequest[]
+  dropped?: DroppedLink[]
 }
 
 /** A fetched and parsed document with the documents below it. */

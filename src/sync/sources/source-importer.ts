@@ -14,7 +14,7 @@ import type { CachedDocument, SourceRecord, SourceRepository } from '../../store
 import { zeroCounts } from '../scheduler/job-counts'
 import { nextAttemptAt } from './backoff'
 import { crawl, CrawlLimits } from './crawler'
-import type { DocumentNode, FailedDocument, Rejection } from './source-adapter'
+import type { DocumentNode, DroppedLink, FailedDocument, Rejection } from './source-adapter'
 import { SourceFormatError } from './source-error'
 import { SOURCE_ADAPTERS } from './source-formats'
 
@@ -31,6 +31,10 @@ export interface SourceImportResult {
   rejections: Rejection[]
   fetched: number
   notModified: number
+  /** How many links the source's documents gave that could not be followed (their documents were not read). */
+  droppedLinks: number
+  /** The first of them, each with its document, field, value and why. */
+  dropped: DroppedLink[]
 }
 
 /** Options of one import. */
@@ -60,7 +64,7 @@ export class SourceImporter {
 
   /** Imports one source; never throws for a source's own failure (it is recorded instead). */
   async importSource (source: SourceRecord, options: ImportOptions = {}): Promise<SourceImportResult> {
-    const result: SourceImportResult = { source: source.id, outcome: 'skipped', counts: zeroCounts(), purged: 0, error: null, rejections: [], fetched: 0, notModified: 0 }
+    const result: SourceImportResult = { source: source.id, outcome: 'skipped', counts: zeroCounts(), purged: 0, error: null, rejections: [], fetched: 0, notModified: 0, droppedLinks: 0, dropped: [] }
     if (!options.ignoreBackoff && source.nextAttemptAt && Date.parse(source.nextAttemptAt) > this.now()) {
       result.error = `backing off after ${source.failures} failure(s) until ${source.nextAttemptAt}`
       return result
@@ -89,6 +93,9 @@ export class SourceImporter {
     const crawled = await crawl(adapter, source.url, cache, this.client, this.limits, options.onDocument, { skipUnchangedRoot: !options.force })
     result.fetched = crawled.fetched
     result.notModified = crawled.notModified
+    result.droppedLinks = crawled.dropped.length
+    result.dropped = crawled.dropped.slice(0, 20)
+    if (crawled.dropped.length > 0) this.logger.warn({ source: source.id, dropped: result.dropped }, `directory source: ${crawled.dropped.length} link(s) could not be followed`)
     const rootDoc = crawled.documents.find(d => d.url === source.url)
     const validators = { etag: rootDoc?.etag ?? null, lastModified: rootDoc?.lastModified ?? null }
     const contentHash = hashDocuments(crawled.documents)

@@ -11,7 +11,7 @@ import { categoryOfSoftware } from '../mapping/software-category'
 import { slug, text } from '../mapping/text'
 import { httpUrl, logoUrl, website } from '../mapping/web'
 import { SourceFormatError } from '../source-error'
-import { ChildRequest, DocumentNode, isFailed, MappingContext, MappingResult, ParsedDocument, SourceAdapter, SourceDocument } from '../source-adapter'
+import { ChildRequest, DocumentNode, DroppedLink, isFailed, MappingContext, MappingResult, ParsedDocument, SourceAdapter, SourceDocument } from '../source-adapter'
 
 type Props = Record<string, string>
 
@@ -44,19 +44,44 @@ function readProperties (document: SourceDocument): Props {
   return props
 }
 
-function subs (props: Props, base: string, role: string): ChildRequest[] {
+/**
+ * A link as members write it: the URL itself, or wrapped in quotes ('…', "…") or angle brackets
+ * (<…>), which the properties format keeps as part of the value. Relative to the file when it
+ * has no scheme and no host.
+ */
+function linkValue (value: string | undefined, base: string): string | undefined {
+  if (value === undefined) return undefined
+  const raw = unwrapped(value)
+  if (/^\.{0,2}\//.test(raw)) {
+    try { return httpUrl(new URL(raw, base).href) } catch { return undefined }
+  }
+  return httpUrl(raw)
+}
+
+const WRAPPED = /^(?:'(.*)'|"(.*)"|<(.*)>)$/
+
+/** The value without the quotes or angle brackets around it (several layers, as found). */
+function unwrapped (value: string): string {
+  let raw = value.trim()
+  for (let m = WRAPPED.exec(raw); m; m = WRAPPED.exec(raw)) raw = (m[1] ?? m[2] ?? m[3]).trim()
+  return raw
+}
+
+function subs (props: Props, base: string, role: string): { children: ChildRequest[], dropped: DroppedLink[] } {
   const children: ChildRequest[] = []
+  const dropped: DroppedLink[] = []
   for (const [key, value] of Object.entries(props)) {
     if (!key.startsWith('subs.')) continue
-    const url = httpUrl(value)
-    if (url) children.push({ url: new URL(url, base).href, role, key: url })
+    const url = linkValue(value, base)
+    if (url) children.push({ url, role, key: url })
+    else dropped.push({ document: base, field: key, value, reason: 'not an http(s) address' })
   }
-  return children
+  return { children, dropped }
 }
 
 function mapService (p: Props, url: string): DirectoryService | string {
   const name = text(p['service.name'], 200)
-  const href = httpUrl(p['service.website']) ?? httpUrl(p['service.url'])
+  const href = linkValue(p['service.website'], url) ?? linkValue(p['service.url'], url)
   if (!name || !href) return `service file ${url} has no service.name or service.website`
   const softwareName = text(p['software.name'], 100)
   const service: DirectoryService = {
@@ -69,7 +94,7 @@ function mapService (p: Props, url: string): DirectoryService | string {
   const summary = text(p['service.description'], 2000)
   if (summary) service.summary = summary
   if (softwareName) {
-    const homepage = httpUrl(p['software.website'])
+    const homepage = linkValue(p['software.website'], url)
     const version = text(p['software.version'], 50)
     service.software = { name: softwareName, ...(homepage ? { homepage } : {}), ...(version ? { version } : {}) }
   }
@@ -89,7 +114,7 @@ function mapOrganization (node: DocumentNode, context: MappingContext): SourceEn
     source: context.source,
     kind: 'imported',
     sourceId: node.key,
-    website: website(p['organization.website']) ?? `urn:chatons:${slug(name)}`,
+    website: website(unwrapped(p['organization.website'] ?? '')) ?? `urn:chatons:${slug(name)}`,
     name,
     status: STATUS[(p['organization.status.level'] ?? '').trim().toLowerCase()] ?? 'active',
     tags: ['hoster', 'chatons'],
@@ -97,7 +122,7 @@ function mapOrganization (node: DocumentNode, context: MappingContext): SourceEn
   }
   const summary = text(p['organization.description'])
   if (summary) entry.summary = summary
-  const logo = logoUrl(p['organization.logo'])
+  const logo = logoUrl(unwrapped(p['organization.logo'] ?? ''))
   if (logo) entry.logo = logo
   const form = LEGAL_FORM[(p['organization.type'] ?? '').trim().toLowerCase()]
   if (form) entry.legalForm = form
@@ -110,10 +135,10 @@ function mapOrganization (node: DocumentNode, context: MappingContext): SourceEn
   const links: NonNullable<SourceEntry['links']> = [{ rel: 'chatonsinfos', href: node.url }]
   for (const [key, value] of Object.entries(p)) {
     const m = /^organization\.(socialnetworks|chatrooms|funding)\.([a-z0-9]+)$/.exec(key)
-    const href = m ? httpUrl(value) : undefined
+    const href = m ? linkValue(value, node.url) : undefined
     if (m && href) links.push({ rel: m[1] === 'funding' ? 'donate' : m[2], href })
   }
-  const legal = httpUrl(p['organization.legal.url'])
+  const legal = linkValue(p['organization.legal.url'], node.url)
   if (legal) links.push({ rel: 'legal', href: legal })
   entry.links = links
   const services: DirectoryService[] = []
@@ -139,8 +164,8 @@ export const chatonsAdapter: SourceAdapter = {
   parse (document: SourceDocument, role: string): ParsedDocument {
     const props = readProperties(document)
     const fileClass = props['file.class'].trim().toLowerCase()
-    if (role === 'root' && fileClass === 'federation') return { data: props, children: subs(props, document.url, 'organization') }
-    if ((role === 'root' || role === 'organization') && fileClass === 'organization') return { data: props, children: subs(props, document.url, 'service') }
+    if (role === 'root' && fileClass === 'federation') return { data: props, ...subs(props, document.url, 'organization') }
+    if ((role === 'root' || role === 'organization') && fileClass === 'organization') return { data: props, ...subs(props, document.url, 'service') }
     if (role === 'service' && fileClass === 'service') return { data: props, children: [] }
     throw new SourceFormatError(`${document.url} is a ChatonsInfos ${fileClass} file where a ${role === 'root' ? 'federation or organization' : role} file was expected`)
   },
