@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors/app-errors'
+import { plainDocument } from '../federation/actors/plain-document'
 import { applyProfilePatch, usernameProblem } from '../domain/coop'
 import { ADMIN_SCOPE, TokenService } from '../auth/token.service'
 import { generateActorKeys } from '../federation/actors/actor-keys'
@@ -83,7 +84,7 @@ export class CoopService {
     const input = this.schemas.validate('api/coop-update.schema.json', body)
     const coop = this.require(username)
     const actor = await this.requireActor(username)
-    const previous = await this.plainDocument(actor)
+    const previous = await plainDocument(this.apex, actor)
     const profile = applyProfilePatch(coopProfileOf(previous, coop.followPolicy), input)
     const doc = rebuildCoopActor(this.hubUrl, previous, profile, new Date().toISOString())
     if (profile.followPolicy !== coop.followPolicy) this.store.setFollowPolicy(coop.username, profile.followPolicy)
@@ -108,22 +109,13 @@ export class CoopService {
     for (const coop of this.store.listCoops()) {
       const actor = await this.store.getObject(coop.actorId, true)
       if (!actor) continue
-      const previous = await this.plainDocument(actor)
+      const previous = await plainDocument(this.apex, actor)
       const wanted = coopCollections(this.hubUrl, coop.username)
       if (Object.entries(wanted).every(([name, iri]) => previous[name] === iri)) continue
       await this.storeActorDocument(actor, { ...previous, ...wanted })
       changed.push(coop.username)
     }
     return changed
-  }
-
-  /** The actor as plain compacted JSON-LD, without its context or private bookkeeping. */
-  private async plainDocument (actor: ApexNode): Promise<Record<string, unknown>> {
-    const node: Record<string, unknown> = { ...actor }
-    delete node._meta
-    const doc = await this.apex.toJSONLD(node) as Record<string, unknown>
-    delete doc['@context']
-    return doc
   }
 
   /** Replaces the stored actor with `doc`, keeping its private key; answers the public node. */
@@ -178,7 +170,7 @@ export class CoopService {
     const actor = await this.store.getObject(coop.actorId)
     const icon = first<Record<string, unknown>>(actor?.icon)
     const url = first<string>(actor?.url) ?? null
-    const profile = actor ? coopProfileOf(await this.plainDocument(actor), coop.followPolicy) : null
+    const profile = actor ? coopProfileOf(await plainDocument(this.apex, actor), coop.followPolicy) : null
     return {
       id: coop.actorId,
       username: coop.username,

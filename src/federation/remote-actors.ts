@@ -2,7 +2,7 @@ import type { Logger } from '../log/logger'
 import { RemoteError } from '../errors/app-errors'
 import type { HubStore, ApexNode } from '../store/store.port'
 import { Apex } from './apex-setup'
-import { first, idOf } from '../domain/activity-streams/nodes'
+import { first, idOf, originOf } from '../domain/activity-streams/nodes'
 import { multikeyToPem } from './actors/multikey'
 import type { OutboundClient, SigningKey } from './http/outbound-client'
 import type { KeyFetchBudget } from './abuse/key-fetch-budget'
@@ -125,15 +125,6 @@ function multikeyOf (actor: ApexNode, keyId: string): string | undefined {
 function keyOnOrigin (keyId: string, iri: string, relation: string): void {
   if (originOf(keyId) !== originOf(iri)) {
     throw new RemoteError(`The key ${keyId} ${relation} ${iri}, on another server: a key counts only on its own origin, where its actor is`)
-  }
-}
-
-function originOf (iri: string): string | null {
-  try {
-    const url = new URL(iri)
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : null
-  } catch {
-    return null
   }
 }
 

@@ -1,4 +1,5 @@
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors/app-errors'
+import { plainDocument } from '../federation/actors/plain-document'
 import { usernameProblem } from '../domain/coop'
 import { AS_PUBLIC } from '../domain/activity-streams/nodes'
 import { ADMIN_SCOPE, TokenService } from '../auth/token.service'
@@ -76,7 +77,7 @@ export class UmbrellaService {
     const input = this.schemas.validate('api/umbrella-update.schema.json', body)
     const umbrella = await this.require(username)
     const actor = await this.requireActor(umbrella)
-    const previous = await this.plainDocument(actor)
+    const previous = await plainDocument(this.apex, actor)
     const doc = rebuildUmbrellaActor(previous, input, new Date().toISOString())
     const node = await this.apex.fromJSONLD({ '@context': this.apex.context, ...doc }) as ApexNode
     await this.store.updateObject({ ...node, _meta: actor._meta }, actor.id, true)
@@ -134,14 +135,5 @@ export class UmbrellaService {
     const actor = await this.store.getObject(umbrella.actorId, true)
     if (!actor) throw new NotFoundError(`The actor of umbrella "${umbrella.username}" is missing`)
     return actor
-  }
-
-  /** The actor as plain compacted JSON-LD, without its context or private bookkeeping. */
-  private async plainDocument (actor: ApexNode): Promise<Record<string, unknown>> {
-    const node: Record<string, unknown> = { ...actor }
-    delete node._meta
-    const doc = await this.apex.toJSONLD(node) as Record<string, unknown>
-    delete doc['@context']
-    return doc
   }
 }

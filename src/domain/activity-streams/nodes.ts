@@ -53,3 +53,13 @@ export function numberOf (value: unknown): number | undefined {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN
   return Number.isFinite(n) ? n : undefined
 }
+
+/** The origin (scheme, host and port) of an http(s) IRI; null for anything else. */
+export function originOf (iri: string): string | null {
+  try {
+    const url = new URL(iri)
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : null
+  } catch {
+    return null
+  }
+}

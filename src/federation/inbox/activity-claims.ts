@@ -1,6 +1,6 @@
 import { NextFunction, Request, RequestHandler, Response } from 'express'
 import { ForbiddenError, ValidationError } from '../../errors/app-errors'
-import { idOf } from '../../domain/activity-streams/nodes'
+import { idOf, originOf } from '../../domain/activity-streams/nodes'
 
 /**
  * An activity's id must be on its actor's origin (scheme, host and port). The actor is the
@@ -52,13 +52,4 @@ export const requireOwnCollections: RequestHandler = (req: Request, _res: Respon
     }
   }
   next()
-}
-
-function originOf (iri: string): string | null {
-  try {
-    const url = new URL(iri)
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : null
-  } catch {
-    return null
-  }
 }

@@ -1,7 +1,7 @@
 import { NextFunction, Request, RequestHandler, Response } from 'express'
 import { DomainBlockedError, ForbiddenAddressError, RemoteError, ValidationError } from '../../errors/app-errors'
 import type { Logger } from '../../log/logger'
-import { idOf } from '../../domain/activity-streams/nodes'
+import { idOf, originOf } from '../../domain/activity-streams/nodes'
 import type { RemoteActors } from '../remote-actors'
 
 /**
@@ -41,14 +41,5 @@ export function refetchForeignEmbeddedObjects (remote: RemoteActors, hubUrl: str
         }
       }
     })().then(() => next(), next)
-  }
-}
-
-function originOf (iri: string): string | null {
-  try {
-    const url = new URL(iri)
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : null
-  } catch {
-    return null
   }
 }
