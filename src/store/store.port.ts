@@ -177,7 +177,7 @@ export interface HubQueries {
   /**
    * Runs `work` in one transaction: all of it is stored, or none (a throw or rejection rolls all
    * of it back). Every store method `work` calls in its async context joins the transaction; calls
-   * from elsewhere wait until it ends, so two transactions never interleave. A nested call is a
+   * from elsewhere never join it, and two transactions never interleave. A nested call is a
    * savepoint: its failure rolls back only its own part, unless the outer work fails too. Keep
    * `work` to store calls: the write lock is held until it settles.
    */
