@@ -17,6 +17,16 @@ module.exports = tseslint.config(
     }
   },
   {
+    // Every store call answers a Promise: one left unawaited, or tested as a condition, is a bug.
+    files: ['src/**/*.ts'],
+    languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: __dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      // Express 4 route handlers here are async functions that catch and pass errors to next().
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }]
+    }
+  },
+  {
     // Tests read JSON from the wire; typing every response shape would only restate the assertions.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' }

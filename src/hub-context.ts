@@ -126,7 +126,7 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
   const apex = createApex({ hubUrl: config.hubUrl, version, store, logger, documentLoader })
   await store.setup()
   // Before anything is created: ids built from another URL would point at the wrong place.
-  claimHubUrl(store, config.hubUrl)
+  await claimHubUrl(store, config.hubUrl)
   const instance = await ensureInstanceActor(apex, store, config.hubUrl)
   // Keys are read from the store at each use: processes sharing it never sign with a stale key.
   const keys = new LocalSigningKeys(store, instance.id)

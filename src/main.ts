@@ -35,7 +35,7 @@ export async function startHub (config: HubConfig): Promise<RunningHub> {
     s.once('error', reject)
   })
   // Only once the port is ours: a start that cannot serve creates and prints no token.
-  const admin = ensureAdminToken(hub.tokens, config.dataDir, config.adminToken)
+  const admin = await ensureAdminToken(hub.tokens, config.dataDir, config.adminToken)
   warnAboutLoosePermissions(config.dataDir, logger)
   if (admin.source === 'generated') {
     // Printed once, on the first start; afterwards it is only in the file.

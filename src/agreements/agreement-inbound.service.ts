@@ -36,7 +36,7 @@ export class AgreementInboundService {
     const isParty = rawParties.includes(recipient.id)
     const doc = await this.validVersion(object)
     if (typeof doc !== 'string' && (await this.store.agreements.findByVersionOrActivity(doc.id) ?? await this.store.agreements.findByVersionOrActivity(activity.id))) return
-    if (!isParty && !this.store.isFollowedByAnyCoop(actor.id)) return
+    if (!isParty && !await this.store.isFollowedByAnyCoop(actor.id)) return
     const problem = typeof doc === 'string' ? doc : versionProblem(doc, actor.id) ?? originProblem(doc.id, actor.id) ??
       (doc.context || doc.supersedes ? 'a new agreement cannot supersede another version; amend with Update' : null)
     if (problem !== null || typeof doc === 'string') {

@@ -125,7 +125,7 @@ export class AgreementService {
 
   /** Agreements this hub knows; `coop` (a local username) keeps those it is a party to. */
   async list (coop?: string): Promise<AgreementView[]> {
-    const party = coop === undefined ? undefined : this.coops.require(coop).actorId
+    const party = coop === undefined ? undefined : (await this.coops.require(coop)).actorId
     const now = new Date().toISOString()
     return (await this.store.agreements.listAgreements({ party })).map(r => toAgreementView(r, now))
   }
@@ -179,7 +179,7 @@ export class AgreementService {
 
   /** The local party that acts: the token's co-op, or for the admin the one named (or the only one). */
   private async actingParty (record: AgreementRecord, scope: string, coop?: string): Promise<ApexNode> {
-    const local = record.parties.map(p => this.store.getCoopByActorId(p)).filter(c => c !== null)
+    const local = (await Promise.all(record.parties.map(p => this.store.getCoopByActorId(p)))).filter(c => c !== null)
     let chosen
     if (scope !== ADMIN_SCOPE) {
       chosen = local.find(c => c.actorId === scope)

@@ -36,7 +36,7 @@ export class TrustedServers {
 
   /** The partner servers of co-op `username`, one per URL, sorted. */
   async list (username: string): Promise<TrustedServer[]> {
-    const self = this.coops.require(username).actorId
+    const self = (await this.coops.require(username)).actorId
     const now = new Date().toISOString()
     const found = new Map<string, TrustedServer>()
     for (const record of await this.store.agreements.listAgreements({ party: self })) {
@@ -56,7 +56,7 @@ export class TrustedServers {
   }
 
   private async service (id: string): Promise<HostedService | null> {
-    const listed = this.store.getService(id)
+    const listed = await this.store.getService(id)
     if (listed) return listed.object as unknown as HostedService
     try {
       const service = await checkedObject(this.apex, this.schemas, 'objects/hosted-service.schema.json', await this.remote.fetchNode(id), 'HostedService')

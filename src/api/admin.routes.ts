@@ -7,7 +7,7 @@ import { requireAdmin, requireToken } from './auth'
 export function adminRoutes (hub: HubContext): Router {
   const router = Router()
   router.get('/admin/deliveries', requireToken(hub.tokens), requireAdmin, wrap(async (_req, res) => {
-    res.json({ queued: hub.store.deliveryQueueSize(), failures: hub.store.listDeliveryFailures(100) })
+    res.json({ queued: await hub.store.deliveryQueueSize(), failures: await hub.store.listDeliveryFailures(100) })
   }))
   // The queue and the failures per remote host, with each host's circuit breaker state.
   router.get('/admin/deliveries/hosts', requireToken(hub.tokens), requireAdmin, wrap(async (_req, res) => {

@@ -14,10 +14,11 @@ export function requireToken (tokens: TokenService): RequestHandler {
     const header = req.get('authorization') ?? ''
     const match = /^Bearer\s+(\S+)$/i.exec(header)
     if (!match) return next(new AuthenticationError('This needs an API token: send Authorization: Bearer <token>'))
-    const record = tokens.find(match[1])
-    if (!record) return next(new AuthenticationError('The API token is not known to this hub'))
-    res.locals.scope = record.scope
-    next()
+    tokens.find(match[1]).then(record => {
+      if (!record) return next(new AuthenticationError('The API token is not known to this hub'))
+      res.locals.scope = record.scope
+      next()
+    }, next)
   }
 }
 
@@ -26,11 +27,12 @@ export function requireCoopScope (store: HubStore): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const scope = scopeOf(res)
     if (scope === ADMIN_SCOPE) return next()
-    const coop = store.getCoop(String(req.params.username).toLowerCase())
-    if (!coop || coop.actorId !== scope) {
-      return next(new ForbiddenError(`This token does not act for co-op "${req.params.username}"`))
-    }
-    next()
+    store.getCoop(String(req.params.username).toLowerCase()).then(coop => {
+      if (!coop || coop.actorId !== scope) {
+        return next(new ForbiddenError(`This token does not act for co-op "${req.params.username}"`))
+      }
+      next()
+    }, next)
   }
 }
 

@@ -57,11 +57,11 @@ export function coopRoutes (hub: HubContext): Router {
   }))
 
   router.get('/coops/:username/follows', ...forCoop, wrap(async (req, res) => {
-    res.json({ items: hub.follows.list(req.params.username.toLowerCase()) })
+    res.json({ items: await hub.follows.list(req.params.username.toLowerCase()) })
   }))
 
   router.get('/coops/:username/follow-requests', ...forCoop, wrap(async (req, res) => {
-    res.json({ items: hub.follows.listRequests(req.params.username.toLowerCase()) })
+    res.json({ items: await hub.follows.listRequests(req.params.username.toLowerCase()) })
   }))
 
   for (const decision of ['accept', 'reject'] as const) {

@@ -17,7 +17,7 @@ export function poolRoutes (hub: HubContext): Router {
   }))
 
   router.get('/pools', wrap(async (req, res) => {
-    const coop = typeof req.query.coop === 'string' ? hub.coops.require(req.query.coop.toLowerCase()).actorId : undefined
+    const coop = typeof req.query.coop === 'string' ? (await hub.coops.require(req.query.coop.toLowerCase())).actorId : undefined
     const local = booleanQuery(req.query.local, 'local')
     res.json({ items: await hub.pools.list({ stewardId: coop, local }) })
   }))
@@ -44,7 +44,7 @@ export function poolRoutes (hub: HubContext): Router {
   }))
 
   router.get('/coops/:username/pledges', wrap(async (req, res) => {
-    const coop = hub.coops.require(req.params.username.toLowerCase())
+    const coop = await hub.coops.require(req.params.username.toLowerCase())
     res.json({ items: await hub.pledges.list({ pledgerId: coop.actorId }) })
   }))
 

@@ -15,7 +15,7 @@ export function siblingRoutes (hub: HubContext): Router {
 
   router.get('/siblings', ...admin, wrap(async (_req, res) => {
     const known = new Map((await hub.store.siblings.list()).map(s => [s.actorId, s]))
-    const items = hub.sync.siblings.followed().map(actorId => {
+    const items = (await hub.sync.siblings.followed()).map(actorId => {
       const s = known.get(actorId)
       return {
         actorId,

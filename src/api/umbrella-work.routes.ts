@@ -15,7 +15,7 @@ export function umbrellaWorkRoutes (hub: HubContext): Router {
   const auth = requireToken(hub.tokens)
   const forCoop = [auth, requireCoopScope(hub.store)]
   const work = hub.umbrellaWork
-  const coopId = (username: string): string => hub.coops.require(username.toLowerCase()).actorId
+  const coopId = async (username: string): Promise<string> => (await hub.coops.require(username.toLowerCase())).actorId
   /** The umbrella a path names: its actor id when local (by username) or an http(s) actor id this hub keeps copies for. */
   const umbrellaIdOf = async (reference: string): Promise<string> => {
     const local = await hub.store.umbrellas.getUmbrella(reference.toLowerCase())
@@ -52,7 +52,7 @@ export function umbrellaWorkRoutes (hub: HubContext): Router {
   }))
 
   router.post('/coops/:username/commitments', ...forCoop, wrap(async (req, res) => {
-    res.status(202).json(await work.projects.commit(coopId(req.params.username), req.body))
+    res.status(202).json(await work.projects.commit(await coopId(req.params.username), req.body))
   }))
 
   router.post('/umbrellas/:username/decisions', auth, wrap(async (req, res) => {
@@ -70,11 +70,11 @@ export function umbrellaWorkRoutes (hub: HubContext): Router {
   }))
 
   router.post('/coops/:username/votes', ...forCoop, wrap(async (req, res) => {
-    res.status(202).json(await work.decisions.vote(coopId(req.params.username), req.body))
+    res.status(202).json(await work.decisions.vote(await coopId(req.params.username), req.body))
   }))
 
   router.get('/coops/:username/votes', ...forCoop, wrap(async (req, res) => {
-    res.json({ items: await work.decisions.sentVotes(coopId(req.params.username)) })
+    res.json({ items: await work.decisions.sentVotes(await coopId(req.params.username)) })
   }))
   return router
 }

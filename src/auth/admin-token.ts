@@ -15,14 +15,14 @@ export type AdminTokenOutcome =
  * Makes sure an admin token works: the one in HUB_ADMIN_TOKEN, or one generated on first start
  * and stored in DATA_DIR readable by the owner only (the caller prints it once).
  */
-export function ensureAdminToken (tokens: TokenService, dataDir: string, fromEnv: string | null): AdminTokenOutcome {
+export async function ensureAdminToken (tokens: TokenService, dataDir: string, fromEnv: string | null): Promise<AdminTokenOutcome> {
   if (fromEnv) {
-    registerOnce(tokens, fromEnv, 'HUB_ADMIN_TOKEN')
+    await registerOnce(tokens, fromEnv, 'HUB_ADMIN_TOKEN')
     return { source: 'environment' }
   }
   const file = path.join(dataDir, ADMIN_TOKEN_FILE)
   if (fs.existsSync(file)) {
-    registerOnce(tokens, fs.readFileSync(file, 'utf8').trim(), 'generated admin token')
+    await registerOnce(tokens, fs.readFileSync(file, 'utf8').trim(), 'generated admin token')
     return { source: 'file', file }
   }
   const token = newToken()
@@ -37,20 +37,20 @@ export function ensureAdminToken (tokens: TokenService, dataDir: string, fromEnv
   } catch (err) {
     // Another hub process starting on the same DATA_DIR wrote it first: that one is the token.
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-    return ensureAdminToken(tokens, dataDir, fromEnv)
+    return await ensureAdminToken(tokens, dataDir, fromEnv)
   } finally {
     fs.rmSync(aside, { force: true })
   }
-  registerOnce(tokens, token, 'generated admin token')
+  await registerOnce(tokens, token, 'generated admin token')
   return { source: 'generated', token, file }
 }
 
 /** Registers the admin token unless it is known; another process registering it at the same moment is no error. */
-function registerOnce (tokens: TokenService, token: string, label: string): void {
-  if (tokens.find(token)) return
+async function registerOnce (tokens: TokenService, token: string, label: string): Promise<void> {
+  if (await tokens.find(token)) return
   try {
-    tokens.register(token, ADMIN_SCOPE, label)
+    await tokens.register(token, ADMIN_SCOPE, label)
   } catch (err) {
-    if (!tokens.find(token)) throw err
+    if (!(await tokens.find(token))) throw err
   }
 }

@@ -19,19 +19,19 @@ export class TokenService {
   constructor (private readonly store: HubStore) {}
 
   /** Creates a token for `scope` (an actor id, or `*` for the admin) and returns it in clear, once. */
-  issue (scope: string, label: string): string {
+  async issue (scope: string, label: string): Promise<string> {
     const token = newToken()
-    this.register(token, scope, label)
+    await this.register(token, scope, label)
     return token
   }
 
   /** Stores the hash of a token chosen elsewhere (the admin's HUB_ADMIN_TOKEN). */
-  register (token: string, scope: string, label: string): void {
-    this.store.saveToken({ hash: hashToken(token), scope, label, createdAt: new Date().toISOString() })
+  async register (token: string, scope: string, label: string): Promise<void> {
+    await this.store.saveToken({ hash: hashToken(token), scope, label, createdAt: new Date().toISOString() })
   }
 
   /** The record of a presented token, or null when it is unknown. */
-  find (token: string): TokenRecord | null {
-    return this.store.findToken(hashToken(token))
+  async find (token: string): Promise<TokenRecord | null> {
+    return await this.store.findToken(hashToken(token))
   }
 }

@@ -34,7 +34,7 @@ export function addFollowCommands (program: Command, withHub: WithHub, out: (lin
     .option('--json', 'print JSON')
     .action(async (username: string, opts: { json?: boolean }) => {
       setExitCode(await withHub(async hub => {
-        const follows = hub.follows.list(username.toLowerCase())
+        const follows = await hub.follows.list(username.toLowerCase())
         if (opts.json) return out(JSON.stringify({ items: follows }, null, 2))
         if (follows.length === 0) out(`${username.toLowerCase()} follows no one yet.`)
         for (const f of follows) out(`${f.targetActorId}\t${f.state}\t${f.updatedAt}`)

@@ -62,7 +62,7 @@ async function withHub (out: (line: string) => void, work: (hub: Awaited<ReturnT
   let presence: ProcessPresence | null = null
   try {
     // With neither HUB_URL nor PORT set, the URL the hub was set up with: the same ids the server makes.
-    const recorded = process.env.HUB_URL === undefined && process.env.PORT === undefined ? recordedHubUrl(store) : null
+    const recorded = process.env.HUB_URL === undefined && process.env.PORT === undefined ? await recordedHubUrl(store) : null
     if (recorded !== null) config = { ...config, hubUrl: recorded }
     const hub = await createHubContext(config, store, createLogger('warn'))
     // Registered like a hub process: running hubs leave the deliveries this command sends alone.
@@ -83,7 +83,7 @@ async function withHub (out: (line: string) => void, work: (hub: Awaited<ReturnT
     throw err
   } finally {
     await presence?.leave()
-    store.close()
+    await store.close()
   }
 }
 

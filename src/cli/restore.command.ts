@@ -40,7 +40,7 @@ export function addRestoreCommand (program: Command, out: (line: string) => void
           bar.stop()
         }
         // Migrations newer than the backup run now, not at the hub's first start.
-        new SqliteStore(target).close()
+        await new SqliteStore(target).close()
         const rows = Object.values(info.counts).reduce((a, b) => a + b, 0)
         out(`Restored ${rows} rows in ${Object.keys(info.counts).length} tables from ${backup} into ${dataDir}`)
         const origins = localOrigins(target)

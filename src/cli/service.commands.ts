@@ -44,7 +44,7 @@ export function addServiceCommands (program: Command, withHub: WithHub, out: (li
     .option('--json', 'print JSON')
     .action(async (username: string | undefined, opts: { json?: boolean }) => {
       setExitCode(await withHub(async hub => {
-        const filter = username ? { actorId: hub.coops.require(username.toLowerCase()).actorId } : {}
+        const filter = username ? { actorId: (await hub.coops.require(username.toLowerCase())).actorId } : {}
         const services = await hub.services.list(filter)
         if (opts.json) return out(JSON.stringify({ items: services }, null, 2))
         if (services.length === 0) out('No service is listed.')

@@ -52,7 +52,7 @@ export class CoopService {
     const input = this.schemas.validate('api/coop-create.schema.json', body)
     const problem = usernameProblem(input.username)
     if (problem) throw new ValidationError(`The username cannot be used: ${problem}`, { username: problem })
-    if (this.store.getCoop(input.username)) {
+    if (await this.store.getCoop(input.username)) {
       throw new ConflictError(`The username "${input.username}" is already taken on this hub`)
     }
     // A deleted co-op's actor id keeps answering 410: its username is never given out again.
@@ -67,9 +67,9 @@ export class CoopService {
     // The actor first: a crash before the co-op record leaves an actor that a retry overwrites.
     if (!(await this.store.saveObject(actor))) await this.store.updateObject(actor, actor.id, true)
     let token = ''
-    this.store.transaction(() => {
-      this.store.saveCoop({ username: input.username, actorId: actor.id, followPolicy, createdAt: new Date().toISOString() })
-      token = this.tokens.issue(actor.id, `co-op ${input.username}`)
+    await this.store.transaction(async () => {
+      await this.store.saveCoop({ username: input.username, actorId: actor.id, followPolicy, createdAt: new Date().toISOString() })
+      token = await this.tokens.issue(actor.id, `co-op ${input.username}`)
     })
     await this.changes?.publish({ type: 'coop', actorId: actor.id })
     return { id: actor.id, username: input.username, token }
@@ -82,12 +82,12 @@ export class CoopService {
    */
   async update (username: string, body: unknown): Promise<CoopView> {
     const input = this.schemas.validate('api/coop-update.schema.json', body)
-    const coop = this.require(username)
+    const coop = await this.require(username)
     const actor = await this.requireActor(username)
     const previous = await plainDocument(this.apex, actor)
     const profile = applyProfilePatch(coopProfileOf(previous, coop.followPolicy), input)
     const doc = rebuildCoopActor(this.hubUrl, previous, profile, new Date().toISOString())
-    if (profile.followPolicy !== coop.followPolicy) this.store.setFollowPolicy(coop.username, profile.followPolicy)
+    if (profile.followPolicy !== coop.followPolicy) await this.store.setFollowPolicy(coop.username, profile.followPolicy)
     if (this.publisher) {
       // The actor document is stored in the same transaction as the Update announcing it.
       const node = await this.apex.fromJSONLD({ '@context': this.apex.context, ...doc }) as ApexNode
@@ -106,7 +106,7 @@ export class CoopService {
    */
   async ensureCollections (): Promise<string[]> {
     const changed: string[] = []
-    for (const coop of this.store.listCoops()) {
+    for (const coop of await this.store.listCoops()) {
       const actor = await this.store.getObject(coop.actorId, true)
       if (!actor) continue
       const previous = await plainDocument(this.apex, actor)
@@ -127,7 +127,7 @@ export class CoopService {
 
   /** Every co-op of this hub, by username. */
   async list (): Promise<CoopView[]> {
-    return await Promise.all(this.store.listCoops().map(coop => this.view(coop.username)))
+    return await Promise.all((await this.store.listCoops()).map(coop => this.view(coop.username)))
   }
 
   /**
@@ -136,29 +136,29 @@ export class CoopService {
    * sign the queued Delete) and removes its services, record and tokens. Answers its actor id.
    */
   async delete (username: string): Promise<string> {
-    const coop = this.require(username)
+    const coop = await this.require(username)
     const actor = await this.requireActor(username)
     await this.publisher?.send(actor, 'Delete', { object: actor.id })
     const tombstone = await this.apex.buildTombstone({ id: actor.id, type: 'Tombstone' })
     await this.store.updateObject({ ...tombstone, _meta: actor._meta }, actor.id, true)
-    this.store.transaction(() => {
-      for (const service of this.store.listServices({ actorId: actor.id, local: true })) this.store.deleteService(service.id)
-      this.store.deleteCoop(coop.username)
+    await this.store.transaction(async () => {
+      for (const service of await this.store.listServices({ actorId: actor.id, local: true })) await this.store.deleteService(service.id)
+      await this.store.deleteCoop(coop.username)
     })
     await this.changes?.publish({ type: 'coop', actorId: actor.id })
     return actor.id
   }
 
   /** The co-op record, or 404. */
-  require (username: string): CoopRecord {
-    const coop = this.store.getCoop(username)
+  async require (username: string): Promise<CoopRecord> {
+    const coop = await this.store.getCoop(username)
     if (!coop) throw new NotFoundError(`There is no co-op "${username}" on this hub`)
     return coop
   }
 
   /** The co-op's actor with its private key, or 404. */
   async requireActor (username: string): Promise<ApexNode> {
-    const coop = this.require(username)
+    const coop = await this.require(username)
     const actor = await this.store.getObject(coop.actorId, true)
     if (!actor) throw new NotFoundError(`The actor of co-op "${username}" is missing`)
     return actor
@@ -166,7 +166,7 @@ export class CoopService {
 
   /** The public view of a co-op. */
   async view (username: string): Promise<CoopView> {
-    const coop = this.require(username)
+    const coop = await this.require(username)
     const actor = await this.store.getObject(coop.actorId)
     const icon = first<Record<string, unknown>>(actor?.icon)
     const url = first<string>(actor?.url) ?? null

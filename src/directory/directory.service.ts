@@ -42,13 +42,13 @@ export class DirectoryService {
 
   /** (Re)indexes one of this hub's co-ops from its actor and services. */
   async indexLocalCoop (actorId: string): Promise<void> {
-    const coop = this.store.getCoopByActorId(actorId)
+    const coop = await this.store.getCoopByActorId(actorId)
     const actor = coop ? await this.store.getObject(actorId) : null
     if (!coop || !actor) {
       await this.store.directory.removeSourceEntry(this.host, actorId)
       return
     }
-    const services = this.store.listServices({ actorId, local: true })
+    const services = await this.store.listServices({ actorId, local: true })
     const links = [{ rel: 'murmurations', href: murmurationsProfileUrl(this.hubUrl, coop.username) }]
     await this.store.directory.upsertSourceEntry(coopSourceEntry({ actor, services, kind: 'local', source: this.host, links }))
   }
@@ -58,10 +58,10 @@ export class DirectoryService {
    * services it published and this hub's co-ops' follows of it go, and so does its entry.
    */
   async forgetDeletedActor (actorId: string): Promise<void> {
-    if (this.store.getCoopByActorId(actorId)) return
-    this.store.transaction(() => {
-      for (const service of this.store.listServices({ actorId, local: false })) this.store.deleteService(service.id)
-      for (const follow of this.store.listOutgoingFollows().filter(f => f.targetActorId === actorId)) this.store.deleteOutgoingFollow(follow.followId)
+    if (await this.store.getCoopByActorId(actorId)) return
+    await this.store.transaction(async () => {
+      for (const service of await this.store.listServices({ actorId, local: false })) await this.store.deleteService(service.id)
+      for (const follow of (await this.store.listOutgoingFollows()).filter(f => f.targetActorId === actorId)) await this.store.deleteOutgoingFollow(follow.followId)
     })
     await this.indexFederatedActor(actorId)
   }
@@ -72,10 +72,10 @@ export class DirectoryService {
    */
   async indexFederatedActor (actorId: string): Promise<void> {
     const source = new URL(actorId).host
-    if (this.store.getCoopByActorId(actorId)) return
-    const services = this.store.listServices({ actorId, local: false })
+    if (await this.store.getCoopByActorId(actorId)) return
+    const services = await this.store.listServices({ actorId, local: false })
     const actor = await this.store.getObject(actorId)
-    const listed = services.length > 0 || (this.store.isFollowedByAnyCoop(actorId) && isOrganisation(actor?.type))
+    const listed = services.length > 0 || (await this.store.isFollowedByAnyCoop(actorId) && isOrganisation(actor?.type))
     if (!actor || !listed) {
       await this.store.directory.removeSourceEntry(source, actorId)
       return
@@ -89,9 +89,9 @@ export class DirectoryService {
 
   /** Indexes every local co-op and every followed actor (at start-up: the index may predate them). */
   async reindexAll (): Promise<void> {
-    for (const coop of this.store.listCoops()) await this.indexLocalCoop(coop.actorId)
-    const followed = new Set(this.store.listOutgoingFollows().filter(f => f.state === 'accepted').map(f => f.targetActorId))
-    for (const s of this.store.listServices({ local: false })) followed.add(s.actorId)
+    for (const coop of await this.store.listCoops()) await this.indexLocalCoop(coop.actorId)
+    const followed = new Set((await this.store.listOutgoingFollows()).filter(f => f.state === 'accepted').map(f => f.targetActorId))
+    for (const s of await this.store.listServices({ local: false })) followed.add(s.actorId)
     for (const actorId of followed) {
       try {
         await this.indexFederatedActor(actorId)
@@ -122,7 +122,7 @@ export class DirectoryService {
 
   /** The entry a local co-op is listed under, or 404. */
   async forCoop (username: string): Promise<DirectoryEntry> {
-    const coop = this.store.getCoop(username)
+    const coop = await this.store.getCoop(username)
     const entry = coop ? await this.store.directory.getEntryByActor(coop.actorId) : null
     if (!coop || !entry) throw new NotFoundError(`There is no co-op "${username}" on this hub`)
     return entry

@@ -27,7 +27,7 @@ export class FollowService {
     const actor = await this.coops.requireActor(username)
     const targetId = isHandle(target) ? await lookupHandle(this.client, target) : parseActorUrl(target)
     if (targetId === actor.id) throw new ValidationError('A co-op cannot follow itself', { target: 'is this co-op' })
-    const existing = this.store.findOutgoingFollow(actor.id, targetId)
+    const existing = await this.store.findOutgoingFollow(actor.id, targetId)
     if (existing && existing.state !== 'rejected') {
       throw new ConflictError(`Co-op "${username}" already follows ${targetId} (${existing.state})`)
     }
@@ -35,7 +35,7 @@ export class FollowService {
     await this.remote.getActor(targetId, true)
     const activity = await this.publisher.send(actor, 'Follow', { object: targetId }, [targetId])
     const record: OutgoingFollow = { followId: activity.id, localActorId: actor.id, targetActorId: targetId, state: 'pending', updatedAt: new Date().toISOString() }
-    this.store.saveOutgoingFollow(record)
+    await this.store.saveOutgoingFollow(record)
     return record
   }
 
@@ -46,9 +46,9 @@ export class FollowService {
    */
   async unfollow (username: string, target: string): Promise<OutgoingFollow> {
     const actor = await this.coops.requireActor(username)
-    const known = this.store.listOutgoingFollows(actor.id).find(f => f.targetActorId === target)
+    const known = (await this.store.listOutgoingFollows(actor.id)).find(f => f.targetActorId === target)
     const targetId = known ? known.targetActorId : isHandle(target) ? await lookupHandle(this.client, target) : parseActorUrl(target)
-    const existing = this.store.findOutgoingFollow(actor.id, targetId)
+    const existing = await this.store.findOutgoingFollow(actor.id, targetId)
     if (!existing) throw new NotFoundError(`Co-op "${username}" does not follow ${targetId}`)
     const follow = await this.store.getActivity(existing.followId, true)
     if (follow && existing.state !== 'rejected') {
@@ -58,26 +58,26 @@ export class FollowService {
         await this.store.updateActivityMeta(follow, 'collection', following, true)
       }
     }
-    this.store.deleteOutgoingFollow(existing.followId)
+    await this.store.deleteOutgoingFollow(existing.followId)
     return existing
   }
 
   /** The follows a co-op sent, with their state. */
-  list (username: string): OutgoingFollow[] {
-    return this.store.listOutgoingFollows(this.coops.require(username).actorId)
+  async list (username: string): Promise<OutgoingFollow[]> {
+    return await this.store.listOutgoingFollows((await this.coops.require(username)).actorId)
   }
 
   /** Follow requests awaiting (or past) the co-op's decision. */
-  listRequests (username: string): FollowRequest[] {
-    return this.store.listFollowRequests(this.coops.require(username).actorId)
+  async listRequests (username: string): Promise<FollowRequest[]> {
+    return await this.store.listFollowRequests((await this.coops.require(username)).actorId)
   }
 
   /** An incoming Follow: accepted at once, or kept for approval when the co-op asks for that. */
   async received (recipient: ApexNode, follow: ApexNode): Promise<void> {
-    const coop = this.store.getCoopByActorId(recipient.id)
+    const coop = await this.store.getCoopByActorId(recipient.id)
     if (!coop) return
     if (coop.followPolicy === 'approval') {
-      this.store.saveFollowRequest({ followId: follow.id, localActorId: recipient.id, remoteActorId: this.apex.actorIdFromActivity(follow), state: 'pending', receivedAt: new Date().toISOString() })
+      await this.store.saveFollowRequest({ followId: follow.id, localActorId: recipient.id, remoteActorId: this.apex.actorIdFromActivity(follow), state: 'pending', receivedAt: new Date().toISOString() })
       return
     }
     await this.accept(recipient, follow)
@@ -86,23 +86,23 @@ export class FollowService {
   /** The admin answers a pending follow request. */
   async answer (username: string, followId: string, decision: 'accept' | 'reject'): Promise<FollowRequest> {
     const recipient = await this.coops.requireActor(username)
-    const request = this.store.getFollowRequest(followId)
+    const request = await this.store.getFollowRequest(followId)
     if (!request || request.localActorId !== recipient.id) throw new NotFoundError(`Co-op "${username}" has no follow request ${followId}`)
     if (request.state !== 'pending') throw new ConflictError(`That follow request was already ${request.state}`)
     const follow = await this.store.getActivity(followId, true)
     if (!follow) throw new NotFoundError(`The Follow ${followId} is no longer stored (it may have been undone)`)
     if (decision === 'accept') await this.accept(recipient, follow)
     else await this.publisher.send(recipient, 'Reject', { object: publicCopy(follow) }, [request.remoteActorId])
-    this.store.setFollowRequestState(followId, decision === 'accept' ? 'accepted' : 'rejected')
+    await this.store.setFollowRequestState(followId, decision === 'accept' ? 'accepted' : 'rejected')
     return { ...request, state: decision === 'accept' ? 'accepted' : 'rejected' }
   }
 
   /** A peer accepted or rejected one of our follows (apex has already updated its collections). */
-  answered (followActivity: ApexNode | undefined, state: 'accepted' | 'rejected', answeredBy: string): void {
+  async answered (followActivity: ApexNode | undefined, state: 'accepted' | 'rejected', answeredBy: string): Promise<void> {
     const followId = followActivity ? followActivity.id : undefined
     if (!followId) return
-    const ours = this.store.listOutgoingFollows().find(f => f.followId === followId)
-    if (ours && ours.targetActorId === answeredBy) this.store.setOutgoingFollowState(followId, state)
+    const ours = (await this.store.listOutgoingFollows()).find(f => f.followId === followId)
+    if (ours && ours.targetActorId === answeredBy) await this.store.setOutgoingFollowState(followId, state)
   }
 
   private async accept (recipient: ApexNode, follow: ApexNode): Promise<void> {

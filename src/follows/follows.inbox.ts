@@ -33,7 +33,7 @@ function onFollow (follows: FollowService): InboxHandler {
 function onFollowAnswer (follows: FollowService, changes: HubChanges, state: 'accepted' | 'rejected'): InboxHandler {
   return async ({ actor, object }) => {
     if (!object || !hasType(object, 'Follow')) return
-    follows.answered(object, state, actor.id)
+    await follows.answered(object, state, actor.id)
     if (state === 'accepted') await changes.publish({ type: 'followed', actorId: actor.id })
   }
 }

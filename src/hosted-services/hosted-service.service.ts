@@ -48,7 +48,7 @@ export class HostedServiceService {
     const input = this.schemas.validate('api/service-put.schema.json', body)
     const actor = await this.coops.requireActor(username)
     const id = serviceIri(this.hubUrl, username, key)
-    const existing = this.store.getService(id)
+    const existing = await this.store.getService(id)
     const now = new Date().toISOString()
     const service = buildHostedService(input, { id, actorId: actor.id, followers: first<string>(actor.followers) ?? `${actor.id}/followers`, published: (existing?.object.published as string | undefined) ?? now, updated: now })
     // The listing is stored in the same transaction as the object and its activity.
@@ -61,14 +61,14 @@ export class HostedServiceService {
   async remove (username: string, key: string): Promise<void> {
     const actor = await this.coops.requireActor(username)
     const id = serviceIri(this.hubUrl, username, key)
-    if (!this.store.getService(id)) throw new NotFoundError(`Co-op "${username}" has no service "${key}"`)
+    if (!await this.store.getService(id)) throw new NotFoundError(`Co-op "${username}" has no service "${key}"`)
     await this.publisher.publishDelete(actor, id, [{ kind: 'service-delete', id }])
     await this.changes?.publish({ type: 'services', actorId: actor.id, local: true })
   }
 
   /** Services this hub lists, local and federated, with the actor publishing each. */
   async list (filter: { actorId?: string, category?: string, local?: boolean }): Promise<ServiceView[]> {
-    const records = this.store.listServices(filter)
+    const records = await this.store.listServices(filter)
     const actors = new Map<string, ApexNode | null>()
     for (const r of records) {
       if (!actors.has(r.actorId)) actors.set(r.actorId, await this.store.getObject(r.actorId))
@@ -85,7 +85,7 @@ export class HostedServiceService {
     if (typeof service === 'string') return service
     const problem = ownershipProblem(service, actor.id)
     if (problem) return problem
-    this.store.upsertService(toRecord(service, false))
+    await this.store.upsertService(toRecord(service, false))
     await this.changes?.publish({ type: 'services', actorId: actor.id, local: false })
     return null
   }
@@ -95,7 +95,7 @@ export class HostedServiceService {
    * when the status is the one it already has, or the service is not a local one.
    */
   async updateHealth (id: string, status: NonNullable<HostedService['status']>, checkedAt: string): Promise<boolean> {
-    const existing = this.store.getService(id)
+    const existing = await this.store.getService(id)
     if (!existing || !existing.local) return false
     const current = existing.object as unknown as HostedService
     if (current.status === status) return false
@@ -109,9 +109,9 @@ export class HostedServiceService {
 
   /** Unlists a federated service its publisher deleted; false when it was not listed or not theirs. */
   async forget (actorId: string, objectId: string): Promise<boolean> {
-    const existing = this.store.getService(objectId)
+    const existing = await this.store.getService(objectId)
     if (!existing || existing.local || existing.actorId !== actorId) return false
-    const deleted = this.store.deleteService(objectId)
+    const deleted = await this.store.deleteService(objectId)
     if (deleted) await this.changes?.publish({ type: 'services', actorId, local: false })
     return deleted
   }

@@ -21,7 +21,7 @@ export function registerHostedServicesInbox (registry: InboxRegistry, services: 
 function onServicePublished (services: HostedServiceService, store: HubStore, logger: Logger): InboxHandler {
   return async ({ actor, activity, object }) => {
     if (!object) return
-    if (!store.isFollowedByAnyCoop(actor.id)) {
+    if (!await store.isFollowedByAnyCoop(actor.id)) {
       logger.info({ actor: actor.id, object: object.id }, 'inbox: service from an actor no co-op follows; not listed')
       return
     }

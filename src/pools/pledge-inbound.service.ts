@@ -130,7 +130,7 @@ export class PledgeInboundService {
     if (!record) return null
     if (record.stewardId !== actor.id) return `only the steward ${record.stewardId} can change this pledge`
     // On a hub that is both steward and pledger, the steward's record is already current.
-    if (this.store.getCoopByActorId(record.stewardId)) return null
+    if (await this.store.getCoopByActorId(record.stewardId)) return null
     const next = applyPledgeEvent(record, { kind: 'steward-status', status: pledge.pledgeStatus, pledgeId: pledge.id }, new Date().toISOString())
     if (next !== record) await this.store.pools.savePledge(next)
     return null

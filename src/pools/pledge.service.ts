@@ -80,7 +80,7 @@ export class PledgeService {
     const actor = await this.actorFor(record.pledgerId, scope, 'the pledger')
     const next = pledgeTransition(record, { kind: 'withdraw' })
     if (next === record) return toView(record)
-    const stewardHere = this.store.getCoopByActorId(record.stewardId) !== null
+    const stewardHere = await this.store.getCoopByActorId(record.stewardId) !== null
     // A steward on this hub stores the withdrawal with its own answers; otherwise the Undo stores it.
     const undo = await this.publisher.prepare(actor, 'Undo', { object: record.offerId }, [record.stewardId],
       stewardHere ? {} : { records: [{ kind: 'pledge-save', pledge: next }] })
@@ -129,7 +129,7 @@ export class PledgeService {
   }
 
   private async actorFor (actorId: string, scope: string, role: string): Promise<ApexNode> {
-    const coop = this.store.getCoopByActorId(actorId)
+    const coop = await this.store.getCoopByActorId(actorId)
     if (!coop) throw new ForbiddenError(`Only ${role} (${actorId}) can do this, and it is not on this hub`)
     if (!CoopService.mayActFor(scope, coop)) throw new ForbiddenError(`This token does not act for co-op "${coop.username}", ${role}`)
     return await this.coops.requireActor(coop.username)

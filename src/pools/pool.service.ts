@@ -157,7 +157,7 @@ export class PoolService {
   /** The local pool and its steward's actor, when `scope` may act for the steward (403 otherwise). */
   async requireStewardship (poolId: string, scope: string): Promise<{ record: PoolRecord, actor: ApexNode }> {
     const record = await this.require(poolId)
-    const coop = this.store.getCoopByActorId(record.stewardId)
+    const coop = await this.store.getCoopByActorId(record.stewardId)
     if (!record.local || !coop) throw new ForbiddenError(`The pool ${poolId} is stewarded on another hub; only its steward can change it`)
     if (!CoopService.mayActFor(scope, coop)) throw new ForbiddenError(`This token does not act for co-op "${coop.username}", the pool's steward`)
     const actor = await this.coops.requireActor(coop.username)

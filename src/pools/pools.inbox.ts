@@ -40,7 +40,7 @@ export function registerPoolsInbox (registry: InboxRegistry, pools: PoolService,
 function onPoolPublished (pools: PoolService, store: HubStore, logger: Logger): InboxHandler {
   return async ({ actor, activity, object }) => {
     if (!object) return
-    const relevant = store.isFollowedByAnyCoop(actor.id) ||
+    const relevant = await store.isFollowedByAnyCoop(actor.id) ||
       (await store.pools.getPool(object.id)) !== null ||
       (await store.pools.listPledges({ poolId: object.id })).length > 0
     if (!relevant) {

@@ -5,8 +5,8 @@ import type { HubStore } from './store.port'
 export const HUB_URL_SETTING = 'hub_url'
 
 /** The HUB_URL this store was first started with, or null for a store no hub has started on yet. */
-export function recordedHubUrl (store: HubStore): string | null {
-  return store.getSetting(HUB_URL_SETTING)
+export async function recordedHubUrl (store: HubStore): Promise<string | null> {
+  return await store.getSetting(HUB_URL_SETTING)
 }
 
 /**
@@ -14,10 +14,10 @@ export function recordedHubUrl (store: HubStore): string | null {
  * one: every actor id in the store starts with the recorded URL, and a hub (or CLI command)
  * running under another one would create actors whose ids point at the wrong place.
  */
-export function claimHubUrl (store: HubStore, hubUrl: string): void {
-  const recorded = store.transaction(() => {
-    const existing = recordedHubUrl(store)
-    if (existing === null) store.setSetting(HUB_URL_SETTING, hubUrl)
+export async function claimHubUrl (store: HubStore, hubUrl: string): Promise<void> {
+  const recorded = await store.transaction(async () => {
+    const existing = await recordedHubUrl(store)
+    if (existing === null) await store.setSetting(HUB_URL_SETTING, hubUrl)
     return existing ?? hubUrl
   })
   if (recorded !== hubUrl) throw hubUrlMismatch(hubUrl, recorded)

@@ -4,8 +4,10 @@
  * It has two halves. `ApexStore` is apex's own store interface (`store/interface.js` in
  * activitypub-express), with the semantics apex's MongoDB store gives it, so apex's routes and
  * side effects run unchanged on any adapter. `HubQueries` holds the hub's own records (co-ops,
- * tokens, hosted services, follows, the delivery queue). Every adapter passes the same contract
- * suite in `test/store/store.contract.ts`.
+ * tokens, hosted services, follows, the delivery queue) and one repository per feature. Every
+ * method that touches the store answers a Promise (only `generateId`, which apex calls
+ * synchronously, does not), so a networked adapter can implement the port, and `transaction`
+ * spans any of them. Every adapter passes the same contract suite in `test/store/store.contract.ts`.
  */
 import type { DirectoryRepository } from './ports/directory.port'
 import type { PoolRepository } from './ports/pool.port'
@@ -172,55 +174,61 @@ export interface DeliveryFailure {
 
 /** The hub's own queries. */
 export interface HubQueries {
-  /** Runs `work` in one transaction: all of it is stored, or none. */
-  transaction<T>(work: () => T): T
+  /**
+   * Runs `work` in one transaction: all of it is stored, or none (a throw or rejection rolls all
+   * of it back). Every store method `work` calls in its async context joins the transaction; calls
+   * from elsewhere never join it, and two transactions never interleave. A nested call is a
+   * savepoint: its failure rolls back only its own part, unless the outer work fails too. Keep
+   * `work` to store calls: the write lock is held until it settles.
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T>
 
-  saveCoop(coop: CoopRecord): void
-  getCoop(username: string): CoopRecord | null
-  getCoopByActorId(actorId: string): CoopRecord | null
-  listCoops(): CoopRecord[]
-  setFollowPolicy(username: string, policy: FollowPolicy): void
+  saveCoop(coop: CoopRecord): Promise<void>
+  getCoop(username: string): Promise<CoopRecord | null>
+  getCoopByActorId(actorId: string): Promise<CoopRecord | null>
+  listCoops(): Promise<CoopRecord[]>
+  setFollowPolicy(username: string, policy: FollowPolicy): Promise<void>
   /** Removes a deleted co-op's record and its tokens (its actor stays, as a Tombstone); answers false when unknown. */
-  deleteCoop(username: string): boolean
+  deleteCoop(username: string): Promise<boolean>
 
-  saveToken(token: TokenRecord): void
-  findToken(hash: string): TokenRecord | null
+  saveToken(token: TokenRecord): Promise<void>
+  findToken(hash: string): Promise<TokenRecord | null>
 
   /** Inserts or replaces; answers 'created' or 'updated'. */
-  upsertService(service: ServiceRecord): 'created' | 'updated'
-  getService(id: string): ServiceRecord | null
-  deleteService(id: string): boolean
-  listServices(filter: { actorId?: string, category?: string, local?: boolean }): ServiceRecord[]
+  upsertService(service: ServiceRecord): Promise<'created' | 'updated'>
+  getService(id: string): Promise<ServiceRecord | null>
+  deleteService(id: string): Promise<boolean>
+  listServices(filter: { actorId?: string, category?: string, local?: boolean }): Promise<ServiceRecord[]>
 
-  saveOutgoingFollow(follow: OutgoingFollow): void
-  setOutgoingFollowState(followId: string, state: FollowState): boolean
-  findOutgoingFollow(localActorId: string, targetActorId: string): OutgoingFollow | null
-  listOutgoingFollows(localActorId?: string): OutgoingFollow[]
+  saveOutgoingFollow(follow: OutgoingFollow): Promise<void>
+  setOutgoingFollowState(followId: string, state: FollowState): Promise<boolean>
+  findOutgoingFollow(localActorId: string, targetActorId: string): Promise<OutgoingFollow | null>
+  listOutgoingFollows(localActorId?: string): Promise<OutgoingFollow[]>
   /** Removes a follow the co-op undid (or whose target was deleted); answers false when unknown. */
-  deleteOutgoingFollow(followId: string): boolean
+  deleteOutgoingFollow(followId: string): Promise<boolean>
   /** True when any local co-op has an accepted follow of `actorId`. */
-  isFollowedByAnyCoop(actorId: string): boolean
+  isFollowedByAnyCoop(actorId: string): Promise<boolean>
 
-  saveFollowRequest(request: FollowRequest): void
-  getFollowRequest(followId: string): FollowRequest | null
-  setFollowRequestState(followId: string, state: FollowState): boolean
-  listFollowRequests(localActorId: string, state?: FollowState): FollowRequest[]
+  saveFollowRequest(request: FollowRequest): Promise<void>
+  getFollowRequest(followId: string): Promise<FollowRequest | null>
+  setFollowRequestState(followId: string, state: FollowState): Promise<boolean>
+  listFollowRequests(localActorId: string, state?: FollowState): Promise<FollowRequest[]>
 
   /** Claims (leases) up to `limit` due deliveries in one step, oldest first; when none is due, says when the next one is. */
-  deliveryClaim(limit: number): DeliveryClaim
+  deliveryClaim(limit: number): Promise<DeliveryClaim>
   /** Removes deliveries after their peers answered 2xx; several ids are removed in one transaction. */
-  deliveryComplete(ids: number | readonly number[]): void
+  deliveryComplete(ids: number | readonly number[]): Promise<void>
   /** Ends the leases of claimed deliveries that were not sent (the worker stopped): due again at once. */
-  deliveryRelease(ids: readonly number[]): void
+  deliveryRelease(ids: readonly number[]): Promise<void>
   /** Releases the lease and schedules the next try. */
-  deliveryReschedule(id: number, nextAttemptAt: Date, lastError: string): void
+  deliveryReschedule(id: number, nextAttemptAt: Date, lastError: string): Promise<void>
   /** Ends a delivery for good and records why. */
-  deliveryFail(id: number, reason: string): void
-  deliveryQueueSize(): number
-  listDeliveryFailures(limit: number): DeliveryFailure[]
+  deliveryFail(id: number, reason: string): Promise<void>
+  deliveryQueueSize(): Promise<number>
+  listDeliveryFailures(limit: number): Promise<DeliveryFailure[]>
 
-  getSetting(key: string): string | null
-  setSetting(key: string, value: string): void
+  getSetting(key: string): Promise<string | null>
+  setSetting(key: string, value: string): Promise<void>
 
   /** The directory of participating clouds: source records, merged entries, search. */
   readonly directory: DirectoryRepository
@@ -259,7 +267,8 @@ export interface HubQueries {
   /** Umbrella organisations and their memberships. */
   readonly umbrellas: UmbrellaRepository
 
-  close(): void
+  /** Closes the store at once (background work may still finish); `shutdown` waits for it. */
+  close(): Promise<void>
   /** Waits for background work on the database (the last checkpoint) to end, then closes: nothing is written after it resolves. */
   shutdown(): Promise<void>
 }

@@ -70,7 +70,7 @@ export class MembershipService {
 
   /** The umbrellas a local co-op joined or asked to join, with their state. */
   async list (username: string): Promise<MembershipView[]> {
-    return (await this.store.umbrellas.listMemberships({ memberActorId: this.coops.require(username).actorId })).map(viewOf)
+    return (await this.store.umbrellas.listMemberships({ memberActorId: (await this.coops.require(username)).actorId })).map(viewOf)
   }
 
   /** Accept or Reject of one of our Joins, by the umbrella it was sent to. */
@@ -95,7 +95,7 @@ export class MembershipService {
       if (previous?.state === 'member') return
       await this.store.umbrellas.saveMembership({ umbrellaActorId: umbrella.id, memberActorId: memberId, state: 'member', joinActivityId: previous?.joinActivityId ?? null, updatedAt: now })
       // One of ours became a member (added without a Join): it learns the members it has not seen added.
-      if (this.store.getCoopByActorId(memberId)) await this.refreshMembers(umbrella)
+      if (await this.store.getCoopByActorId(memberId)) await this.refreshMembers(umbrella)
     } else if (previous && previous.state !== 'left' && previous.state !== 'removed') {
       await this.store.umbrellas.saveMembership({ ...previous, state: 'removed', updatedAt: now })
     }

@@ -143,5 +143,8 @@ function onVoteRejected (parts: UmbrellaWorkInboxParts): InboxHandler {
 
 async function hasLocalMember (store: HubStore, umbrellaId: string): Promise<boolean> {
   const members = await store.umbrellas.listMemberships({ umbrellaActorId: umbrellaId })
-  return members.some(m => (m.state === 'member' || m.state === 'pending') && store.getCoopByActorId(m.memberActorId) !== null)
+  for (const m of members) {
+    if ((m.state === 'member' || m.state === 'pending') && await store.getCoopByActorId(m.memberActorId) !== null) return true
+  }
+  return false
 }

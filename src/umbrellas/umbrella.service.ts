@@ -52,7 +52,7 @@ export class UmbrellaService {
     const input = this.schemas.validate('api/umbrella-create.schema.json', body)
     const problem = usernameProblem(input.username)
     if (problem) throw new ValidationError(`The username cannot be used: ${problem}`, { username: problem })
-    if (this.store.getCoop(input.username) || await this.store.umbrellas.getUmbrella(input.username)) {
+    if (await this.store.getCoop(input.username) || await this.store.umbrellas.getUmbrella(input.username)) {
       throw new ConflictError(`The username "${input.username}" is already taken on this hub`)
     }
     const keys = await generateActorKeys()
@@ -65,9 +65,9 @@ export class UmbrellaService {
     // co-op without its policy, and a second create of the name is refused by either row.
     await this.store.umbrellas.saveUmbrella({ username: input.username, actorId: actor.id, membershipPolicy: input.membershipPolicy, createdAt })
     let token = ''
-    this.store.transaction(() => {
-      this.store.saveCoop({ username: input.username, actorId: actor.id, followPolicy: 'automatic', createdAt })
-      token = this.tokens.issue(actor.id, `umbrella ${input.username}`)
+    await this.store.transaction(async () => {
+      await this.store.saveCoop({ username: input.username, actorId: actor.id, followPolicy: 'automatic', createdAt })
+      token = await this.tokens.issue(actor.id, `umbrella ${input.username}`)
     })
     return { id: actor.id, username: input.username, token }
   }

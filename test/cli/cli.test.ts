@@ -14,8 +14,8 @@ describe('CLI', () => {
     const token = /(ioo_\S+)/.exec(output)?.[1] ?? ''
     const store = new SqliteStore(path.join(dataDir(), 'hub.sqlite'))
     try {
-      expect(new TokenService(store).find(token)?.scope).toBe('https://hub.example.coop/u/riverside')
-      expect(store.getCoop('riverside')).toMatchObject({ actorId: 'https://hub.example.coop/u/riverside', followPolicy: 'approval' })
+      expect((await new TokenService(store).find(token))?.scope).toBe('https://hub.example.coop/u/riverside')
+      expect(await store.getCoop('riverside')).toMatchObject({ actorId: 'https://hub.example.coop/u/riverside', followPolicy: 'approval' })
       const actor = await store.getObject('https://hub.example.coop/u/riverside')
       expect(actor?.type).toBe('Organization')
     } finally {

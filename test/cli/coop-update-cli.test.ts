@@ -9,7 +9,7 @@ describe('CLI coop update', () => {
   async function storedActor (): Promise<Record<string, unknown>> {
     const store = new SqliteStore(path.join(dataDir(), 'hub.sqlite'))
     try {
-      return { ...await store.getObject('https://hub.example.coop/u/riverside'), policy: store.getCoop('riverside')?.followPolicy }
+      return { ...await store.getObject('https://hub.example.coop/u/riverside'), policy: (await store.getCoop('riverside'))?.followPolicy }
     } finally {
       store.close()
     }

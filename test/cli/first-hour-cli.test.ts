@@ -31,7 +31,7 @@ describe('CLI: the first hour', () => {
 
     const store = new SqliteStore(path.join(dataDir(), 'hub.sqlite'))
     try {
-      expect(new TokenService(store).find(token)).toBeNull()
+      expect(await new TokenService(store).find(token)).toBeNull()
       expect((await store.getObject('https://hub.example.coop/u/alpha'))?.type).toBe('Tombstone')
     } finally {
       store.close()

@@ -20,33 +20,33 @@ describe('the admin token', () => {
     fs.rmSync(dir, { recursive: true, force: true })
   })
 
-  it('is generated on first start, stored readable by the owner only, and works', () => {
-    const first = ensureAdminToken(tokens, dir, null)
+  it('is generated on first start, stored readable by the owner only, and works', async () => {
+    const first = await ensureAdminToken(tokens, dir, null)
     expect(first.source).toBe('generated')
     if (first.source !== 'generated') throw new Error('unreachable')
     const file = path.join(dir, ADMIN_TOKEN_FILE)
     expect(fs.statSync(file).mode & 0o777).toBe(0o600)
     expect(fs.readFileSync(file, 'utf8').trim()).toBe(first.token)
-    expect(tokens.find(first.token)?.scope).toBe(ADMIN_SCOPE)
+    expect((await tokens.find(first.token))?.scope).toBe(ADMIN_SCOPE)
   })
 
-  it('is not generated (nor shown) again on the next start', () => {
-    const first = ensureAdminToken(tokens, dir, null)
-    const second = ensureAdminToken(tokens, dir, null)
+  it('is not generated (nor shown) again on the next start', async () => {
+    const first = await ensureAdminToken(tokens, dir, null)
+    const second = await ensureAdminToken(tokens, dir, null)
     expect(second).toEqual({ source: 'file', file: path.join(dir, ADMIN_TOKEN_FILE) })
     expect('token' in second).toBe(false)
-    if (first.source === 'generated') expect(tokens.find(first.token)?.scope).toBe(ADMIN_SCOPE)
+    if (first.source === 'generated') expect((await tokens.find(first.token))?.scope).toBe(ADMIN_SCOPE)
   })
 
-  it('comes from HUB_ADMIN_TOKEN when set, and no file is written', () => {
-    const outcome = ensureAdminToken(tokens, dir, 'an-admin-token-from-the-environment')
+  it('comes from HUB_ADMIN_TOKEN when set, and no file is written', async () => {
+    const outcome = await ensureAdminToken(tokens, dir, 'an-admin-token-from-the-environment')
     expect(outcome).toEqual({ source: 'environment' })
     expect(fs.existsSync(path.join(dir, ADMIN_TOKEN_FILE))).toBe(false)
-    expect(tokens.find('an-admin-token-from-the-environment')?.scope).toBe(ADMIN_SCOPE)
+    expect((await tokens.find('an-admin-token-from-the-environment'))?.scope).toBe(ADMIN_SCOPE)
   })
 
-  it('is stored hashed: the database never holds the token itself', () => {
-    const outcome = ensureAdminToken(tokens, dir, 'an-admin-token-from-the-environment')
+  it('is stored hashed: the database never holds the token itself', async () => {
+    const outcome = await ensureAdminToken(tokens, dir, 'an-admin-token-from-the-environment')
     expect(outcome.source).toBe('environment')
     store.close()
     const bytes = fs.readFileSync(path.join(dir, 'hub.sqlite'))

@@ -161,13 +161,13 @@ describe('domain blocks', () => {
     // The follower's inbox is busy, so the Create stays queued for an hour.
     peer.answerPosts('/users/spammer/inbox', [{ status: 503, headers: { 'retry-after': '3600' } }])
     await api(hub, 'PUT', '/api/v1/coops/blocker/services/files', coop.token, { name: 'Files', category: 'file-hosting', url: 'https://files.example', access: 'public' })
-    await eventually(async () => hub.hub.store.listDeliveryFailures(100).length === 0 && (await hub.hub.store.deliveryControl.hostSummary()).some(h => h.host === domain() && h.retrying === 1) ? true : undefined, 'the delivery to be retrying')
+    await eventually(async () => (await hub.hub.store.listDeliveryFailures(100)).length === 0 && (await hub.hub.store.deliveryControl.hostSummary()).some(h => h.host === domain() && h.retrying === 1) ? true : undefined, 'the delivery to be retrying')
     const blocked = await api(hub, 'POST', '/api/v1/admin/domain-blocks', hub.adminToken, { domain: domain() })
     expect(blocked.json.deliveriesEnded).toBe(1)
-    expect(hub.hub.store.deliveryQueueSize()).toBe(0)
+    expect(await hub.hub.store.deliveryQueueSize()).toBe(0)
     const posts = peer.received.length
     await api(hub, 'PUT', '/api/v1/coops/blocker/services/mail', coop.token, { name: 'Mail', category: 'email', url: 'https://mail.example', access: 'public' })
-    expect(hub.hub.store.deliveryQueueSize()).toBe(0)
+    expect(await hub.hub.store.deliveryQueueSize()).toBe(0)
     // A follow of an actor there is refused before any request goes out.
     const follow = await api(hub, 'POST', '/api/v1/coops/blocker/follows', coop.token, { target: `${peer.origin}/users/someone` })
     expect(follow.status).toBe(403)

@@ -36,9 +36,9 @@ describe('delivery worker batches', () => {
       const inboxes = Array.from({ length: 50 }, (_, i) => `https://peer${i % 7}.example/users/${i}/inbox`)
       await store.deliveryControl.enqueue(ACTOR, '{}', inboxes, null)
       worker.wake()
-      await eventually(async () => store.deliveryQueueSize() === 0 ? true : undefined, 'the queue to drain')
+      await eventually(async () => await store.deliveryQueueSize() === 0 ? true : undefined, 'the queue to drain')
       expect([...sent].sort()).toEqual([...inboxes].sort())
-      expect(store.listDeliveryFailures(10)).toEqual([])
+      expect(await store.listDeliveryFailures(10)).toEqual([])
     } finally {
       await worker.stop()
       store.close()
@@ -55,14 +55,14 @@ describe('delivery worker batches', () => {
       worker.wake()
       // The first answer frees a slot: the next claim takes two, starts one and holds the other.
       await eventually(async () => sent.length === 3 ? true : undefined, 'three deliveries to be sent')
-      expect(store.deliveryClaim(5).deliveries.map(d => d.address)).toEqual([inboxes[4]])
+      expect((await store.deliveryClaim(5)).deliveries.map(d => d.address)).toEqual([inboxes[4]])
       const stopped = worker.stop()
       answerAll()
       await stopped
       expect(sent).toEqual(inboxes.slice(0, 3))
       // The held one is due again at once; the one claimed above by "another process" stays leased.
-      expect(store.deliveryClaim(5).deliveries.map(d => d.address)).toEqual([inboxes[3]])
-      expect(store.deliveryQueueSize()).toBe(2)
+      expect((await store.deliveryClaim(5)).deliveries.map(d => d.address)).toEqual([inboxes[3]])
+      expect(await store.deliveryQueueSize()).toBe(2)
     } finally {
       answerAll()
       await worker.stop()

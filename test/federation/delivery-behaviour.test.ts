@@ -49,8 +49,8 @@ describe('delivery behaviour', () => {
       expect(posts.map(p => p.type)).toEqual(['Create', 'Create'])
       // The peer asked for two seconds; the retry came no sooner (a little clock slack allowed).
       expect(posts[1].at - posts[0].at).toBeGreaterThanOrEqual(1900)
-      await eventually(async () => hub.hub.store.deliveryQueueSize() === 0 ? true : undefined, 'the queue to drain')
-      expect(hub.hub.store.listDeliveryFailures(100).filter(f => f.address.startsWith(peer.origin))).toEqual([])
+      await eventually(async () => await hub.hub.store.deliveryQueueSize() === 0 ? true : undefined, 'the queue to drain')
+      expect((await hub.hub.store.listDeliveryFailures(100)).filter(f => f.address.startsWith(peer.origin))).toEqual([])
     } finally {
       await peer.stop()
     }
@@ -65,7 +65,7 @@ describe('delivery behaviour', () => {
       expect((await getActivityJson(`${c.id}/followers`)).totalItems).toBe(1)
       peer.answerPosts('/users/dave/inbox', [{ status: 410 }])
       const first = await publish('losing', c.token, 'first', 'First')
-      const failure = await eventually(async () => hub.hub.store.listDeliveryFailures(100).find(f => f.address === dave.inbox), 'the failure to be recorded')
+      const failure = await eventually(async () => (await hub.hub.store.listDeliveryFailures(100)).find(f => f.address === dave.inbox), 'the failure to be recorded')
       expect(failure).toMatchObject({ attempt: 0, reason: expect.stringMatching(/gone \(410\)/) })
       expect(postsOf(peer, '/users/dave/inbox', first)).toHaveLength(1)
       await eventually(async () => (await getActivityJson(`${c.id}/followers`)).totalItems === 0 ? true : undefined, 'the follower to be dropped')
@@ -73,7 +73,7 @@ describe('delivery behaviour', () => {
       // Nothing more is sent to the gone inbox.
       const before = peer.postsTo('/users/dave/inbox').length
       await publish('losing', c.token, 'second', 'Second')
-      await eventually(async () => hub.hub.store.deliveryQueueSize() === 0 ? true : undefined, 'the queue to drain')
+      await eventually(async () => await hub.hub.store.deliveryQueueSize() === 0 ? true : undefined, 'the queue to drain')
       expect(peer.postsTo('/users/dave/inbox').length).toBe(before)
 
       const hosts = await api(hub, 'GET', '/api/v1/admin/deliveries/hosts', hub.adminToken)
@@ -113,7 +113,7 @@ describe('delivery behaviour', () => {
       await follow(peer, bob, c.id, 'fanout')
       const serviceId = await publish('fanout', c.token, 'files', 'Files')
       await eventually(async () => postsOf(peer, '/inbox', serviceId).length > 0 ? true : undefined, 'the Create')
-      await eventually(async () => hub.hub.store.deliveryQueueSize() === 0 ? true : undefined, 'the queue to drain')
+      await eventually(async () => await hub.hub.store.deliveryQueueSize() === 0 ? true : undefined, 'the queue to drain')
       expect(postsOf(peer, '/inbox', serviceId)).toHaveLength(1)
       expect(postsOf(peer, '/users/alice/inbox', serviceId)).toHaveLength(0)
       expect(postsOf(peer, '/users/bob/inbox', serviceId)).toHaveLength(0)

@@ -38,8 +38,8 @@ describe('delivery worker circuit breaker', () => {
       expect(tried).toContain('https://up.example/inbox')
       expect(breaker.states()).toEqual([expect.objectContaining({ host: 'down.example', state: 'open' })])
       // The three not tried are still queued, none failed for good.
-      expect(store.deliveryQueueSize()).toBe(CIRCUIT_THRESHOLD + 3)
-      expect(store.listDeliveryFailures(10)).toEqual([])
+      expect(await store.deliveryQueueSize()).toBe(CIRCUIT_THRESHOLD + 3)
+      expect(await store.listDeliveryFailures(10)).toEqual([])
     } finally {
       await worker.stop()
       store.close()

@@ -259,5 +259,5 @@ function cavageOrRfc (c: Context, actor: PeerActor, doc: unknown): { body: strin
 /** The warm-up Follows are answered with Accepts; let those deliveries finish before comparing snapshots. */
 async function waitForQuietQueue (c: Context): Promise<void> {
   const deadline = Date.now() + 10_000
-  while (c.hub.hub.store.deliveryQueueSize() > 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50))
+  while (await c.hub.hub.store.deliveryQueueSize() > 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50))
 }

@@ -139,14 +139,14 @@ describe('inbox: activity ids, replays after Undo, owners of stored objects', ()
       const follow = await api(hub, 'POST', '/api/v1/coops/claims/follows', coop.token, { target: ann.id })
       expect(follow.status).toBe(202)
       expect((await send(ann, { '@context': AS, id: `${ann.id}/accepts/1`, type: 'Accept', actor: ann.id, object: follow.json.followId })).status).toBe(202)
-      await eventually(async () => hub.hub.store.isFollowedByAnyCoop(ann.id) ? true : undefined, 'the follow of ann to be accepted')
+      await eventually(async () => await hub.hub.store.isFollowedByAnyCoop(ann.id) ? true : undefined, 'the follow of ann to be accepted')
       const createService: Record<string, any> = { ...example('hosted-service-create.json'), to: coop.id }
       const createPool: Record<string, any> = { ...example('funding-pool-create.json'), to: coop.id }
       service = createService.object
       pool = createPool.object
       expect((await send(ann, createService)).status).toBe(202)
       expect((await send(ann, createPool)).status).toBe(202)
-      await eventually(async () => hub.hub.store.getService(service.id) !== null && (await hub.hub.store.pools.getPool(pool.id)) !== null ? true : undefined, 'ann\'s service and pool to be kept')
+      await eventually(async () => await hub.hub.store.getService(service.id) !== null && (await hub.hub.store.pools.getPool(pool.id)) !== null ? true : undefined, 'ann\'s service and pool to be kept')
       // Warm up ben's key.
       expect((await send(ben, { '@context': AS, id: `${ben.id}/follows/1`, type: 'Follow', actor: ben.id, object: coop.id })).status).toBe(202)
       await settle()
@@ -176,7 +176,7 @@ describe('inbox: activity ids, replays after Undo, owners of stored objects', ()
       expect(await send(ben, doc())).toEqual({ status: 403, message: expect.stringMatching(new RegExp(`belongs to ${ann.id} on this hub; ${ben.id} may not`)) })
       expect(snapshotDatabase(hub.hub.config.dataDir)).toEqual(before)
       expect({ service: await hub.hub.store.getObject(service.id), pool: await hub.hub.store.getObject(pool.id) }).toEqual(storedBefore)
-      expect(hub.hub.store.getService(service.id)?.actorId).toBe(ann.id)
+      expect((await hub.hub.store.getService(service.id))?.actorId).toBe(ann.id)
       expect((await hub.hub.store.pools.getPool(pool.id))?.stewardId).toBe(ann.id)
     })
 

@@ -82,7 +82,7 @@ describe('inbox: shared inbox, reactions to objects, embedded objects', () => {
     await eventually(async () => accepts() > 0 ? true : undefined, 'the Accept to reach alice')
     // Every request has been answered and every handler has run; nothing more is queued to send.
     await hub.hub.inbox.idle()
-    await eventually(async () => hub.hub.store.deliveryQueueSize() === 0 ? true : undefined, 'the queue to drain')
+    await eventually(async () => await hub.hub.store.deliveryQueueSize() === 0 ? true : undefined, 'the queue to drain')
     expect(accepts()).toBe(1)
     expect((await getActivityJson(`${one.id}/followers`)).totalItems).toBe(1)
   })

@@ -64,19 +64,19 @@ describe('SqliteStore', () => {
     await first.saveObject(alice)
     await first.saveActivity(fixtures.activity(1, 'Follow', 'https://far.test/u/bob', alice.id, [`${alice.id}/followers`]))
     await first.deliveryEnqueue(alice.id, '{}', 'https://far.test/inbox')
-    first.setSetting('k', 'v')
+    await first.setSetting('k', 'v')
     first.close()
 
     const second = open(file)
     expect(await second.getObject(alice.id, true)).toEqual(alice)
     expect(await second.getStreamCount(`${alice.id}/followers`)).toBe(1)
-    expect(second.deliveryQueueSize()).toBe(1)
-    expect(second.getSetting('k')).toBe('v')
+    expect(await second.deliveryQueueSize()).toBe(1)
+    expect(await second.getSetting('k')).toBe('v')
   })
 
-  it('records applied migrations, and re-running them is a no-op', () => {
+  it('records applied migrations, and re-running them is a no-op', async () => {
     const file = path.join(tempDir(), 'hub.sqlite')
-    open(file).setSetting('k', 'v')
+    await open(file).setSetting('k', 'v')
     const raw = new Database(file)
     try {
       const recorded = raw.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()
@@ -88,7 +88,7 @@ describe('SqliteStore', () => {
       raw.close()
     }
     // reopening applies nothing again and keeps the data
-    expect(open(file).getSetting('k')).toBe('v')
+    expect(await open(file).getSetting('k')).toBe('v')
   })
 
   it('applies only the migrations a database lacks, in version order', () => {
@@ -122,8 +122,8 @@ describe('SqliteStore', () => {
 
     await a.saveObject(fixtures.actor('alice'))
     expect(await b.getObject(fixtures.actor('alice').id)).not.toBeNull()
-    b.setSetting('k', 'v')
-    expect(a.getSetting('k')).toBe('v')
+    await b.setSetting('k', 'v')
+    expect(await a.getSetting('k')).toBe('v')
 
     await a.deliveryEnqueue('https://hub.test/u/alice', '{}', 'https://far.test/inbox')
     const taken = claimed(await a.deliveryDequeue())
@@ -136,21 +136,8 @@ describe('SqliteStore', () => {
     const retaken = claimed(await b.deliveryDequeue())
     expect(retaken).toMatchObject({ id: taken.id, attempt: 0, address: 'https://far.test/inbox' })
     expect(waiting(await a.deliveryDequeue()).getTime()).toBe(now + 30_000)
-    b.deliveryComplete(retaken.id)
+    await b.deliveryComplete(retaken.id)
     expect(await a.deliveryDequeue()).toBeNull()
-  })
-
-  it('rolls back a failed nested transaction to its savepoint, keeping the outer work', () => {
-    const store = open(':memory:')
-    store.transaction(() => {
-      store.setSetting('outer', '1')
-      expect(() => store.transaction(() => {
-        store.setSetting('inner', '1')
-        throw new Error('inner fails')
-      })).toThrow('inner fails')
-    })
-    expect(store.getSetting('outer')).toBe('1')
-    expect(store.getSetting('inner')).toBeNull()
   })
 
   it('refuses MongoDB aggregation queries and non-decimal cursors in getStream', async () => {
@@ -165,7 +152,7 @@ describe('SqliteStore', () => {
     const dir = path.join(tempDir(), 'nested', 'data')
     const store = openStore(dir)
     opened.push(store)
-    store.setSetting('k', 'v')
+    await store.setSetting('k', 'v')
     expect(fs.existsSync(path.join(dir, 'hub.sqlite'))).toBe(true)
   })
 })

@@ -39,8 +39,8 @@ export function describeHubQueriesContract (store: StoreRef): void {
 
     it('refuses a second co-op with a taken username or actor id', async () => {
       await store().saveCoop(coop('alpha'))
-      expect(await rejectionOf(() => store().saveCoop({ ...coop('alpha'), actorId: 'https://hub.test/u/other' }))).toHaveProperty('message')
-      expect(await rejectionOf(() => store().saveCoop({ ...coop('beta'), actorId: coop('alpha').actorId }))).toHaveProperty('message')
+      expect(await rejectionOf(async () => await store().saveCoop({ ...coop('alpha'), actorId: 'https://hub.test/u/other' }))).toHaveProperty('message')
+      expect(await rejectionOf(async () => await store().saveCoop({ ...coop('beta'), actorId: coop('alpha').actorId }))).toHaveProperty('message')
       expect(await store().listCoops()).toEqual([coop('alpha')])
     })
   })
@@ -161,42 +161,113 @@ export function describeHubQueriesContract (store: StoreRef): void {
   })
 
   describe('transaction', () => {
-    it('answers what the work answers and keeps its writes', () => {
-      const result = store().transaction(() => {
-        store().setSetting('a', '1')
-        store().saveCoop(coop('alpha'))
+    it('answers what the work answers and keeps its writes', async () => {
+      const result = await store().transaction(async () => {
+        await store().setSetting('a', '1')
+        await store().saveCoop(coop('alpha'))
         return 42
       })
       expect(result).toBe(42)
-      expect(store().getSetting('a')).toBe('1')
-      expect(store().getCoop('alpha')).toEqual(coop('alpha'))
+      expect(await store().getSetting('a')).toBe('1')
+      expect(await store().getCoop('alpha')).toEqual(coop('alpha'))
     })
 
-    it('stores none of the work when it throws', () => {
-      expect(() => store().transaction(() => {
-        store().setSetting('a', '1')
-        store().saveCoop(coop('alpha'))
+    it('stores none of the work when it throws', async () => {
+      await expect(store().transaction(async () => {
+        await store().setSetting('a', '1')
+        await store().saveCoop(coop('alpha'))
         throw new Error('boom')
-      })).toThrow('boom')
-      expect(store().getSetting('a')).toBeNull()
-      expect(store().getCoop('alpha')).toBeNull()
+      })).rejects.toThrow('boom')
+      expect(await store().getSetting('a')).toBeNull()
+      expect(await store().getCoop('alpha')).toBeNull()
     })
 
-    it('allows nested transactions, committing with the outer one', () => {
-      store().transaction(() => {
-        store().setSetting('outer', '1')
-        store().transaction(() => store().setSetting('inner', '1'))
+    it('spans every part of the port, across awaits: a failure after them rolls all of them back', async () => {
+      const object = { id: 'https://hub.test/o/spanned', type: 'Note' }
+      await expect(store().transaction(async () => {
+        await store().saveObject(object)
+        await store().domainBlocks.add({ domain: 'spam.test', reason: 'spam', createdAt: '2024-01-01T00:00:00.000Z' })
+        await new Promise(resolve => setTimeout(resolve, 5))
+        await store().setSetting('a', '1')
+        throw new Error('late failure')
+      })).rejects.toThrow('late failure')
+      expect(await store().getObject(object.id)).toBeNull()
+      expect(await store().domainBlocks.list()).toEqual([])
+      expect(await store().getSetting('a')).toBeNull()
+    })
+
+    it('allows nested transactions, committing with the outer one', async () => {
+      await store().transaction(async () => {
+        await store().setSetting('outer', '1')
+        await store().transaction(async () => await store().setSetting('inner', '1'))
       })
-      expect(store().getSetting('outer')).toBe('1')
-      expect(store().getSetting('inner')).toBe('1')
+      expect(await store().getSetting('outer')).toBe('1')
+      expect(await store().getSetting('inner')).toBe('1')
     })
 
-    it('rolls back nested work when the outer transaction fails', () => {
-      expect(() => store().transaction(() => {
-        store().transaction(() => store().setSetting('inner', '1'))
+    it('rolls back nested work when the outer transaction fails', async () => {
+      await expect(store().transaction(async () => {
+        await store().transaction(async () => await store().setSetting('inner', '1'))
         throw new Error('outer fails')
-      })).toThrow('outer fails')
-      expect(store().getSetting('inner')).toBeNull()
+      })).rejects.toThrow('outer fails')
+      expect(await store().getSetting('inner')).toBeNull()
+    })
+
+    it('rolls back a failed nested transaction alone, keeping the outer work', async () => {
+      await store().transaction(async () => {
+        await store().setSetting('outer', '1')
+        await expect(store().transaction(async () => {
+          await store().setSetting('inner', '1')
+          throw new Error('inner fails')
+        })).rejects.toThrow('inner fails')
+      })
+      expect(await store().getSetting('outer')).toBe('1')
+      expect(await store().getSetting('inner')).toBeNull()
+    })
+
+    it('never interleaves two concurrent transactions: one failing leaves the other whole', async () => {
+      const failing = store().transaction(async () => {
+        await store().setSetting('first', '1')
+        await new Promise(resolve => setTimeout(resolve, 20))
+        await store().setSetting('first.more', '1')
+        throw new Error('first fails')
+      })
+      const committing = store().transaction(async () => {
+        await store().setSetting('second', '1')
+        await new Promise(resolve => setTimeout(resolve, 5))
+        await store().saveCoop(coop('beta'))
+        return 'second'
+      })
+      const [first, second] = await Promise.allSettled([failing, committing])
+      expect(first).toMatchObject({ status: 'rejected', reason: new Error('first fails') })
+      expect(second).toEqual({ status: 'fulfilled', value: 'second' })
+      expect(await store().getSetting('first')).toBeNull()
+      expect(await store().getSetting('first.more')).toBeNull()
+      expect(await store().getSetting('second')).toBe('1')
+      expect(await store().getCoop('beta')).toEqual(coop('beta'))
+    })
+
+    it('keeps calls made outside an open transaction out of it: they neither see its writes nor roll back with it', async () => {
+      let release: () => void = () => {}
+      const released = new Promise<void>(resolve => { release = resolve })
+      let opened: () => void = () => {}
+      const isOpen = new Promise<void>(resolve => { opened = resolve })
+      const failing = store().transaction(async () => {
+        await store().setSetting('inside', '1')
+        opened()
+        await released
+        throw new Error('rolled back')
+      })
+      await isOpen
+      // Not awaited before the release: an adapter may hold them until the transaction ends.
+      const outsideWrite = store().setSetting('outside', '1')
+      const outsideRead = store().getSetting('inside')
+      release()
+      await expect(failing).rejects.toThrow('rolled back')
+      await outsideWrite
+      expect(await outsideRead).toBeNull()
+      expect(await store().getSetting('outside')).toBe('1')
+      expect(await store().getSetting('inside')).toBeNull()
     })
   })
 }

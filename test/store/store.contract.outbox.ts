@@ -55,7 +55,7 @@ export function describeOutboxContract (store: StoreRef): void {
       expect(await store().getObject(fixtures.service('files').id)).toEqual(entry.objects?.[0])
       expect((await store().getActivity(entry.resolution.activityId, true))?._meta?.collection).toEqual([OUTBOX])
       expect((await store().getStream(OUTBOX, 10)).map(a => a.id)).toEqual([entry.resolution.activityId])
-      expect(store().getService(fixtures.service('files').id)?.actorId).toBe(alpha.id)
+      expect((await store().getService(fixtures.service('files').id))?.actorId).toBe(alpha.id)
       expect(await store().outbox.pendingResolutions()).toBe(1)
       const [job] = await store().outbox.claimResolutions(10)
       expect(job).toMatchObject({ ...entry.resolution, attempt: 0 })
@@ -77,7 +77,7 @@ export function describeOutboxContract (store: StoreRef): void {
       expect(await store().getObject(fixtures.service('broken').id)).toBeNull()
       expect(await store().getActivity(entry.resolution.activityId)).toBeNull()
       expect(await store().getStreamCount(OUTBOX)).toBe(0)
-      expect(store().getService(fixtures.service('broken').id)).toBeNull()
+      expect(await store().getService(fixtures.service('broken').id)).toBeNull()
       expect(await store().outbox.pendingResolutions()).toBe(0)
       expect(await store().outbox.claimResolutions(10)).toEqual([])
     })
@@ -143,8 +143,8 @@ export function describeOutboxContract (store: StoreRef): void {
       const queued = await store().outbox.finishResolution(job.id, ['https://a.test/inbox', 'https://b.test/inbox', 'https://a.test/inbox'])
       expect(queued).toBe(2)
       expect(await store().outbox.pendingResolutions()).toBe(0)
-      expect(store().deliveryQueueSize()).toBe(2)
-      const claim = store().deliveryClaim(10)
+      expect(await store().deliveryQueueSize()).toBe(2)
+      const claim = await store().deliveryClaim(10)
       expect(claim.deliveries.map(d => [d.actorId, d.address, d.body]).sort()).toEqual([
         [alpha.id, 'https://a.test/inbox', '{"n":4}'], [alpha.id, 'https://b.test/inbox', '{"n":4}']
       ])
@@ -159,7 +159,7 @@ export function describeOutboxContract (store: StoreRef): void {
       expect(await store().outbox.finishResolution(jobs[0].id, ['https://a.test/inbox'])).toBe(1)
       const [again] = await store().outbox.claimResolutions(10)
       expect(await store().outbox.finishResolution(again.id, ['https://a.test/inbox', 'https://c.test/inbox'])).toBe(1)
-      expect(store().deliveryClaim(10).deliveries.map(d => d.address).sort()).toEqual(['https://a.test/inbox', 'https://c.test/inbox'])
+      expect((await store().deliveryClaim(10)).deliveries.map(d => d.address).sort()).toEqual(['https://a.test/inbox', 'https://c.test/inbox'])
     })
 
     it('resolves jobs of one object in the order published; others do not wait', async () => {

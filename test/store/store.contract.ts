@@ -144,7 +144,7 @@ export function describeStoreContract (
     it('close() ends the store: later calls fail', async () => {
       await store().setSetting('k', 'v')
       await store().close()
-      expect(await rejectionOf(() => store().getSetting('k'))).toHaveProperty('message')
+      expect(await rejectionOf(async () => await store().getSetting('k'))).toHaveProperty('message')
     })
   })
 }

@@ -69,7 +69,7 @@ describe('service health', () => {
       expect(first.details[0]).toMatchObject({ status: 'operational', previous: null, probe: 'status.php', updated: true })
       expect(await service()).toMatchObject({ status: 'operational' })
       expect(await updates()).toBe(before + 1)
-      const stored = hub.hub.store.listServices({ local: true })[0].object
+      const stored = (await hub.hub.store.listServices({ local: true }))[0].object
       expect(stored).toMatchObject({ status: 'operational', checkedAt: expect.any(String) })
 
       expect((await check()).counts).toMatchObject({ changed: 0, unchanged: 1 })

@@ -95,7 +95,7 @@ export class DeliveryWorker {
     const unsent = this.held.splice(0).map(d => d.id)
     if (unsent.length > 0) {
       try {
-        this.store.deliveryRelease(unsent)
+        await this.store.deliveryRelease(unsent)
       } catch (err) {
         // Their leases run out on their own: nothing is lost, only delayed.
         this.logger.warn({ err, count: unsent.length }, 'delivery: could not hand back claimed deliveries')
@@ -114,7 +114,7 @@ export class DeliveryWorker {
       do {
         this.pumpAgain = false
         while (!this.stopped && this.inFlight < this.concurrency) {
-          const next = this.nextHeld() ?? this.claimBatch()
+          const next = this.nextHeld() ?? await this.claimBatch()
           if (next === null) break
           this.start(next)
         }
@@ -131,8 +131,13 @@ export class DeliveryWorker {
   }
 
   /** Claims a batch; answers its first delivery (holding the rest), or null after scheduling the next look. */
-  private claimBatch (): Delivery | null {
-    const claim = this.store.deliveryClaim(this.concurrency)
+  private async claimBatch (): Promise<Delivery | null> {
+    const claim = await this.store.deliveryClaim(this.concurrency)
+    if (this.stopped) {
+      // stop() ran while the claim was on its way: hand the batch back as stop() does.
+      if (claim.deliveries.length > 0) await this.store.deliveryRelease(claim.deliveries.map(d => d.id))
+      return null
+    }
     if (claim.deliveries.length === 0) {
       if (claim.waitUntil !== null) this.scheduleAt(claim.waitUntil)
       return null
@@ -148,12 +153,7 @@ export class DeliveryWorker {
       const ids: number[] = []
       const done = new Promise<void>((resolve, reject) => setImmediate(() => {
         this.completing = null
-        try {
-          this.store.deliveryComplete(ids)
-          resolve()
-        } catch (err) {
-          reject(err)
-        }
+        this.store.deliveryComplete(ids).then(resolve, reject)
       }))
       this.completing = { ids, done }
     }
@@ -183,7 +183,7 @@ export class DeliveryWorker {
   private async send (delivery: Delivery): Promise<void> {
     const host = hostOf(delivery.address) ?? ''
     if (this.options.isBlockedHost && await this.options.isBlockedHost(host)) {
-      this.store.deliveryFail(delivery.id, `the domain of ${host} is blocked on this hub`)
+      await this.store.deliveryFail(delivery.id, `the domain of ${host} is blocked on this hub`)
       return
     }
     const circuit = this.breaker.check(host)
@@ -194,7 +194,7 @@ export class DeliveryWorker {
     }
     const key = await this.keyFor(delivery.actorId)
     if (!key) {
-      this.store.deliveryFail(delivery.id, `the sending actor ${delivery.actorId} has no key on this hub`)
+      await this.store.deliveryFail(delivery.id, `the sending actor ${delivery.actorId} has no key on this hub`)
       return
     }
     let status: number | null = null
@@ -217,10 +217,10 @@ export class DeliveryWorker {
     }
     const decision = decideRetry(delivery.attempt, status, retryAfterMs)
     if (decision.retry) {
-      this.store.deliveryReschedule(delivery.id, new Date(Date.now() + decision.waitMs), error)
+      await this.store.deliveryReschedule(delivery.id, new Date(Date.now() + decision.waitMs), error)
       this.logger.info({ to: delivery.address, attempt: delivery.attempt + 1, waitMs: decision.waitMs, error }, 'delivery: will retry')
     } else {
-      this.store.deliveryFail(delivery.id, `${decision.reason}: ${error}`)
+      await this.store.deliveryFail(delivery.id, `${decision.reason}: ${error}`)
       this.logger.warn({ to: delivery.address, reason: decision.reason }, 'delivery: gave up')
       if (decision.gone && this.options.onGone) {
         await this.options.onGone(delivery).catch(err => this.logger.error({ err, to: delivery.address }, 'delivery: could not prune the followers of a gone inbox'))

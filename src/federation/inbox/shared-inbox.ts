@@ -19,7 +19,7 @@ export interface LocalRecipient {
  * object, as in a Follow), and, when it is addressed to the public or to its actor's followers,
  * those that follow its actor. Each co-op once.
  */
-export function localRecipients (store: HubStore, body: Record<string, unknown>, senderFollowers: string | undefined): LocalRecipient[] {
+export async function localRecipients (store: HubStore, body: Record<string, unknown>, senderFollowers: string | undefined): Promise<LocalRecipient[]> {
   const named = new Set<string>()
   const audience = new Set<string>()
   for (const key of [...AUDIENCE, 'object']) {
@@ -33,16 +33,16 @@ export function localRecipients (store: HubStore, body: Record<string, unknown>,
   }
   const toFollowers = PUBLIC_ADDRESSES.some(p => audience.has(p)) || (senderFollowers !== undefined && audience.has(senderFollowers))
   const actorIds = new Set<string>()
-  for (const iri of named) if (store.getCoopByActorId(iri)) actorIds.add(iri)
+  for (const iri of named) if (await store.getCoopByActorId(iri)) actorIds.add(iri)
   const sender = rawActorId(body)
   if (sender && toFollowers) {
-    for (const follow of store.listOutgoingFollows()) {
+    for (const follow of await store.listOutgoingFollows()) {
       if (follow.targetActorId === sender && follow.state === 'accepted') actorIds.add(follow.localActorId)
     }
   }
   const out: LocalRecipient[] = []
   for (const actorId of actorIds) {
-    const coop = store.getCoopByActorId(actorId)
+    const coop = await store.getCoopByActorId(actorId)
     if (coop) out.push({ actorId, username: coop.username })
   }
   return out
@@ -84,8 +84,8 @@ export function sharedInbox (store: HubStore, chain: RequestHandler[], logger: L
   return (req: Request, res: Response, next: NextFunction): void => {
     const raw = req.body as Record<string, unknown>
     const sender = res.locals.apex.sender as { followers?: unknown } | undefined
-    const recipients = localRecipients(store, raw, first<string>(sender?.followers))
     ;(async () => {
+      const recipients = await localRecipients(store, raw, first<string>(sender?.followers))
       const runs: Array<{ recipient: LocalRecipient, outcome: ChainOutcome, res: ChainResponse }> = []
       for (const recipient of recipients) runs.push(await runFor(req, res, chain, recipient, structuredClone(raw)))
       return runs

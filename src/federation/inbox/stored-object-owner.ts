@@ -32,7 +32,7 @@ export function requireStoredOwner (apex: Apex, store: HubStore): RequestHandler
     ;(async () => {
       const stored = (await store.getObject(objectId)) ?? (await store.getActivity(objectId))
       if (stored && !validateOwner(stored, actor)) return storedOwnerLabel(stored)
-      const service = store.getService(objectId)
+      const service = await store.getService(objectId)
       if (service && service.actorId !== actor.id) return service.actorId
       const pool = await store.pools.getPool(objectId)
       if (pool && pool.stewardId !== actor.id) return pool.stewardId

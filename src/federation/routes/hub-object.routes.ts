@@ -35,14 +35,14 @@ export function hubObjectRoutes (apex: Apex, store: HubStore, hubUrl: string): R
     router.get(path, apex.net.validators.jsonld, async (req, res, next) => {
       try {
         const username = req.params.actor.toLowerCase()
-        const coop = store.getCoop(username)
+        const coop = await store.getCoop(username)
         if (!coop) throw new NotFoundError(`There is no co-op "${username}" on this hub`)
         const items = await itemsOf(coop.actorId)
         await sendActivityJson(apex, res, { id: iri(username), type: 'OrderedCollection', attributedTo: coop.actorId, totalItems: items.length, orderedItems: items })
       } catch (err) { next(err) }
     })
   }
-  coopCollection(ROUTES.services, u => servicesCollectionIri(hubUrl, u), async actorId => store.listServices({ actorId, local: true }).map(s => s.object))
+  coopCollection(ROUTES.services, u => servicesCollectionIri(hubUrl, u), async actorId => (await store.listServices({ actorId, local: true })).map(s => s.object))
   // The pools the co-op stewards, in every status (a deleted pool is gone: siblings forget it).
   coopCollection(ROUTES.fundingPools, u => fundingPoolsCollectionIri(hubUrl, u), async actorId =>
     (await store.pools.listPools({ stewardId: actorId, local: true })).map(p => p.object))

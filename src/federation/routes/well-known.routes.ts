@@ -24,16 +24,16 @@ export function wellKnownRoutes ({ hubUrl, hubName, version, store }: DiscoveryD
   const host = new URL(hubUrl).host
   const instanceActor = `${hubUrl}${ROUTES.instanceActor}`
 
-  router.get('/.well-known/webfinger', (req, res, next) => {
+  router.get('/.well-known/webfinger', async (req, res, next) => {
     try {
       const resource = typeof req.query.resource === 'string' ? req.query.resource.trim() : ''
       if (!resource) throw new ValidationError('Add ?resource=acct:user@host (or an actor URL) to look someone up', { resource: 'is required' })
-      const jrd = lookup(resource)
+      const jrd = await lookup(resource)
       res.type('application/jrd+json').json(jrd)
     } catch (err) { next(err) }
   })
 
-  function lookup (resource: string): Record<string, unknown> {
+  async function lookup (resource: string): Promise<Record<string, unknown>> {
     if (resource === hubUrl || resource === `${hubUrl}/` || resource === `acct:${host}@${host}`) {
       return {
         subject: resource,
@@ -56,7 +56,7 @@ export function wellKnownRoutes ({ hubUrl, hubName, version, store }: DiscoveryD
     } else {
       throw new NotFoundError(`${resource} is not an account on this hub`)
     }
-    const coop = store.getCoop(username)
+    const coop = await store.getCoop(username)
     if (!coop) throw new NotFoundError(`There is no account ${username}@${host} on this hub; it answers for accounts @${host} only`)
     return {
       subject: `acct:${coop.username}@${host}`,

@@ -32,8 +32,23 @@ import { SqliteSiblingRepository } from './sqlite.siblings.repository'
 import { SqliteHealthRepository } from './sqlite.health.repository'
 import { SqliteProcessRepository } from './sqlite.processes.repository'
 import { SqliteOutboxRepository } from './sqlite.outbox.repository'
-import type { OutboxRecordChange } from '../ports/outbox.port'
 import { SqliteUmbrellaRepository } from './sqlite.umbrella.repository'
+import { ConnectionTransactions } from './async-transactions'
+import type { DirectoryRepository } from '../ports/directory.port'
+import type { PoolRepository } from '../ports/pool.port'
+import type { AgreementRepository } from '../ports/agreement.port'
+import type { UmbrellaWorkRepository } from '../ports/umbrella-work.port'
+import type { UmbrellaNotesRepository } from '../ports/umbrella-notes.port'
+import type { DomainBlockRepository } from '../ports/domain-blocks.port'
+import type { InboxJournalRepository } from '../ports/inbox-journal.port'
+import type { DeliveryControlRepository } from '../ports/delivery-control.port'
+import type { OutboxRecordChange, OutboxRepository } from '../ports/outbox.port'
+import type { JobRepository } from '../ports/jobs.port'
+import type { SourceRepository } from '../ports/sync-sources.port'
+import type { SiblingRepository } from '../ports/siblings.port'
+import type { HealthRepository } from '../ports/health.port'
+import type { ProcessRepository } from '../ports/processes.port'
+import type { UmbrellaRepository } from '../ports/umbrella.port'
 
 /** Tuning for `SqliteStore`; `now` exists so tests can move time. */
 export interface SqliteStoreOptions {
@@ -52,28 +67,36 @@ export interface SqliteStoreOptions {
 
 const DEFAULT_DELIVERY_LEASE_MS = 60_000
 
-/** `HubStore` on a SQLite file (or `:memory:`). better-sqlite3 is synchronous; apex's methods still answer Promises. */
+/**
+ * `HubStore` on a SQLite file (or `:memory:`). better-sqlite3 is synchronous; every method answers
+ * a Promise and passes through `ConnectionTransactions` (async-transactions.ts), which keeps calls
+ * from outside an open transaction out of it.
+ */
 export class SqliteStore implements HubStore {
   private readonly db: Database.Database
   private readonly objects: SqliteApexObjects
   private readonly streams: SqliteApexStreams
   private readonly deliveries: SqliteDeliveryQueue
   private readonly hub: SqliteHubTables
-  readonly directory: SqliteDirectoryRepository
-  readonly pools: SqlitePoolRepository
-  readonly agreements: SqliteAgreementRepository
-  readonly umbrellaWork: SqliteUmbrellaWorkRepository
-  readonly umbrellaNotes: SqliteUmbrellaNotesRepository
-  readonly domainBlocks: SqliteDomainBlockRepository
-  readonly inboxJournal: SqliteInboxJournalRepository
-  readonly deliveryControl: SqliteDeliveryControlRepository
-  readonly outbox: SqliteOutboxRepository
-  readonly jobs: SqliteJobRepository
-  readonly syncSources: SqliteSourceRepository
-  readonly siblings: SqliteSiblingRepository
-  readonly health: SqliteHealthRepository
-  readonly processes: SqliteProcessRepository
-  readonly umbrellas: SqliteUmbrellaRepository
+  private readonly tx: ConnectionTransactions
+  /** The pools' and agreements' synchronous writers, for the outbox's transaction. */
+  private readonly poolTables: SqlitePoolRepository
+  private readonly agreementTables: SqliteAgreementRepository
+  readonly directory: DirectoryRepository
+  readonly pools: PoolRepository
+  readonly agreements: AgreementRepository
+  readonly umbrellaWork: UmbrellaWorkRepository
+  readonly umbrellaNotes: UmbrellaNotesRepository
+  readonly domainBlocks: DomainBlockRepository
+  readonly inboxJournal: InboxJournalRepository
+  readonly deliveryControl: DeliveryControlRepository
+  readonly outbox: OutboxRepository
+  readonly jobs: JobRepository
+  readonly syncSources: SourceRepository
+  readonly siblings: SiblingRepository
+  readonly health: HealthRepository
+  readonly processes: ProcessRepository
+  readonly umbrellas: UmbrellaRepository
   private checkpointer: WalCheckpointer | undefined
   private searchThread: DirectorySearchThread | undefined
 
@@ -101,36 +124,39 @@ export class SqliteStore implements HubStore {
       throw err
     }
     const now = options.now ?? Date.now
+    this.tx = new ConnectionTransactions(this.db)
     this.streams = new SqliteApexStreams(this.db)
     this.objects = new SqliteApexObjects(this.db, object => this.streams.refreshEmbeddedCopies(object))
     const processId = options.processId ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`
     const leaseMs = options.deliveryLeaseMs ?? DEFAULT_DELIVERY_LEASE_MS
     this.deliveries = new SqliteDeliveryQueue(this.db, now, leaseMs, processId)
     this.hub = new SqliteHubTables(this.db, now)
-    this.directory = new SqliteDirectoryRepository(this.db, now, this.searchThread)
-    this.pools = new SqlitePoolRepository(this.db)
-    this.agreements = new SqliteAgreementRepository(this.db)
-    this.umbrellaWork = new SqliteUmbrellaWorkRepository(this.db)
-    this.umbrellaNotes = new SqliteUmbrellaNotesRepository(this.db)
-    this.domainBlocks = new SqliteDomainBlockRepository(this.db, now)
-    this.inboxJournal = new SqliteInboxJournalRepository(this.db, now, {
+    this.directory = this.tx.gate(new SqliteDirectoryRepository(this.db, now, this.searchThread))
+    this.poolTables = new SqlitePoolRepository(this.db)
+    this.pools = this.tx.gate(this.poolTables)
+    this.agreementTables = new SqliteAgreementRepository(this.db)
+    this.agreements = this.tx.gate(this.agreementTables)
+    this.umbrellaWork = this.tx.gate(new SqliteUmbrellaWorkRepository(this.db))
+    this.umbrellaNotes = this.tx.gate(new SqliteUmbrellaNotesRepository(this.db))
+    this.domainBlocks = this.tx.gate(new SqliteDomainBlockRepository(this.db, now))
+    this.inboxJournal = this.tx.gate(new SqliteInboxJournalRepository(this.db, now, {
       saveObject: object => { this.objects.saveObject(object) },
       saveActivity: activity => this.streams.saveActivity(activity) === true,
       addToCollection: (id, collection) => this.streams.updateActivityMeta(id, 'collection', collection, false)
-    })
-    this.deliveryControl = new SqliteDeliveryControlRepository(this.db, now)
-    this.jobs = new SqliteJobRepository(this.db, now)
-    this.syncSources = new SqliteSourceRepository(this.db, now)
-    this.siblings = new SqliteSiblingRepository(this.db, now)
-    this.health = new SqliteHealthRepository(this.db)
-    this.processes = new SqliteProcessRepository(this.db, processId, now)
-    this.umbrellas = new SqliteUmbrellaRepository(this.db)
-    this.outbox = new SqliteOutboxRepository(this.db, {
+    }))
+    this.deliveryControl = this.tx.gate(new SqliteDeliveryControlRepository(this.db, now))
+    this.jobs = this.tx.gate(new SqliteJobRepository(this.db, now))
+    this.syncSources = this.tx.gate(new SqliteSourceRepository(this.db, now))
+    this.siblings = this.tx.gate(new SqliteSiblingRepository(this.db, now))
+    this.health = this.tx.gate(new SqliteHealthRepository(this.db))
+    this.processes = this.tx.gate(new SqliteProcessRepository(this.db, processId, now))
+    this.umbrellas = this.tx.gate(new SqliteUmbrellaRepository(this.db))
+    this.outbox = this.tx.gate(new SqliteOutboxRepository(this.db, {
       saveObject: object => this.objects.saveObject(object),
       replaceObject: object => { this.objects.updateObject(object, true) },
       saveActivity: activity => { this.streams.saveActivity(activity) },
       applyRecord: change => this.applyRecord(change)
-    }, now, leaseMs, processId)
+    }, now, leaseMs, processId))
   }
 
   /** One change of the hub's records, inside the outbox's transaction. */
@@ -138,145 +164,149 @@ export class SqliteStore implements HubStore {
     switch (change.kind) {
       case 'service-upsert': this.hub.upsertService(change.service); return
       case 'service-delete': this.hub.deleteService(change.id); return
-      case 'pool-save': this.pools.writePool(change.pool); return
-      case 'pool-delete': this.pools.removePool(change.id); return
-      case 'pledge-save': this.pools.writePledge(change.pledge); return
-      case 'agreement-save': this.agreements.writeAgreement(change.agreement)
+      case 'pool-save': this.poolTables.writePool(change.pool); return
+      case 'pool-delete': this.poolTables.removePool(change.id); return
+      case 'pledge-save': this.poolTables.writePledge(change.pledge); return
+      case 'agreement-save': this.agreementTables.writeAgreement(change.agreement)
     }
   }
 
   // apex's half
 
-  async setup (initialUser?: ApexNode): Promise<unknown> {
-    return this.objects.setup(initialUser)
+  setup (initialUser?: ApexNode): Promise<unknown> {
+    return this.tx.run(() => this.objects.setup(initialUser))
   }
 
-  async getObject (id: string, includeMeta?: boolean): Promise<ApexNode | null> {
-    return this.objects.getObject(id, includeMeta === true)
+  getObject (id: string, includeMeta?: boolean): Promise<ApexNode | null> {
+    return this.tx.run(() => this.objects.getObject(id, includeMeta === true))
   }
 
-  async saveObject (object: ApexNode): Promise<boolean> {
-    return this.objects.saveObject(object)
+  saveObject (object: ApexNode): Promise<boolean> {
+    return this.tx.run(() => this.objects.saveObject(object))
   }
 
-  async updateObject (object: ApexNode, _actorId: string | null, fullReplace: boolean): Promise<ApexNode | undefined> {
-    return this.objects.updateObject(object, fullReplace)
+  updateObject (object: ApexNode, _actorId: string | null, fullReplace: boolean): Promise<ApexNode | undefined> {
+    return this.tx.run(() => this.objects.updateObject(object, fullReplace))
   }
 
-  async getActivity (id: string, includeMeta?: boolean): Promise<ApexNode | null> {
-    return this.streams.getActivity(id, Boolean(includeMeta))
+  getActivity (id: string, includeMeta?: boolean): Promise<ApexNode | null> {
+    return this.tx.run(() => this.streams.getActivity(id, Boolean(includeMeta)))
   }
 
-  async findActivityByCollectionAndObjectId (collection: string, objectId: string, includeMeta?: boolean): Promise<ApexNode | null> {
-    return this.streams.findByCollectionAndObjectId(collection, objectId, Boolean(includeMeta))
+  findActivityByCollectionAndObjectId (collection: string, objectId: string, includeMeta?: boolean): Promise<ApexNode | null> {
+    return this.tx.run(() => this.streams.findByCollectionAndObjectId(collection, objectId, Boolean(includeMeta)))
   }
 
-  async findActivityByCollectionAndActorId (collection: string, actorId: string, includeMeta?: boolean): Promise<ApexNode | null> {
-    return this.streams.findByCollectionAndActorId(collection, actorId, Boolean(includeMeta))
+  findActivityByCollectionAndActorId (collection: string, actorId: string, includeMeta?: boolean): Promise<ApexNode | null> {
+    return this.tx.run(() => this.streams.findByCollectionAndActorId(collection, actorId, Boolean(includeMeta)))
   }
 
-  async getStream (collectionId: string, limit: number | null, after?: string | null, blockList?: string[], query?: unknown): Promise<Array<ApexNode & { _id: string }>> {
-    return this.streams.getStream(collectionId, limit, after, blockList, query)
+  getStream (collectionId: string, limit: number | null, after?: string | null, blockList?: string[], query?: unknown): Promise<Array<ApexNode & { _id: string }>> {
+    return this.tx.run(() => this.streams.getStream(collectionId, limit, after, blockList, query))
   }
 
-  async getStreamCount (collectionId: string): Promise<number> {
-    return this.streams.getStreamCount(collectionId)
+  getStreamCount (collectionId: string): Promise<number> {
+    return this.tx.run(() => this.streams.getStreamCount(collectionId))
   }
 
-  async getContext (documentUrl: string): Promise<ContextRecord | null> {
-    return this.objects.getContext(documentUrl)
+  getContext (documentUrl: string): Promise<ContextRecord | null> {
+    return this.tx.run(() => this.objects.getContext(documentUrl))
   }
 
-  async saveContext (context: ContextRecord): Promise<unknown> {
-    return this.objects.saveContext(context)
+  saveContext (context: ContextRecord): Promise<unknown> {
+    return this.tx.run(() => this.objects.saveContext(context))
   }
 
-  async getUserCount (): Promise<number> {
-    return this.objects.getUserCount()
+  getUserCount (): Promise<number> {
+    return this.tx.run(() => this.objects.getUserCount())
   }
 
-  async getUsercount (): Promise<number> {
-    return this.objects.getUserCount()
+  getUsercount (): Promise<number> {
+    return this.tx.run(() => this.objects.getUserCount())
   }
 
-  async saveActivity (activity: ApexNode): Promise<boolean | undefined> {
-    return this.streams.saveActivity(activity)
+  saveActivity (activity: ApexNode): Promise<boolean | undefined> {
+    return this.tx.run(() => this.streams.saveActivity(activity))
   }
 
-  async removeActivity (activity: { id: string }, actorId: string): Promise<{ deletedCount: number }> {
-    return this.streams.removeActivity(activity.id, actorId)
+  removeActivity (activity: { id: string }, actorId: string): Promise<{ deletedCount: number }> {
+    return this.tx.run(() => this.streams.removeActivity(activity.id, actorId))
   }
 
-  async updateActivity (activity: ApexNode, fullReplace: boolean): Promise<ApexNode> {
-    return this.streams.updateActivity(activity, fullReplace)
+  updateActivity (activity: ApexNode, fullReplace: boolean): Promise<ApexNode> {
+    return this.tx.run(() => this.streams.updateActivity(activity, fullReplace))
   }
 
-  async updateActivityMeta (activity: { id: string }, key: string, value: unknown, remove?: boolean): Promise<ApexNode> {
-    return this.streams.updateActivityMeta(activity.id, key, value, remove === true)
+  updateActivityMeta (activity: { id: string }, key: string, value: unknown, remove?: boolean): Promise<ApexNode> {
+    return this.tx.run(() => this.streams.updateActivityMeta(activity.id, key, value, remove === true))
   }
 
   generateId (): string {
     return crypto.randomBytes(16).toString('hex')
   }
 
-  async deliveryDequeue (): Promise<Delivery | DeliveryWait | null> {
-    return this.deliveries.dequeue()
+  deliveryDequeue (): Promise<Delivery | DeliveryWait | null> {
+    return this.tx.run(() => this.deliveries.dequeue())
   }
 
-  async deliveryEnqueue (actorId: string, body: string, addresses: string | string[], _signingKey?: string): Promise<boolean | undefined> {
-    return this.deliveries.enqueue(actorId, body, addresses)
+  deliveryEnqueue (actorId: string, body: string, addresses: string | string[], _signingKey?: string): Promise<boolean | undefined> {
+    return this.tx.run(() => this.deliveries.enqueue(actorId, body, addresses))
   }
 
-  async deliveryRequeue (delivery: Delivery): Promise<boolean> {
-    return this.deliveries.requeueWithBackoff(delivery)
+  deliveryRequeue (delivery: Delivery): Promise<boolean> {
+    return this.tx.run(() => this.deliveries.requeueWithBackoff(delivery))
   }
 
   // the hub's half
 
-  transaction<T> (work: () => T): T {
-    // better-sqlite3 turns a nested call into a savepoint.
-    return this.db.transaction(work)()
+  transaction<T> (work: () => Promise<T>): Promise<T> {
+    return this.tx.transaction(work)
   }
 
-  saveCoop (coop: CoopRecord): void { this.hub.saveCoop(coop) }
-  getCoop (username: string): CoopRecord | null { return this.hub.getCoop(username) }
-  getCoopByActorId (actorId: string): CoopRecord | null { return this.hub.getCoopByActorId(actorId) }
-  listCoops (): CoopRecord[] { return this.hub.listCoops() }
-  setFollowPolicy (username: string, policy: FollowPolicy): void { this.hub.setFollowPolicy(username, policy) }
-  deleteCoop (username: string): boolean { return this.hub.deleteCoop(username) }
+  saveCoop (coop: CoopRecord): Promise<void> { return this.tx.run(() => this.hub.saveCoop(coop)) }
+  getCoop (username: string): Promise<CoopRecord | null> { return this.tx.run(() => this.hub.getCoop(username)) }
+  getCoopByActorId (actorId: string): Promise<CoopRecord | null> { return this.tx.run(() => this.hub.getCoopByActorId(actorId)) }
+  listCoops (): Promise<CoopRecord[]> { return this.tx.run(() => this.hub.listCoops()) }
+  setFollowPolicy (username: string, policy: FollowPolicy): Promise<void> { return this.tx.run(() => this.hub.setFollowPolicy(username, policy)) }
+  deleteCoop (username: string): Promise<boolean> { return this.tx.run(() => this.hub.deleteCoop(username)) }
 
-  saveToken (token: TokenRecord): void { this.hub.saveToken(token) }
-  findToken (hash: string): TokenRecord | null { return this.hub.findToken(hash) }
+  saveToken (token: TokenRecord): Promise<void> { return this.tx.run(() => this.hub.saveToken(token)) }
+  findToken (hash: string): Promise<TokenRecord | null> { return this.tx.run(() => this.hub.findToken(hash)) }
 
-  upsertService (service: ServiceRecord): 'created' | 'updated' { return this.hub.upsertService(service) }
-  getService (id: string): ServiceRecord | null { return this.hub.getService(id) }
-  deleteService (id: string): boolean { return this.hub.deleteService(id) }
-  listServices (filter: { actorId?: string, category?: string, local?: boolean }): ServiceRecord[] { return this.hub.listServices(filter) }
+  upsertService (service: ServiceRecord): Promise<'created' | 'updated'> { return this.tx.run(() => this.hub.upsertService(service)) }
+  getService (id: string): Promise<ServiceRecord | null> { return this.tx.run(() => this.hub.getService(id)) }
+  deleteService (id: string): Promise<boolean> { return this.tx.run(() => this.hub.deleteService(id)) }
+  listServices (filter: { actorId?: string, category?: string, local?: boolean }): Promise<ServiceRecord[]> { return this.tx.run(() => this.hub.listServices(filter)) }
 
-  saveOutgoingFollow (follow: OutgoingFollow): void { this.hub.saveOutgoingFollow(follow) }
-  setOutgoingFollowState (followId: string, state: FollowState): boolean { return this.hub.setOutgoingFollowState(followId, state) }
-  findOutgoingFollow (localActorId: string, targetActorId: string): OutgoingFollow | null { return this.hub.findOutgoingFollow(localActorId, targetActorId) }
-  listOutgoingFollows (localActorId?: string): OutgoingFollow[] { return this.hub.listOutgoingFollows(localActorId) }
-  deleteOutgoingFollow (followId: string): boolean { return this.hub.deleteOutgoingFollow(followId) }
-  isFollowedByAnyCoop (actorId: string): boolean { return this.hub.isFollowedByAnyCoop(actorId) }
+  saveOutgoingFollow (follow: OutgoingFollow): Promise<void> { return this.tx.run(() => this.hub.saveOutgoingFollow(follow)) }
+  setOutgoingFollowState (followId: string, state: FollowState): Promise<boolean> { return this.tx.run(() => this.hub.setOutgoingFollowState(followId, state)) }
+  findOutgoingFollow (localActorId: string, targetActorId: string): Promise<OutgoingFollow | null> { return this.tx.run(() => this.hub.findOutgoingFollow(localActorId, targetActorId)) }
+  listOutgoingFollows (localActorId?: string): Promise<OutgoingFollow[]> { return this.tx.run(() => this.hub.listOutgoingFollows(localActorId)) }
+  deleteOutgoingFollow (followId: string): Promise<boolean> { return this.tx.run(() => this.hub.deleteOutgoingFollow(followId)) }
+  isFollowedByAnyCoop (actorId: string): Promise<boolean> { return this.tx.run(() => this.hub.isFollowedByAnyCoop(actorId)) }
 
-  saveFollowRequest (request: FollowRequest): void { this.hub.saveFollowRequest(request) }
-  getFollowRequest (followId: string): FollowRequest | null { return this.hub.getFollowRequest(followId) }
-  setFollowRequestState (followId: string, state: FollowState): boolean { return this.hub.setFollowRequestState(followId, state) }
-  listFollowRequests (localActorId: string, state?: FollowState): FollowRequest[] { return this.hub.listFollowRequests(localActorId, state) }
+  saveFollowRequest (request: FollowRequest): Promise<void> { return this.tx.run(() => this.hub.saveFollowRequest(request)) }
+  getFollowRequest (followId: string): Promise<FollowRequest | null> { return this.tx.run(() => this.hub.getFollowRequest(followId)) }
+  setFollowRequestState (followId: string, state: FollowState): Promise<boolean> { return this.tx.run(() => this.hub.setFollowRequestState(followId, state)) }
+  listFollowRequests (localActorId: string, state?: FollowState): Promise<FollowRequest[]> { return this.tx.run(() => this.hub.listFollowRequests(localActorId, state)) }
 
-  deliveryClaim (limit: number): DeliveryClaim { return this.deliveries.claimDue(limit) }
-  deliveryComplete (ids: number | readonly number[]): void { this.deliveries.complete(ids) }
-  deliveryRelease (ids: readonly number[]): void { this.deliveries.releaseClaims(ids) }
-  deliveryReschedule (id: number, nextAttemptAt: Date, lastError: string): void { this.deliveries.rescheduleAt(id, nextAttemptAt, lastError) }
-  deliveryFail (id: number, reason: string): void { this.deliveries.fail(id, reason) }
-  deliveryQueueSize (): number { return this.deliveries.queueSize() }
-  listDeliveryFailures (limit: number): DeliveryFailure[] { return this.deliveries.listFailures(limit) }
+  deliveryClaim (limit: number): Promise<DeliveryClaim> { return this.tx.run(() => this.deliveries.claimDue(limit)) }
+  deliveryComplete (ids: number | readonly number[]): Promise<void> { return this.tx.run(() => this.deliveries.complete(ids)) }
+  deliveryRelease (ids: readonly number[]): Promise<void> { return this.tx.run(() => this.deliveries.releaseClaims(ids)) }
+  deliveryReschedule (id: number, nextAttemptAt: Date, lastError: string): Promise<void> { return this.tx.run(() => this.deliveries.rescheduleAt(id, nextAttemptAt, lastError)) }
+  deliveryFail (id: number, reason: string): Promise<void> { return this.tx.run(() => this.deliveries.fail(id, reason)) }
+  deliveryQueueSize (): Promise<number> { return this.tx.run(() => this.deliveries.queueSize()) }
+  listDeliveryFailures (limit: number): Promise<DeliveryFailure[]> { return this.tx.run(() => this.deliveries.listFailures(limit)) }
 
-  getSetting (key: string): string | null { return this.hub.getSetting(key) }
-  setSetting (key: string, value: string): void { this.hub.setSetting(key, value) }
+  getSetting (key: string): Promise<string | null> { return this.tx.run(() => this.hub.getSetting(key)) }
+  setSetting (key: string, value: string): Promise<void> { return this.tx.run(() => this.hub.setSetting(key, value)) }
 
-  close (): void {
+  async close (): Promise<void> {
+    this.closeNow()
+  }
+
+  /** Closes the connection and stops the search thread at once; the checkpointer ends in the background. */
+  private closeNow (): void {
     if (this.db.open) this.db.close()
     this.searchThread?.stop()
     void this.checkpointer?.stop()
@@ -285,7 +315,7 @@ export class SqliteStore implements HubStore {
   /** Ends the background checkpoints (after one last one) before closing, so no file is written afterwards. */
   async shutdown (): Promise<void> {
     await this.checkpointer?.stop()
-    this.close()
+    this.closeNow()
   }
 
   /** Stops the background checkpoints after one last one (before a backup or at exit). */

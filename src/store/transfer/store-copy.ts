@@ -34,8 +34,8 @@ export async function copySqliteStore (source: string, target: string, options: 
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${target}${suffix}`, { force: true })
   }
   // The source at this hub's schema (a no-op when a hub already runs on it), then the target's schema.
-  new SqliteStore(source).close()
-  new SqliteStore(target).close()
+  await new SqliteStore(source).close()
+  await new SqliteStore(target).close()
 
   const from = new Database(source, { fileMustExist: true })
   const to = new Database(target, { fileMustExist: true })

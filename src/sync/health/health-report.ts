@@ -24,7 +24,7 @@ const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000
 export async function healthReport (store: HubStore, health: HealthRepository, now: () => number = Date.now): Promise<ServiceHealthView[]> {
   const since = new Date(now() - THIRTY_DAYS_MS).toISOString()
   const views: ServiceHealthView[] = []
-  for (const record of store.listServices({ local: true })) {
+  for (const record of await store.listServices({ local: true })) {
     const summary = await health.summary(record.id, since)
     const last = await health.last(record.id)
     views.push({

@@ -35,7 +35,7 @@ export function healthJob (store: HubStore, health: HealthRepository, prober: He
     name: 'health',
     description: 'Probe each local hosted service; federate an Update when its status changes',
     async run (context: JobContext): Promise<JobOutput> {
-      const services = store.listServices({ local: true })
+      const services = (await store.listServices({ local: true }))
         .filter(s => s.object.status !== 'retired')
         .filter(s => !context.options.service || s.id === context.options.service)
       const counts = zeroCounts()

@@ -30,7 +30,7 @@ export function servicesCollection (store: HubStore, services: ServiceReceiver):
     property: 'services',
     label: 'services',
     async held (actorId) {
-      return new Map(store.listServices({ actorId, local: false }).map(s => [s.id, s.object]))
+      return new Map((await store.listServices({ actorId, local: false })).map(s => [s.id, s.object]))
     },
     receive: (actor, object) => services.receive(actor, object),
     forget: async (actorId, objectId) => await services.forget(actorId, objectId)

@@ -53,9 +53,9 @@ export class SiblingSync {
   ) {}
 
   /** The co-ops to sync: every actor a local co-op follows (accepted follows). */
-  followed (): string[] {
-    const local = new Set(this.store.listCoops().map(c => c.actorId))
-    return [...new Set(this.store.listOutgoingFollows().filter(f => f.state === 'accepted').map(f => f.targetActorId))]
+  async followed (): Promise<string[]> {
+    const local = new Set((await this.store.listCoops()).map(c => c.actorId))
+    return [...new Set((await this.store.listOutgoingFollows()).filter(f => f.state === 'accepted').map(f => f.targetActorId))]
       .filter(id => !local.has(id)).sort()
   }
 
@@ -123,8 +123,8 @@ export class SiblingSync {
         this.logger.debug({ actor: actor.id, err: (err as Error).message }, 'sibling sync: could not read whom a sibling follows')
       }
     }
-    const local = new Set(this.store.listCoops().map(c => c.actorId))
-    const followed = new Set(this.store.listOutgoingFollows().filter(f => f.state !== 'rejected').map(f => f.targetActorId))
+    const local = new Set((await this.store.listCoops()).map(c => c.actorId))
+    const followed = new Set((await this.store.listOutgoingFollows()).filter(f => f.state !== 'rejected').map(f => f.targetActorId))
     let added = 0
     for (const c of candidates) {
       if (c.actorId === actor.id || local.has(c.actorId)) continue
@@ -141,7 +141,7 @@ export function siblingsJob (sync: SiblingSync): Job {
     name: 'siblings',
     description: 'Catch up on followed co-ops: refetch actors and collections, refresh NodeInfo, mark unreachable ones, suggest co-ops they follow',
     async run (context: JobContext): Promise<JobOutput> {
-      const targets = context.options.actor ? [context.options.actor] : sync.followed()
+      const targets = context.options.actor ? [context.options.actor] : await sync.followed()
       const results: SiblingResult[] = []
       for (const [i, actorId] of targets.entries()) {
         context.progress({ done: i, total: targets.length, label: actorId })
