@@ -18,7 +18,8 @@ export function describeUmbrellaRepositoryContract (name: string, open: () => Um
     it('saves umbrellas once per username, finds them by username or actor, and changes the policy', async () => {
       await repo.saveUmbrella({ username: 'net', actorId: UMBRELLA, membershipPolicy: 'approval', createdAt: '2026-01-01T00:00:00.000Z' })
       await repo.saveUmbrella({ username: 'wide', actorId: 'https://a.test/u/wide', membershipPolicy: 'open', createdAt: '2026-01-02T00:00:00.000Z' })
-      await expect(repo.saveUmbrella({ username: 'net', actorId: 'https://a.test/u/other', membershipPolicy: 'open', createdAt: '2026-01-03T00:00:00.000Z' })).rejects.toThrow()
+      await expect(repo.saveUmbrella({ username: 'net', actorId: 'https://a.test/u/other', membershipPolicy: 'open', createdAt: '2026-01-03T00:00:00.000Z' })).rejects.toThrow(/umbrella named "net" .* exists already/)
+      await expect(repo.saveUmbrella({ username: 'other', actorId: UMBRELLA, membershipPolicy: 'open', createdAt: '2026-01-03T00:00:00.000Z' })).rejects.toThrow(/exists already/)
       expect((await repo.getUmbrella('net'))?.membershipPolicy).toBe('approval')
       expect((await repo.getUmbrellaByActorId('https://a.test/u/wide'))?.username).toBe('wide')
       expect(await repo.getUmbrella('nobody')).toBeNull()

@@ -3,6 +3,7 @@ import path from 'path'
 import { snapshotDatabase } from '../helpers/db-snapshot'
 import { FIXTURES, Route } from '../helpers/directory-server'
 import { ImportBench, importBench } from './sync-fixtures'
+import { SOURCE_FORMATS } from '../../src/sync/sources/source-formats'
 
 /**
  * Every source adapter against a loopback server serving its fixtures: good data lands with the
@@ -161,5 +162,12 @@ describe('source adapters: malformed JSON and child documents', () => {
     bench.server.route('/directory.json', { kind: 'body', body: JSON.stringify({ foobar: bench.server.url('/librehosters/foobar.json') }), type: 'application/json' })
     const second = await bench.importer.importSource(await bench.source('s'))
     expect(second.counts).toEqual({ added: 0, changed: 0, unchanged: 1, gone: 1, rejected: 0 })
+  })
+})
+
+describe('source formats', () => {
+  it('the API schema accepts exactly the formats the hub has adapters for', () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '../../schemas/api/source-create.schema.json'), 'utf8')) as { properties: { format: { enum: string[] } } }
+    expect([...schema.properties.format.enum].sort()).toEqual([...SOURCE_FORMATS].sort())
   })
 })

@@ -46,7 +46,7 @@ export interface MembershipFilter {
 
 /** Umbrellas and memberships; every method answers a Promise (the store port is async). */
 export interface UmbrellaRepository {
-  /** Inserts an umbrella; a username or actor taken already throws. */
+  /** Inserts an umbrella; a username or actor taken already throws `ConflictError` and changes nothing. */
   saveUmbrella(umbrella: UmbrellaRecord): Promise<void>
   getUmbrella(username: string): Promise<UmbrellaRecord | null>
   getUmbrellaByActorId(actorId: string): Promise<UmbrellaRecord | null>

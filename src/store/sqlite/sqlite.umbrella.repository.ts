@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { ConflictError } from '../../errors/app-errors'
 import type {
   Member, MembershipFilter, MembershipPolicy, MembershipRecord, MembershipState, UmbrellaRecord, UmbrellaRepository
 } from '../ports/umbrella.port'
@@ -18,8 +19,10 @@ export class SqliteUmbrellaRepository implements UmbrellaRepository {
   }
 
   async saveUmbrella (umbrella: UmbrellaRecord): Promise<void> {
-    this.db.prepare('INSERT INTO umbrellas (username, actor_id, membership_policy, created_at) VALUES (?, ?, ?, ?)')
+    // A typed refusal rather than the driver's constraint error: every adapter answers the same.
+    const inserted = this.db.prepare('INSERT INTO umbrellas (username, actor_id, membership_policy, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
       .run(umbrella.username, umbrella.actorId, umbrella.membershipPolicy, umbrella.createdAt)
+    if (inserted.changes === 0) throw new ConflictError(`An umbrella named "${umbrella.username}" or with the actor ${umbrella.actorId} exists already`)
   }
 
   async getUmbrella (username: string): Promise<UmbrellaRecord | null> {
