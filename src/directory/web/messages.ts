@@ -100,7 +100,9 @@ export const EN = {
     pictureLabel: 'Co-op clouds and the agreements between them',
     listHeading: 'Active agreements',
     none: 'There are no active agreements between the co-ops in this directory yet.',
-    between: '{name}: {parties}'
+    between: '{name}: {parties}',
+    partners: 'active agreements with {names}',
+    noPartners: 'no active agreement'
   },
   map: {
     title: 'Map',

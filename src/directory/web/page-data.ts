@@ -34,6 +34,13 @@ export interface AgreementView {
   partners: Array<{ name: string, href?: string }>
 }
 
+/** A cloud of the network as the narrow-screen list shows it: who it has active agreements with. */
+export interface NetworkCloud {
+  label: string
+  href?: string
+  partners: string[]
+}
+
 /** Gathers page data; `h` gives names, dates and links in the page's language. */
 export class PageData {
   constructor (
@@ -95,8 +102,11 @@ export class PageData {
     return views
   }
 
-  /** The network picture: co-op clouds on a circle, a line per pair of parties of each active agreement. */
-  async networkGraph (): Promise<{ graph: NetworkLayout, agreements: Array<{ name: string, parties: string[] }> }> {
+  /**
+   * The network picture: co-op clouds on a circle, a line per pair of parties of each active
+   * agreement; and the same clouds as a list, each with its partners, for narrow screens.
+   */
+  async networkGraph (): Promise<{ graph: NetworkLayout, clouds: NetworkCloud[], agreements: Array<{ name: string, parties: string[] }> }> {
     const entries = (await this.directory.all()).filter(e => e.kind === 'coop-cloud' && e.actor)
     entries.sort((a, b) => a.name.localeCompare(b.name))
     const nodes: NetworkNode[] = entries.map(e => ({ key: e.actor as string, label: e.name, href: this.h.entryHref(e) }))
@@ -111,7 +121,11 @@ export class PageData {
     }
     const label = new Map(nodes.map(n => [n.key, n.label]))
     const graph = layoutNetwork(nodes, active.map(a => ({ parties: a.parties, label: a.name })))
-    return { graph, agreements: active.map(a => ({ name: a.name, parties: a.parties.map(p => label.get(p) ?? p) })) }
+    const clouds = nodes.map(n => {
+      const partners = new Set(active.filter(a => a.parties.includes(n.key)).flatMap(a => a.parties).filter(p => p !== n.key))
+      return { label: n.label, href: n.href, partners: [...partners].map(p => label.get(p) ?? p) }
+    })
+    return { graph, clouds, agreements: active.map(a => ({ name: a.name, parties: a.parties.map(p => label.get(p) ?? p) })) }
   }
 
   /** Map points of every located entry (co-op clouds drawn last, on top) and how many have no place. */
