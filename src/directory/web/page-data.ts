@@ -8,6 +8,7 @@ import type { FundingPool, MemberExchangeAgreement, NetworkData } from '../netwo
 import { byClosenessToGoal, poolProgress, PoolProgress } from '../pool-progress'
 import { layoutNetwork, NetworkLayout, NetworkNode } from './svg/network-graph'
 import { graticulePath, landPath, MAP_HEIGHT, MAP_WIDTH, project } from './svg/world-map'
+import { entryServiceRows, ServiceRow } from './entry-services'
 import type { ViewHelpers } from './view-helpers'
 
 /** A pool as its card shows it. */
@@ -74,6 +75,11 @@ export class PageData {
     if (pool.beneficiary?.name) view.beneficiary = pool.beneficiary.name
     if (pool.endTime) view.deadline = this.h.date(pool.endTime)
     return view
+  }
+
+  /** The entry's services, its co-op's and those imported directories list, each with who lists it. */
+  async services (entry: DirectoryEntry): Promise<ServiceRow[]> {
+    return entryServiceRows(entry, await this.directory.sourcesOf(entry))
   }
 
   /** The co-op page's pools (those it stewards) and agreements (those it is a party to). */
