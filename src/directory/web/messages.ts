@@ -93,6 +93,7 @@ export const EN = {
     deadline: 'Closes {date}',
     pledged: 'Pledged: {amount} of {goal} ({percent}%)',
     received: 'Received: {amount} of {goal} ({percent}%)',
+    asOf: 'Copied from {host}, as of {date}',
     status: { open: 'Open', funded: 'Funded', closed: 'Closed', cancelled: 'Cancelled' } as Record<string, string>
   },
   network: {

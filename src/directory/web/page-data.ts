@@ -25,6 +25,8 @@ export interface PoolView {
   received: string
   pledgedPercent: number
   receivedPercent: number
+  /** A copy of another hub's pool: the host it comes from and when this hub last got it. */
+  copy?: { host: string, asOf: string }
 }
 
 /** An agreement as a co-op's page lists it. */
@@ -57,8 +59,8 @@ export class PageData {
     return { name: safeHost(actorId) ?? this.h.m.entry.unknownPartner }
   }
 
-  /** A pool's card, amounts formatted in its goal's currency. */
-  async pool (pool: FundingPool, progress: PoolProgress = poolProgress(pool)): Promise<PoolView> {
+  /** A pool's card, amounts formatted in its goal's currency; `refreshedAt` for a copy of another hub's pool. */
+  async pool (pool: FundingPool, progress: PoolProgress = poolProgress(pool), refreshedAt?: string): Promise<PoolView> {
     const steward = await this.party(pool.attributedTo)
     const view: PoolView = {
       name: pool.name,
@@ -74,6 +76,7 @@ export class PageData {
     if (pool.summary) view.summary = pool.summary
     if (pool.beneficiary?.name) view.beneficiary = pool.beneficiary.name
     if (pool.endTime) view.deadline = this.h.date(pool.endTime)
+    if (refreshedAt) view.copy = { host: safeHost(pool.id) ?? pool.id, asOf: this.h.date(refreshedAt) }
     return view
   }
 
@@ -87,7 +90,7 @@ export class PageData {
     if (!entry.actor) return { pools: [], agreements: [] }
     const [pools, agreements] = await Promise.all([this.network.pools({ steward: entry.actor }), this.network.agreements({ party: entry.actor })])
     const poolViews: PoolView[] = []
-    for (const pool of pools) poolViews.push(await this.pool(pool))
+    for (const { object, refreshedAt } of pools) poolViews.push(await this.pool(object, undefined, refreshedAt))
     const agreementViews: AgreementView[] = []
     for (const a of agreements) agreementViews.push(await this.agreement(a, entry.actor))
     return { pools: poolViews, agreements: agreementViews }
@@ -104,7 +107,9 @@ export class PageData {
   /** Every open pool, closest to its goal first. */
   async openPools (): Promise<PoolView[]> {
     const views: PoolView[] = []
-    for (const { pool, progress } of byClosenessToGoal(await this.network.pools())) views.push(await this.pool(pool, progress))
+    const pools = await this.network.pools()
+    const refreshed = new Map(pools.map(p => [p.object.id, p.refreshedAt]))
+    for (const { pool, progress } of byClosenessToGoal(pools.map(p => p.object))) views.push(await this.pool(pool, progress, refreshed.get(pool.id)))
     return views
   }
 
