@@ -29,6 +29,7 @@ import { PoolService } from './pools/pool.service'
 import { PledgeService } from './pools/pledge.service'
 import { PledgeInboundService } from './pools/pledge-inbound.service'
 import { PledgeSteward } from './pools/pledge-steward'
+import { PoolCopyRefresher } from './pools/pool-copy-refresh'
 import { registerPoolsInbox } from './pools/pools.inbox'
 import { AgreementService } from './agreements/agreement.service'
 import { AgreementInboundService } from './agreements/agreement-inbound.service'
@@ -78,6 +79,8 @@ export interface HubContext {
   /** The instance actor's key, read from the store (another process may have replaced it). */
   instanceKey: () => Promise<SigningKey>
   pools: PoolService
+  /** Copies of other hubs' pools, fetched again when viewed if older than their last known change. */
+  poolCopies: PoolCopyRefresher
   pledges: PledgeService
   /** Pledges as other hubs send them (the inbox's half). */
   pledgesInbound: PledgeInboundService
@@ -174,6 +177,7 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
 
   const pools = new PoolService(apex, store, coops, publisher, schemas)
   const steward = new PledgeSteward(apex, store, pools, publisher)
+  const poolCopies = new PoolCopyRefresher(async id => await remote.fetchNode(id), pools, store, logger.child({ component: 'pools' }))
   const pledges = new PledgeService(apex, store, coops, pools, publisher, remote, schemas, steward)
   const pledgesInbound = new PledgeInboundService(apex, store, steward, publisher, schemas, logger.child({ component: 'pledges' }))
   const agreements = new AgreementService(apex, store, coops, publisher, remote, client, schemas)
@@ -193,7 +197,7 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
   const directory = new DirectoryService(store, config.hubUrl, logger.child({ component: 'directory' }))
   changes.subscribe(change => directory.onChange(change))
   await directory.reindexAll()
-  const network: NetworkData = networkDataFromStore(store)
+  const network: NetworkData = networkDataFromStore(store, undefined, async records => await poolCopies.freshAll(records))
   const sync = createSync({
     config, store, apex, remote, client, services, schemas, logger,
     collections: [poolsCollection(store, pools)],
@@ -206,7 +210,7 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
     else if (change.type === 'actor' || (change.type === 'services' && !change.local)) sync.catchUp.heardFrom(change.actorId)
   })
 
-  return { config, version, logger, store, apex, schemas, tokens, coops, services, follows, publisher, remote, client, delivery, inbox, inboxHandlers, instanceKey, changes, directory, network, pools, pledges, pledgesInbound, agreements, agreementsInbound, trustedServers, domainBlocks, rateLimiter, addressRateLimiter, journal, sync, umbrellas, umbrellaMemberships, memberships, umbrellaWork }
+  return { config, version, logger, store, apex, schemas, tokens, coops, services, follows, publisher, remote, client, delivery, inbox, inboxHandlers, instanceKey, changes, directory, network, pools, poolCopies, pledges, pledgesInbound, agreements, agreementsInbound, trustedServers, domainBlocks, rateLimiter, addressRateLimiter, journal, sync, umbrellas, umbrellaMemberships, memberships, umbrellaWork }
 }
 
 /** The parts whose inbox handlers the features register. */

@@ -19,11 +19,11 @@ export function poolRoutes (hub: HubContext): Router {
   router.get('/pools', wrap(async (req, res) => {
     const coop = typeof req.query.coop === 'string' ? (await hub.coops.require(req.query.coop.toLowerCase())).actorId : undefined
     const local = booleanQuery(req.query.local, 'local')
-    res.json({ items: await hub.pools.list({ stewardId: coop, local }) })
+    res.json({ items: await hub.pools.list({ stewardId: coop, local }, async records => await hub.poolCopies.freshAll(records)) })
   }))
 
   router.get('/pools/:id', wrap(async (req, res) => {
-    const record = await firstFound(ids(req.params.id), id => hub.pools.require(id))
+    const record = await hub.poolCopies.fresh(await firstFound(ids(req.params.id), id => hub.pools.require(id)))
     const view = await hub.pools.view(record)
     res.json({ ...view, pledges: await hub.pledges.list({ poolId: record.id }) })
   }))

@@ -3,7 +3,7 @@ import type { Logger } from '../log/logger'
 import { NotFoundError } from '../errors/app-errors'
 import type { HubChange } from '../events/hub-changes'
 import type { HubStore } from '../store/store.port'
-import type { DirectoryEntry, DirectoryResultPage, FacetCount, FacetName } from '../store/ports/directory.port'
+import type { DirectoryEntry, DirectoryResultPage, FacetCount, FacetName, SourceEntry } from '../store/ports/directory.port'
 import { coopSourceEntry } from './sources/coop-source'
 import { encodeCursor, SearchRequest, toDirectoryQuery } from './search-request'
 import { murmurationsProfileUrl } from './feeds/feed-paths'
@@ -131,6 +131,11 @@ export class DirectoryService {
   /** The entry an actor (local or federated) is merged into, if listed. */
   async forActor (actorId: string): Promise<DirectoryEntry | null> {
     return this.store.directory.getEntryByActor(actorId)
+  }
+
+  /** The live source records merged into an entry, most trusted first. */
+  async sourcesOf (entry: DirectoryEntry): Promise<SourceEntry[]> {
+    return (await this.store.directory.listEntrySources(entry.id)).map(r => r.entry)
   }
 
   /** Every entry, by id. */

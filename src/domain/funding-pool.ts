@@ -25,6 +25,16 @@ export interface PoolRecord {
   /** The federated document as last published or received. */
   object: FundingPool
   updatedAt: string
+  /** A copy only: when this hub last received or fetched it from its origin. */
+  refreshedAt?: string
+  /** A copy only: the latest change of the pool this hub has heard of (a steward's answer to a pledge). */
+  changedAt?: string
+}
+
+/** A copy of another hub's pool older than the pool's last change this hub has heard of. */
+export function isStaleCopy (record: PoolRecord): boolean {
+  if (record.local || !record.changedAt) return false
+  return !record.refreshedAt || Date.parse(record.refreshedAt) < Date.parse(record.changedAt)
 }
 
 /** Where a new pool lives and who stewards it; decided by the caller. */

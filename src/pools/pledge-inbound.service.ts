@@ -107,6 +107,8 @@ export class PledgeInboundService {
     try {
       const next = applyPledgeEvent(record, event, now)
       if (next !== record) await this.store.pools.savePledge(next)
+      // An accepted pledge changed the pool's totals on its hub: this hub's copy is now older than the pool.
+      if (next !== record && event.kind === 'accept') await this.store.pools.notePoolChange(record.poolId, now)
     } catch (err) {
       if (!(err instanceof PledgeTransitionError)) throw err
     }
@@ -131,8 +133,13 @@ export class PledgeInboundService {
     if (record.stewardId !== actor.id) return `only the steward ${record.stewardId} can change this pledge`
     // On a hub that is both steward and pledger, the steward's record is already current.
     if (await this.store.getCoopByActorId(record.stewardId)) return null
-    const next = applyPledgeEvent(record, { kind: 'steward-status', status: pledge.pledgeStatus, pledgeId: pledge.id }, new Date().toISOString())
-    if (next !== record) await this.store.pools.savePledge(next)
+    const now = new Date().toISOString()
+    const next = applyPledgeEvent(record, { kind: 'steward-status', status: pledge.pledgeStatus, pledgeId: pledge.id }, now)
+    if (next !== record) {
+      await this.store.pools.savePledge(next)
+      // A fulfilled, cancelled or lapsed pledge changes the pool's totals: the copy here is older now.
+      await this.store.pools.notePoolChange(record.poolId, now)
+    }
     return null
   }
 

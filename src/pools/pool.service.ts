@@ -28,6 +28,8 @@ export interface PoolView {
   paymentLinks: Array<{ name: string | null, href: string }>
   local: boolean
   updated: string
+  /** For another hub's pool: when this hub last received or fetched its copy from there; null for the hub's own. */
+  refreshedAt: string | null
 }
 
 /** Opens, edits, closes and deletes the hub's pools; lists federated ones; keeps totals current. */
@@ -98,9 +100,9 @@ export class PoolService {
     return record
   }
 
-  /** Pools this hub knows, local and federated. */
-  async list (filter: { stewardId?: string, local?: boolean } = {}): Promise<PoolView[]> {
-    const records = await this.store.pools.listPools(filter)
+  /** Pools this hub knows, local and federated; records pass through `current` (e.g. to refresh stale copies) when given. */
+  async list (filter: { stewardId?: string, local?: boolean } = {}, current: (records: PoolRecord[]) => Promise<PoolRecord[]> = async r => r): Promise<PoolView[]> {
+    const records = await current(await this.store.pools.listPools(filter))
     return await Promise.all(records.map(r => this.view(r)))
   }
 
@@ -125,7 +127,8 @@ export class PoolService {
       received: p.received,
       paymentLinks: links.map(l => ({ name: l.name ?? null, href: l.href })),
       local: record.local,
-      updated: record.updatedAt
+      updated: record.updatedAt,
+      refreshedAt: record.local ? null : record.refreshedAt ?? null
     }
   }
 
@@ -143,7 +146,7 @@ export class PoolService {
     if (existing && pool.updated && existing.object.updated && Date.parse(pool.updated) < Date.parse(existing.object.updated)) {
       return 'it is older than the copy this hub has'
     }
-    await this.store.pools.savePool(toRecord(pool, false))
+    await this.store.pools.savePool({ ...toRecord(pool, false), refreshedAt: new Date().toISOString() })
     return null
   }
 

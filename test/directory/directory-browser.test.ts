@@ -191,4 +191,62 @@ describe('directory pages in Chromium', () => {
     }
     await page.close()
   }, 60_000)
+
+  it('keeps the network readable on a 390 px phone: a list of the clouds replaces the drawing', async () => {
+    const { page } = await openPage()
+    // Rendered label sizes: an SVG label is its font size scaled by the drawing's width over its viewBox's.
+    const visibleLabelSizes = `(() => {
+      const visible = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden'
+      const sizes = []
+      for (const svg of document.querySelectorAll('svg.network')) {
+        if (!visible(svg)) continue
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width
+        for (const t of svg.querySelectorAll('text')) sizes.push(parseFloat(getComputedStyle(t).fontSize) * scale)
+      }
+      for (const li of document.querySelectorAll('.network-list li')) if (visible(li)) sizes.push(parseFloat(getComputedStyle(li).fontSize))
+      return sizes
+    })()`
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.goto(`${s.b.url}/network`)
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'network-phone.png'), fullPage: true })
+    expect(await page.locator('svg.network').isVisible()).toBe(false)
+    const list = page.locator('.network-list li')
+    expect(await list.count()).toBe(5)
+    expect(await page.locator('.network-list a').count()).toBe(5)
+    expect(await list.filter({ hasText: 'active agreements with' }).count()).toBeGreaterThan(0)
+    let sizes = await page.evaluate(visibleLabelSizes) as number[]
+    expect(sizes.length).toBe(5)
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(12)
+    expect(await page.evaluate('document.documentElement.scrollWidth > window.innerWidth')).toBe(false)
+
+    await page.setViewportSize({ width: 1280, height: 900 })
+    expect(await page.locator('svg.network').isVisible()).toBe(true)
+    expect(await page.locator('.network-list').isVisible()).toBe(false)
+    sizes = await page.evaluate(visibleLabelSizes) as number[]
+    expect(sizes.length).toBe(5)
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(12)
+    // The last width that still shows the drawing keeps its labels at 12 px or more.
+    await page.setViewportSize({ width: 769, height: 900 })
+    sizes = await page.evaluate(visibleLabelSizes) as number[]
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(12)
+    await page.close()
+  }, 60_000)
+
+  it('numbers the pools inside their cards, with no marker beside them', async () => {
+    const { page } = await openPage()
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.goto(`${s.b.url}/pools`)
+    const cards = await page.evaluate(`[...document.querySelectorAll('ol.pools > li')].map(li => ({
+      marker: getComputedStyle(li).listStyleType,
+      number: getComputedStyle(li.querySelector('.pool > h2'), '::before').content,
+      outside: li.querySelector('.pool').getBoundingClientRect().left - li.parentElement.getBoundingClientRect().left
+    }))`) as Array<{ marker: string, number: string, outside: number }>
+    expect(cards.length).toBeGreaterThan(1)
+    for (const card of cards) expect(card).toEqual({ marker: 'none', number: 'counter(pool) ". "', outside: 0 })
+    await page.goto(`${s.b.url}/u/beta`)
+    const markers = await page.evaluate(`[...document.querySelectorAll('ul.pools > li')].map(li => getComputedStyle(li).listStyleType)`) as string[]
+    expect(markers.length).toBeGreaterThan(0)
+    expect(new Set(markers)).toEqual(new Set(['none']))
+    await page.close()
+  }, 60_000)
 })

@@ -84,4 +84,37 @@ describe('directory pages', () => {
     expect(text).not.toMatch(/<script/i)
     expect(text).toContain('<label for="q">Search</label>')
   })
+
+  it('lists the services imported directories give for a cloud next to its co-op\'s own, naming where each came from', async () => {
+    const put = await api(hub, 'PUT', '/api/v1/coops/tricky/services/files', hub.adminToken, {
+      name: 'Tricky Files', category: 'file-hosting', url: 'https://files.tricky.example/', access: 'members', software: 'Nextcloud'
+    })
+    expect(put.status).toBeLessThan(300)
+    const service = (name: string, url: string, id: string): Record<string, unknown> => ({ id, name, url, category: 'chat', access: 'public' })
+    await hub.hub.store.directory.importBatch('chatons.org', [
+      // The co-op's own service, listed by the import too: one row naming both sources.
+      { source: 'chatons.org', kind: 'imported', sourceId: 'tricky', website: 'https://tricky.example/', name: 'Tricky', status: 'active',
+        services: [service('Files (as CHATONS lists it)', 'https://files.tricky.example', 'c1') as never, service('Tricky Chat', 'https://chat.tricky.example/', 'c2') as never] },
+      { source: 'chatons.org', kind: 'imported', sourceId: 'personal', website: 'https://personal.example', name: 'Personal', status: 'active',
+        services: [service('Personal Pads', 'https://pad.personal.example/', 'c3') as never] }
+    ], { markMissingGone: true })
+
+    const rows = (html: string): string[] => [...html.matchAll(/<tr class="service-(\w+)">([\s\S]*?)<\/tr>/g)]
+      .map(m => `${m[1]}: ${m[2].replace(/<span class="cell-note">[\s\S]*?<\/span>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()}`)
+    let page = ''
+    for (let i = 0; i < 50 && !page.includes('Tricky Files'); i++) {
+      if (i) await new Promise(resolve => setTimeout(resolve, 100))
+      page = (await get('/u/tricky')).text
+    }
+    const host = new URL(hub.url).host
+    expect(rows(page)).toEqual([
+      `local: Tricky Files File hosting Nextcloud Members only Not checked yet ${host} (this hub); chatons.org (an imported directory)`,
+      'imported: Tricky Chat Chat Open to anyone Not checked yet chatons.org (an imported directory)'
+    ])
+    // A cloud only an import knows: its services are listed too.
+    const personal = (await api(hub, 'GET', '/api/v1/directory?q=personal')).json.items[0]
+    expect(rows((await get(`/directory/${personal.id as string}`)).text)).toEqual([
+      'imported: Personal Pads Chat Open to anyone Not checked yet chatons.org (an imported directory)'
+    ])
+  })
 })

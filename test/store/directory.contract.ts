@@ -111,6 +111,22 @@ export function directoryRepositoryContract (adapter: string, make: () => Promis
       expect((await repo.search(everything())).items.map(e => e.name)).toEqual(['A', 'B', 'C', 'D'])
     })
 
+    it('lists the live records merged into one entry, most trusted first', async () => {
+      await repo.importBatch('ioo.coop/directory', [record({ sourceId: 'x', website: 'https://x.example/', name: 'X imported' }), record({ sourceId: 'y', website: 'y.example', name: 'Y' })], { markMissingGone: true })
+      await repo.upsertSourceEntry(record({ source: 'hub.example', kind: 'federated', sourceId: 'https://hub.example/u/x', website: 'x.example', name: 'X', services: [coopService('s1', 'chat')] }))
+      await repo.importBatch('chatons.org', [record({ source: 'chatons.org', sourceId: 'x', website: 'http://www.x.example', name: 'X (CHATONS)' })], { markMissingGone: true })
+      const entry = (await repo.search(everything({ terms: ['x'] }))).items[0]
+      const records = await repo.listEntrySources(entry.id)
+      expect(records.map(r => [r.entry.source, r.entry.sourceId, r.entryId, r.goneAt])).toEqual([
+        ['hub.example', 'https://hub.example/u/x', entry.id, null], ['chatons.org', 'x', entry.id, null], ['ioo.coop/directory', 'x', entry.id, null]
+      ])
+      expect(records[0].entry.services?.map(s => s.id)).toEqual(['s1'])
+      // A record its source no longer lists is left out.
+      await repo.importBatch('chatons.org', [], { markMissingGone: true })
+      expect((await repo.listEntrySources(entry.id)).map(r => r.entry.source)).toEqual(['hub.example', 'ioo.coop/directory'])
+      expect(await repo.listEntrySources('no-such-entry')).toEqual([])
+    })
+
     it('stores nothing of a batch that has a bad record', async () => {
       const batch = [record({ sourceId: 'ok', website: 'ok.example', name: 'OK' }), record({ sourceId: 'bad', website: 'not a website', name: 'Bad' })]
       await expect(repo.importBatch('ioo.coop/directory', batch, { markMissingGone: true })).rejects.toThrow(ValidationError)

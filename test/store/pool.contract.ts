@@ -51,6 +51,23 @@ export function describePoolRepositoryContract (name: string, open: () => PoolRe
       expect(await repo.getPool('https://a.test/o/p1')).toBeNull()
     })
 
+    it('keeps when a copy was refreshed and the latest change heard of it; a local pool has neither', async () => {
+      const copy = poolRecord('https://a.test/pools/c', { local: false, refreshedAt: '2026-01-02T00:00:00.000Z' })
+      await repo.savePool(copy)
+      expect(await repo.getPool(copy.id)).toEqual(copy)
+      await repo.notePoolChange(copy.id, '2026-01-03T00:00:00.000Z')
+      // An earlier change does not move it back.
+      await repo.notePoolChange(copy.id, '2026-01-01T00:00:00.000Z')
+      expect((await repo.getPool(copy.id))?.changedAt).toBe('2026-01-03T00:00:00.000Z')
+      // A refreshed copy saved without a change keeps the change heard of.
+      await repo.savePool({ ...copy, refreshedAt: '2026-01-04T00:00:00.000Z' })
+      expect(await repo.getPool(copy.id)).toEqual({ ...copy, refreshedAt: '2026-01-04T00:00:00.000Z', changedAt: '2026-01-03T00:00:00.000Z' })
+      const own = poolRecord('https://a.test/pools/own')
+      await repo.savePool(own)
+      await repo.notePoolChange(own.id, '2026-01-03T00:00:00.000Z')
+      expect(await repo.getPool(own.id)).toEqual(own)
+    })
+
     it('finds pledges by offer and by pledge id, and lists them by pool and pledger', async () => {
       await repo.savePledge(pledgeRecord('https://b.test/s/1', 'https://a.test/o/p1'))
       await repo.savePledge(pledgeRecord('https://c.test/s/2', 'https://a.test/o/p1', { pledgerId: 'https://c.test/u/c', createdAt: '2026-01-02T00:00:00.000Z' }))

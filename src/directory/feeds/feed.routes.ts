@@ -41,7 +41,7 @@ export function feedRoutes (hub: HubContext): Router {
       const username = req.params.username.toLowerCase()
       const entry = await hub.directory.forCoop(username)
       const actorId = (await hub.store.getCoop(username))?.actorId ?? ''
-      const [agreements, pools] = await Promise.all([hub.network.agreements({ party: actorId }), hub.network.pools({ steward: actorId })])
+      const [agreements, pools] = await Promise.all([hub.network.agreements({ party: actorId }), hub.network.pools({ steward: actorId }).then(list => list.map(p => p.object))])
       const profile = buildMurmurationsProfile({ entry, pageUrl: actorId, agreements, pools })
       sendCacheable(req, res, JSON.stringify(profile), { contentType: 'application/json; charset=utf-8', maxAge: MAX_AGE })
     } catch (err) { next(err) }

@@ -70,8 +70,9 @@ export const EN = {
     services: 'Services',
     servicesCaption: 'Services {name} hosts, with their latest status',
     noServices: 'No services listed yet.',
-    serviceColumns: { name: 'Service', category: 'Kind', software: 'Software', access: 'Who may use it', accepting: 'Taking new members', status: 'Status' },
+    serviceColumns: { name: 'Service', category: 'Kind', software: 'Software', access: 'Who may use it', accepting: 'Taking new members', status: 'Status', listedBy: 'Listed by' },
     checkedAt: 'checked {date}',
+    listedBy: '{source} ({kind})',
     pools: 'Funding pools',
     noPools: 'No funding pools.',
     agreements: 'Member-exchange agreements',
@@ -92,6 +93,7 @@ export const EN = {
     deadline: 'Closes {date}',
     pledged: 'Pledged: {amount} of {goal} ({percent}%)',
     received: 'Received: {amount} of {goal} ({percent}%)',
+    asOf: 'Copied from {host}, as of {date}',
     status: { open: 'Open', funded: 'Funded', closed: 'Closed', cancelled: 'Cancelled' } as Record<string, string>
   },
   network: {
@@ -100,7 +102,9 @@ export const EN = {
     pictureLabel: 'Co-op clouds and the agreements between them',
     listHeading: 'Active agreements',
     none: 'There are no active agreements between the co-ops in this directory yet.',
-    between: '{name}: {parties}'
+    between: '{name}: {parties}',
+    partners: 'active agreements with {names}',
+    noPartners: 'no active agreement'
   },
   map: {
     title: 'Map',

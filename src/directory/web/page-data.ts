@@ -8,6 +8,7 @@ import type { FundingPool, MemberExchangeAgreement, NetworkData } from '../netwo
 import { byClosenessToGoal, poolProgress, PoolProgress } from '../pool-progress'
 import { layoutNetwork, NetworkLayout, NetworkNode } from './svg/network-graph'
 import { graticulePath, landPath, MAP_HEIGHT, MAP_WIDTH, project } from './svg/world-map'
+import { entryServiceRows, ServiceRow } from './entry-services'
 import type { ViewHelpers } from './view-helpers'
 
 /** A pool as its card shows it. */
@@ -24,6 +25,8 @@ export interface PoolView {
   received: string
   pledgedPercent: number
   receivedPercent: number
+  /** A copy of another hub's pool: the host it comes from and when this hub last got it. */
+  copy?: { host: string, asOf: string }
 }
 
 /** An agreement as a co-op's page lists it. */
@@ -32,6 +35,13 @@ export interface AgreementView {
   status: string
   period: string
   partners: Array<{ name: string, href?: string }>
+}
+
+/** A cloud of the network as the narrow-screen list shows it: who it has active agreements with. */
+export interface NetworkCloud {
+  label: string
+  href?: string
+  partners: string[]
 }
 
 /** Gathers page data; `h` gives names, dates and links in the page's language. */
@@ -49,8 +59,8 @@ export class PageData {
     return { name: safeHost(actorId) ?? this.h.m.entry.unknownPartner }
   }
 
-  /** A pool's card, amounts formatted in its goal's currency. */
-  async pool (pool: FundingPool, progress: PoolProgress = poolProgress(pool)): Promise<PoolView> {
+  /** A pool's card, amounts formatted in its goal's currency; `refreshedAt` for a copy of another hub's pool. */
+  async pool (pool: FundingPool, progress: PoolProgress = poolProgress(pool), refreshedAt?: string): Promise<PoolView> {
     const steward = await this.party(pool.attributedTo)
     const view: PoolView = {
       name: pool.name,
@@ -66,7 +76,13 @@ export class PageData {
     if (pool.summary) view.summary = pool.summary
     if (pool.beneficiary?.name) view.beneficiary = pool.beneficiary.name
     if (pool.endTime) view.deadline = this.h.date(pool.endTime)
+    if (refreshedAt) view.copy = { host: safeHost(pool.id) ?? pool.id, asOf: this.h.date(refreshedAt) }
     return view
+  }
+
+  /** The entry's services, its co-op's and those imported directories list, each with who lists it. */
+  async services (entry: DirectoryEntry): Promise<ServiceRow[]> {
+    return entryServiceRows(entry, await this.directory.sourcesOf(entry))
   }
 
   /** The co-op page's pools (those it stewards) and agreements (those it is a party to). */
@@ -74,7 +90,7 @@ export class PageData {
     if (!entry.actor) return { pools: [], agreements: [] }
     const [pools, agreements] = await Promise.all([this.network.pools({ steward: entry.actor }), this.network.agreements({ party: entry.actor })])
     const poolViews: PoolView[] = []
-    for (const pool of pools) poolViews.push(await this.pool(pool))
+    for (const { object, refreshedAt } of pools) poolViews.push(await this.pool(object, undefined, refreshedAt))
     const agreementViews: AgreementView[] = []
     for (const a of agreements) agreementViews.push(await this.agreement(a, entry.actor))
     return { pools: poolViews, agreements: agreementViews }
@@ -91,12 +107,17 @@ export class PageData {
   /** Every open pool, closest to its goal first. */
   async openPools (): Promise<PoolView[]> {
     const views: PoolView[] = []
-    for (const { pool, progress } of byClosenessToGoal(await this.network.pools())) views.push(await this.pool(pool, progress))
+    const pools = await this.network.pools()
+    const refreshed = new Map(pools.map(p => [p.object.id, p.refreshedAt]))
+    for (const { pool, progress } of byClosenessToGoal(pools.map(p => p.object))) views.push(await this.pool(pool, progress, refreshed.get(pool.id)))
     return views
   }
 
-  /** The network picture: co-op clouds on a circle, a line per pair of parties of each active agreement. */
-  async networkGraph (): Promise<{ graph: NetworkLayout, agreements: Array<{ name: string, parties: string[] }> }> {
+  /**
+   * The network picture: co-op clouds on a circle, a line per pair of parties of each active
+   * agreement; and the same clouds as a list, each with its partners, for narrow screens.
+   */
+  async networkGraph (): Promise<{ graph: NetworkLayout, clouds: NetworkCloud[], agreements: Array<{ name: string, parties: string[] }> }> {
     const entries = (await this.directory.all()).filter(e => e.kind === 'coop-cloud' && e.actor)
     entries.sort((a, b) => a.name.localeCompare(b.name))
     const nodes: NetworkNode[] = entries.map(e => ({ key: e.actor as string, label: e.name, href: this.h.entryHref(e) }))
@@ -111,7 +132,11 @@ export class PageData {
     }
     const label = new Map(nodes.map(n => [n.key, n.label]))
     const graph = layoutNetwork(nodes, active.map(a => ({ parties: a.parties, label: a.name })))
-    return { graph, agreements: active.map(a => ({ name: a.name, parties: a.parties.map(p => label.get(p) ?? p) })) }
+    const clouds = nodes.map(n => {
+      const partners = new Set(active.filter(a => a.parties.includes(n.key)).flatMap(a => a.parties).filter(p => p !== n.key))
+      return { label: n.label, href: n.href, partners: [...partners].map(p => label.get(p) ?? p) }
+    })
+    return { graph, clouds, agreements: active.map(a => ({ name: a.name, parties: a.parties.map(p => label.get(p) ?? p) })) }
   }
 
   /** Map points of every located entry (co-op clouds drawn last, on top) and how many have no place. */

@@ -65,10 +65,10 @@ export function webRoutes (hub: HubContext, renderer = new PageRenderer()): Rout
   }))
 
   const entryPage = async (res: Response, entry: Awaited<ReturnType<typeof hub.directory.get>>): Promise<void> => {
-    const sections = await data.coopSections(entry)
+    const [sections, services] = await Promise.all([data.coopSections(entry), data.services(entry)])
     const handle = entry.local && entry.actor ? `@${new URL(entry.actor).pathname.split('/').pop()}@${new URL(entry.actor).host}` : undefined
     const alternates = entry.actor ? [{ type: 'application/activity+json', href: entry.actor }] : []
-    page(res, 'entry', entry.name, { entry, ...sections, handle, alternates })
+    page(res, 'entry', entry.name, { entry, services, ...sections, handle, alternates })
   }
 
   router.get(DIRECTORY_PATHS.entry, handle(async (req, res) => {

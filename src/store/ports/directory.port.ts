@@ -76,6 +76,8 @@ export interface DirectoryRepository {
   importBatch(source: string, entries: SourceEntry[], options: { markMissingGone: boolean }): Promise<ImportReport>
   /** The source's records, gone ones included. */
   listSourceEntries(source: string): Promise<StoredSourceEntry[]>
+  /** The live records merged into entry `entryId`, most trusted first (what its page shows beside the merge). */
+  listEntrySources(entryId: string): Promise<StoredSourceEntry[]>
   /** The ids of the source's live (not gone) records: what an import compares without reading every record. */
   listLiveSourceIds(source: string): Promise<string[]>
   /** Full-text search with filters, facet counts and keyset pagination. */

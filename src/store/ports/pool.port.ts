@@ -24,6 +24,8 @@ export interface PoolRepository {
   /** Inserts or replaces a pool. */
   savePool(pool: PoolRecord): Promise<void>
   getPool(id: string): Promise<PoolRecord | null>
+  /** Records that a copy of another hub's pool changed at `at` (ISO), when later than what is known; local pools are left alone. */
+  notePoolChange(id: string, at: string): Promise<void>
   /** Removes a pool; its pledges stay as history. Answers false when there was none. */
   deletePool(id: string): Promise<boolean>
   /** Newest first. */

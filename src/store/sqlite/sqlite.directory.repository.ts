@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3'
 import { ValidationError } from '../../errors/app-errors'
 import { canonicalWebsite, entryIdFor } from '../../domain/directory/canonical-url'
 import { facetValues } from '../../domain/directory/facets'
-import { kindRank, mergeSources } from '../../domain/directory/merge'
+import { byPrecedence, kindRank, mergeSources } from '../../domain/directory/merge'
 import { searchTextOf } from '../../domain/directory/search-text'
 import type {
   DirectoryEntry, DirectoryQuery, DirectoryRepository, DirectoryResultPage, ImportReport, SourceEntry, StoredSourceEntry
@@ -109,6 +109,13 @@ export class SqliteDirectoryRepository implements DirectoryRepository {
   async listSourceEntries (source: string): Promise<StoredSourceEntry[]> {
     const rows = this.db.prepare<[string], SourceRow>('SELECT * FROM directory_sources WHERE source = ? ORDER BY source_id').all(source)
     return rows.map(row => ({ entry: JSON.parse(row.doc), entryId: entryIdFor(row.canonical), retrievedAt: row.retrieved_at, goneAt: row.gone_at }))
+  }
+
+  async listEntrySources (entryId: string): Promise<StoredSourceEntry[]> {
+    const rows = this.db.prepare<[string], SourceRow>(`SELECT s.* FROM directory_sources s JOIN directory_entries e ON e.canonical = s.canonical
+      WHERE e.id = ? AND s.gone_at IS NULL`).all(entryId)
+    const stored = rows.map(row => ({ entry: JSON.parse(row.doc) as SourceEntry, entryId, retrievedAt: row.retrieved_at, goneAt: null }))
+    return stored.sort((a, b) => byPrecedence(a, b))
   }
 
   async listLiveSourceIds (source: string): Promise<string[]> {

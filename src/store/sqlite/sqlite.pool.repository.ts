@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { PledgeFilter, PledgeRecord, PoolFilter, PoolRecord, PoolRepository } from '../ports/pool.port'
 
-interface PoolRow { id: string, steward_id: string, local: number, status: string, currency: string, doc: string, updated_at: string }
+interface PoolRow { id: string, steward_id: string, local: number, status: string, currency: string, doc: string, updated_at: string, refreshed_at: string | null, changed_at: string | null }
 interface PledgeRow {
   offer_id: string, pledge_id: string | null, pool_id: string, pledger_id: string, steward_id: string, currency: string, value: string,
   recurrence: string, state: string, reason: string | null, steward_processed: number, created_at: string, updated_at: string
@@ -13,10 +13,13 @@ export class SqlitePoolRepository implements PoolRepository {
   private readonly upsertPledgeStmt: Database.Statement
 
   constructor (private readonly db: Database.Database) {
-    this.upsertPoolStmt = db.prepare(`INSERT INTO pools (id, steward_id, local, status, currency, doc, updated_at)
-      VALUES (@id, @steward_id, @local, @status, @currency, @doc, @updated_at)
+    this.upsertPoolStmt = db.prepare(`INSERT INTO pools (id, steward_id, local, status, currency, doc, updated_at, refreshed_at, changed_at)
+      VALUES (@id, @steward_id, @local, @status, @currency, @doc, @updated_at, @refreshed_at, @changed_at)
       ON CONFLICT(id) DO UPDATE SET steward_id = excluded.steward_id, local = excluded.local, status = excluded.status,
-        currency = excluded.currency, doc = excluded.doc, updated_at = excluded.updated_at`)
+        currency = excluded.currency, doc = excluded.doc, updated_at = excluded.updated_at, refreshed_at = excluded.refreshed_at,
+        changed_at = CASE WHEN excluded.local = 1 THEN NULL
+          WHEN pools.changed_at IS NULL OR (excluded.changed_at IS NOT NULL AND excluded.changed_at > pools.changed_at) THEN excluded.changed_at
+          ELSE pools.changed_at END`)
     this.upsertPledgeStmt = db.prepare(`INSERT INTO pledges (offer_id, pledge_id, pool_id, pledger_id, steward_id, currency, value, recurrence, state, reason, steward_processed, created_at, updated_at)
       VALUES (@offer_id, @pledge_id, @pool_id, @pledger_id, @steward_id, @currency, @value, @recurrence, @state, @reason, @steward_processed, @created_at, @updated_at)
       ON CONFLICT(offer_id) DO UPDATE SET pledge_id = excluded.pledge_id, pool_id = excluded.pool_id, pledger_id = excluded.pledger_id,
@@ -36,6 +39,10 @@ export class SqlitePoolRepository implements PoolRepository {
   async getPool (id: string): Promise<PoolRecord | null> {
     const row = this.db.prepare<[string], PoolRow>('SELECT * FROM pools WHERE id = ?').get(id)
     return row ? fromPoolRow(row) : null
+  }
+
+  async notePoolChange (id: string, at: string): Promise<void> {
+    this.db.prepare('UPDATE pools SET changed_at = @at WHERE id = @id AND local = 0 AND (changed_at IS NULL OR changed_at < @at)').run({ id, at })
   }
 
   async deletePool (id: string): Promise<boolean> {
@@ -93,11 +100,17 @@ export class SqlitePoolRepository implements PoolRepository {
 }
 
 function poolRow (pool: PoolRecord): PoolRow {
-  return { id: pool.id, steward_id: pool.stewardId, local: pool.local ? 1 : 0, status: pool.status, currency: pool.currency, doc: JSON.stringify(pool.object), updated_at: pool.updatedAt }
+  return {
+    id: pool.id, steward_id: pool.stewardId, local: pool.local ? 1 : 0, status: pool.status, currency: pool.currency, doc: JSON.stringify(pool.object), updated_at: pool.updatedAt,
+    refreshed_at: pool.local ? null : pool.refreshedAt ?? null, changed_at: pool.local ? null : pool.changedAt ?? null
+  }
 }
 
 function fromPoolRow (row: PoolRow): PoolRecord {
-  return { id: row.id, stewardId: row.steward_id, local: row.local === 1, status: row.status as PoolRecord['status'], currency: row.currency, object: JSON.parse(row.doc), updatedAt: row.updated_at }
+  const record: PoolRecord = { id: row.id, stewardId: row.steward_id, local: row.local === 1, status: row.status as PoolRecord['status'], currency: row.currency, object: JSON.parse(row.doc), updatedAt: row.updated_at }
+  if (row.refreshed_at) record.refreshedAt = row.refreshed_at
+  if (row.changed_at) record.changedAt = row.changed_at
+  return record
 }
 
 function pledgeRow (p: PledgeRecord): PledgeRow {

@@ -17,6 +17,7 @@ import { migrationTransactionalOutbox } from './010-transactional-outbox'
 import { migrationUmbrellas } from './011-umbrellas'
 import { migrationUmbrellaWork } from './012-umbrella-work'
 import { migrationUmbrellaNotes } from './013-umbrella-notes'
+import { migrationPoolCopies } from './014-pool-copies'
 
 export type { Migration } from './migration'
 
@@ -33,7 +34,8 @@ export const migrations: readonly Migration[] = [
   migrationTransactionalOutbox,
   migrationUmbrellas,
   migrationUmbrellaWork,
-  migrationUmbrellaNotes
+  migrationUmbrellaNotes,
+  migrationPoolCopies
 ]
 
 /** Applies the migrations `db` lacks, each in its own transaction; answers the versions applied. */
