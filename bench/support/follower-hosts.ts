@@ -86,7 +86,7 @@ export class FollowerHosts {
       try { type = String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type?: unknown }).type) } catch { /* counted as unknown */ }
       res.writeHead(202).end()
       this.received.set(type, this.count(type) + 1)
-      const key = `${type} ${req.url ?? ''}`
+      const key = `${type} ${origin}${req.url ?? ''}`
       this.paths.set(key, (this.paths.get(key) ?? 0) + 1)
       const now = this.count(type)
       this.waiters = this.waiters.filter(w => {
