@@ -141,7 +141,9 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
     userAgent: `ioocloud-hub/${version} (+${config.hubUrl})`
   })
   const remote = new RemoteActors(apex, store, client, instanceKey, logger, new KeyFetchBudget(config.http.keyFetchesPerMinute))
-  const audiences = new AudienceResolver(apex, store, isBlockedHost, logger.child({ component: 'outbox' }), () => delivery.wakeQueue())
+  const audiences = new AudienceResolver(apex, store, {
+    isBlockedHost, logger: logger.child({ component: 'outbox' }), onQueued: () => delivery.wakeQueue(), pageSize: config.audiencePageSize
+  })
   const delivery = new DeliveryWorker(store, client, actorId => keys.forActor(actorId), logger.child({ component: 'delivery' }), {
     isBlockedHost,
     audiences,

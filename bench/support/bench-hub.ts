@@ -9,14 +9,16 @@ const ROOT = path.resolve(__dirname, '..', '..', '..')
 export interface BenchHub {
   server: ChildServer
   origin: string
+  port: number
   token: string
   /** Calls the hub's JSON API as the admin; throws on a status other than `expect`. */
   api: (method: string, apiPath: string, body?: unknown, expect?: number) => Promise<unknown>
 }
 
-/** Options for a hub under test: extra environment and node flags (`--cpu-prof`). */
+/** Options for a hub under test: extra environment, node flags (`--cpu-prof`), a port (to restart a hub on its data). */
 export interface BenchHubOptions {
   env?: Record<string, string>
+  port?: number
   nodeArgs?: string[]
 }
 
@@ -46,6 +48,7 @@ export function randomPort (): number {
 
 /** Starts the built hub (dist/main.js) on loopback with a fresh data directory; another port if the one drawn is taken. */
 export async function startBenchHub (dataDir: string, options: BenchHubOptions = {}): Promise<BenchHub> {
+  if (options.port !== undefined) return await startBenchHubOn(options.port, dataDir, options)
   for (let attempt = 1; ; attempt++) {
     try {
       return await startBenchHubOn(randomPort(), dataDir, options)
@@ -69,5 +72,5 @@ async function startBenchHubOn (port: number, dataDir: string, options: BenchHub
     if (res.status !== expect) throw new Error(`${method} ${apiPath}: ${res.status} ${text}`)
     return text ? JSON.parse(text) : null
   }
-  return { server, origin, token, api }
+  return { server, origin, port, token, api }
 }

@@ -33,6 +33,8 @@ export interface HubConfig {
   processHeartbeatMs: number
   /** How long the decision a `vote` umbrella opens on a Join stays open, in seconds (docs/umbrellas.md). */
   admissionVoteSeconds: number
+  /** Followers read and queued per step when a publish's audience is resolved (docs/performance.md). */
+  audiencePageSize: number
 }
 
 type Env = Record<string, string | undefined>
@@ -57,7 +59,9 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): HubCon
   const processHeartbeatMs = parsePositiveInt(env.HUB_PROCESS_HEARTBEAT_MS, 'HUB_PROCESS_HEARTBEAT_MS', 5_000)
   const http = loadHttpLimitsConfig(env, inboxRateLimitPerMinute)
   const admissionVoteSeconds = parsePositiveInt(env.HUB_ADMISSION_VOTE_SECONDS, 'HUB_ADMISSION_VOTE_SECONDS', 7 * 24 * 3600)
-  return { port, hubUrl, dataDir, hubName, adminToken, allowPrivateAddresses, inboxRateLimitPerMinute, http, maxBodyBytes, logLevel, sync, processHeartbeatMs, admissionVoteSeconds }
+  const audiencePageSize = parsePositiveInt(env.HUB_AUDIENCE_PAGE_SIZE, 'HUB_AUDIENCE_PAGE_SIZE', 2_000)
+  if (audiencePageSize > 50_000) throw new ConfigError('HUB_AUDIENCE_PAGE_SIZE', `must be at most 50000 (a page is held in memory); got ${audiencePageSize}`)
+  return { port, hubUrl, dataDir, hubName, adminToken, allowPrivateAddresses, inboxRateLimitPerMinute, http, maxBodyBytes, logLevel, sync, processHeartbeatMs, admissionVoteSeconds, audiencePageSize }
 }
 
 function nonEmpty (value: string | undefined, name: string): string | undefined {

@@ -5,10 +5,11 @@
  */
 
 /**
- * Points where a test may crash the hub: a publish about to be stored (`outbox-storing`), or
- * stored with no delivery queued yet (`outbox-stored`).
+ * Points where a test may crash the hub: a publish about to be stored (`outbox-storing`),
+ * stored with no delivery queued yet (`outbox-stored`), or with the first page of its audience
+ * queued and the rest not yet (`outbox-page-queued`).
  */
-export type CrashPoint = 'outbox-storing' | 'outbox-stored'
+export type CrashPoint = 'outbox-storing' | 'outbox-stored' | 'outbox-page-queued'
 
 /** Kills this process (SIGKILL) when HUB_TEST_KILL_AT names `point`. */
 export function crashPoint (point: CrashPoint): void {

@@ -62,6 +62,8 @@ declare module 'activitypub-express' {
     resolveObject: (id: unknown, includeMeta?: boolean, refresh?: boolean, localOnly?: boolean) => Promise<Node | undefined>
     getFollowers: (actor: Node, page?: unknown, includePrivate?: boolean) => Promise<Node & { orderedItems: Node[] }>
     getCollection: (id: string, page?: unknown) => Promise<Node>
+    /** The actors `actor` blocked (ids in `orderedItems`). */
+    getBlocked: (actor: Node, page?: unknown, includePrivate?: boolean) => Promise<Node & { orderedItems: unknown[] }>
     objectIdFromActivity: (activity: Node) => string | null
     actorIdFromActivity: (activity: Node) => string
     validateOwner: (object: unknown, actor: { id: string }) => boolean

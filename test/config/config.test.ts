@@ -39,6 +39,13 @@ describe('configuration from the environment', () => {
     expect((error as Error).message).toMatch(message)
   })
 
+  it('reads the audience page size: 2000 by default, a positive whole number up to 50000', () => {
+    expect(loadConfig({}).audiencePageSize).toBe(2_000)
+    expect(loadConfig({ HUB_AUDIENCE_PAGE_SIZE: '500' }).audiencePageSize).toBe(500)
+    expect(() => loadConfig({ HUB_AUDIENCE_PAGE_SIZE: '0' })).toThrow(/HUB_AUDIENCE_PAGE_SIZE must be a positive whole number/)
+    expect(() => loadConfig({ HUB_AUDIENCE_PAGE_SIZE: '50001' })).toThrow(/HUB_AUDIENCE_PAGE_SIZE must be at most 50000/)
+  })
+
   it('stops the hub at start-up with exit code 2 and the variable named', () => {
     const main = path.join(__dirname, '..', '..', 'dist', 'main.js')
     const run = spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH, PORT: 'abc' }, encoding: 'utf8', timeout: 20_000 })

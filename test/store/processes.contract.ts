@@ -65,7 +65,7 @@ export function describeProcessesContract (adapterName: string, makePair: () => 
       await b.processes.reap([])
       expect(await b.outbox.claimResolutions(10)).toEqual([]) // a is alive: still leased
       await b.processes.reap([a.processes.selfId])
-      expect(await b.outbox.claimResolutions(10)).toEqual([{ ...resolution, id: job.id, attempt: 0 }])
+      expect(await b.outbox.claimResolutions(10)).toEqual([{ ...resolution, id: job.id, attempt: 0, cursor: { position: 0, seq: 0 } }])
     })
 
     it('claims an inbound activity for one process only; the other answers busy, then done once it finished', async () => {

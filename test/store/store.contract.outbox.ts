@@ -173,6 +173,68 @@ export function describeOutboxContract (store: StoreRef): void {
       expect((await store().outbox.claimResolutions(10)).map(j => j.activityId)).toEqual(['https://hub.test/s/7'])
     })
 
+    describe('audiences in pages', () => {
+      /** A remote follower of alpha: its actor cached, its Follow in alpha's followers (as an accepted Follow leaves them). */
+      async function follower (n: number, host: string, shared: boolean): Promise<string> {
+        const actor = fixtures.actor(`f${n}`, { host })
+        if (shared) actor.endpoints = [{ sharedInbox: [`${host}/inbox`] }]
+        await store().saveObject(actor)
+        await store().saveActivity(fixtures.activity(100 + n, 'Follow', actor.id, alpha.id, [FOLLOWERS]))
+        return actor.id
+      }
+
+      it('reads a followers collection page by page as distinct delivery targets, shared inbox first', async () => {
+        await follower(1, 'https://a.test', true)
+        await follower(2, 'https://b.test', false)
+        await follower(3, 'https://a.test', true)
+        const blocked = await follower(4, 'https://c.test', false)
+        await follower(5, 'https://d.test', false)
+        // A follower whose actor is not cached has no target; the page still moves past it.
+        await store().saveActivity(fixtures.activity(106, 'Follow', 'https://e.test/u/gone', alpha.id, [FOLLOWERS]))
+
+        const first = await store().outbox.audiencePage(FOLLOWERS, 0, 3, [blocked])
+        expect(first.targets.sort()).toEqual(['https://a.test/inbox', 'https://b.test/u/f2/inbox'])
+        const second = await store().outbox.audiencePage(FOLLOWERS, first.lastSeq ?? -1, 3, [blocked])
+        expect(second.targets.sort()).toEqual(['https://d.test/u/f5/inbox'])
+        expect(second.lastSeq).toBeGreaterThan(first.lastSeq ?? Infinity)
+        expect(await store().outbox.audiencePage(FOLLOWERS, second.lastSeq ?? -1, 3, [blocked])).toEqual({ targets: [], lastSeq: null })
+        expect(await store().outbox.isLocalFollowersCollection(FOLLOWERS)).toBe(true)
+        expect(await store().outbox.isLocalFollowersCollection('https://a.test/u/f1/followers')).toBe(false)
+      })
+
+      it('queues a target once per job across pages, even after its delivery was sent and removed, and records the cursor', async () => {
+        await store().outbox.publish(createEntry(20, 'files'))
+        const [job] = await store().outbox.claimResolutions(10)
+        expect(job.cursor).toEqual({ position: 0, seq: 0 })
+        expect(await store().outbox.queuePage(job.id, ['https://a.test/inbox', 'https://b.test/inbox'], { position: 0, seq: 7 })).toBe(2)
+        const sent = (await store().deliveryClaim(10)).deliveries
+        await store().deliveryComplete(sent.map(d => d.id)) // delivered: the rows are gone
+        expect(await store().deliveryQueueSize()).toBe(0)
+        expect(await store().outbox.queuePage(job.id, ['https://a.test/inbox', 'https://c.test/inbox'], { position: 1, seq: 0 })).toBe(1)
+        expect((await store().deliveryClaim(10)).deliveries.map(d => d.address)).toEqual(['https://c.test/inbox'])
+
+        // A crash here: the lease lapses, the job is claimed again where it stopped.
+        await store().outbox.retryResolution(job.id, new Date(Date.now() - 1000), 'process gone')
+        const [again] = await store().outbox.claimResolutions(10)
+        expect(again.cursor).toEqual({ position: 1, seq: 0 })
+        expect(await store().outbox.finishResolution(again.id, ['https://b.test/inbox', 'https://d.test/inbox'])).toBe(1)
+        expect(await store().outbox.pendingResolutions()).toBe(0)
+      })
+
+      it('keeps totalItems with the membership rows: adds, removals and deleted activities', async () => {
+        await follower(1, 'https://a.test', false)
+        await follower(2, 'https://b.test', false)
+        await follower(3, 'https://c.test', false)
+        expect(await store().getStreamCount(FOLLOWERS)).toBe(3)
+        await store().updateActivityMeta({ id: 'https://hub.test/s/102' }, 'collection', FOLLOWERS, true) // an Undo takes it out
+        await store().removeActivity({ id: 'https://hub.test/s/103' }, 'https://c.test/u/f3')
+        expect(await store().getStreamCount(FOLLOWERS)).toBe(1)
+        await store().updateActivityMeta({ id: 'https://hub.test/s/102' }, 'collection', FOLLOWERS, false)
+        expect(await store().getStreamCount(FOLLOWERS)).toBe(2)
+        expect(await store().getStreamCount(`${alpha.id}/following`)).toBe(0)
+      })
+    })
+
     it('a retried job waits until its time and counts the attempt', async () => {
       await store().outbox.publish(createEntry(9, 'files'))
       const [job] = await store().outbox.claimResolutions(10)

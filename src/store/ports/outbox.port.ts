@@ -30,11 +30,29 @@ export interface AudienceResolutionInput {
   orderingKey: string | null
 }
 
+/** How far a job's resolution got: the audience entry being resolved, and the last member of it done. */
+export interface ResolutionCursor {
+  /** Index into `audience`. */
+  position: number
+  /** The last membership row of that entry's collection already queued (0: none). */
+  seq: number
+}
+
 /** A claimed (leased) resolution job. */
 export interface AudienceResolution extends AudienceResolutionInput {
   id: number
   /** Failed attempts so far. */
   attempt: number
+  /** Where an earlier run stopped (a crash, a lost lease); resolution resumes there. */
+  cursor: ResolutionCursor
+}
+
+/** One page of a collection held on this hub, read as delivery targets. */
+export interface AudiencePage {
+  /** The distinct delivery targets of the page's members (shared inbox, else inbox); members with none, uncached or blocked are left out. */
+  targets: string[]
+  /** The last membership row the page read; null when the collection has no rows past the cursor. */
+  lastSeq: number | null
 }
 
 /** Everything one publish stores, all of it or none. */
@@ -64,11 +82,27 @@ export interface OutboxRepository {
    */
   claimResolutions (limit: number): Promise<AudienceResolution[]>
   /**
-   * In one transaction: queues one delivery of the job's activity per address and removes the
-   * job. A delivery of that activity to that address still queued is not queued again (a job
-   * run twice delivers once). Answers how many deliveries were queued.
+   * In one transaction: queues one delivery of the job's activity per address (as `queuePage`)
+   * and removes the job with its record of queued targets. A delivery of that activity to that
+   * address still queued is not queued again (a job run twice delivers once). Answers how many
+   * deliveries were queued.
    */
   finishResolution (id: number, addresses: string[]): Promise<number>
+  /**
+   * Reads up to `limit` members of `collection` after membership row `afterSeq`, in order, as
+   * their distinct delivery targets, in one query (no actor document is parsed). Members that are
+   * actors in `blocked` are left out.
+   */
+  audiencePage (collection: string, afterSeq: number, limit: number, blocked: string[]): Promise<AudiencePage>
+  /** Whether `iri` is the followers collection of an actor of this hub (its members are stored here). */
+  isLocalFollowersCollection (iri: string): Promise<boolean>
+  /**
+   * In one transaction: queues one delivery of the job's activity per address this job has not
+   * queued before (a target is queued at most once per job, even after its delivery was sent and
+   * removed), records `cursor` as how far the job got and renews its lease. Answers how many
+   * deliveries were queued; 0 when the job is gone.
+   */
+  queuePage (id: number, addresses: string[], cursor: ResolutionCursor): Promise<number>
   /** Releases a job's lease until `at`, counting a failed attempt. */
   retryResolution (id: number, at: Date, error: string): Promise<void>
   /** Jobs not yet resolved. */

@@ -8,10 +8,11 @@ import {
   firstType, isLocalActor, isObject, jsonEqual, mergeTopLevel, parseMeta, parseObject, splitMeta,
   toNode, type JsonObject, type Meta
 } from './apex-node-codec'
+import { deliveryTargetOf } from './delivery-target'
 
 interface ObjectRow { doc: string, meta: string | null }
 interface ContextRow { context_url: string | null, document_url: string, document: string }
-type ObjectColumns = [string, string | null, string, string | null, number]
+type ObjectColumns = [string, string | null, string, string | null, number, string | null]
 
 /** apex's `objects` and `contexts`; updates refresh embedded copies through `refreshCopies`. */
 export class SqliteApexObjects {
@@ -26,15 +27,15 @@ export class SqliteApexObjects {
   /** Prepares every statement once; `refreshCopies` updates copies of an object held in streams. */
   constructor (private readonly db: Database.Database, private readonly refreshCopies: (object: JsonObject) => void) {
     this.insert = db.prepare<ObjectColumns>(
-      `INSERT INTO objects (id, type, doc, meta, local_actor) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO objects (id, type, doc, meta, local_actor, delivery_target) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO NOTHING`)
     this.upsert = db.prepare<ObjectColumns>(
-      `INSERT INTO objects (id, type, doc, meta, local_actor) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO objects (id, type, doc, meta, local_actor, delivery_target) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET type = excluded.type, doc = excluded.doc, meta = excluded.meta,
-         local_actor = excluded.local_actor`)
+         local_actor = excluded.local_actor, delivery_target = excluded.delivery_target`)
     this.byId = db.prepare<[string], ObjectRow>('SELECT doc, meta FROM objects WHERE id = ?')
-    this.write = db.prepare<[string | null, string, string | null, number, string]>(
-      'UPDATE objects SET type = ?, doc = ?, meta = ?, local_actor = ? WHERE id = ?')
+    this.write = db.prepare<[string | null, string, string | null, number, string | null, string]>(
+      'UPDATE objects SET type = ?, doc = ?, meta = ?, local_actor = ?, delivery_target = ? WHERE id = ?')
     // The instance actor (type Application) also holds a key but is not a user.
     this.localUsers = db.prepare<[], { n: number }>(
       "SELECT COUNT(*) AS n FROM objects WHERE local_actor = 1 AND (type IS NULL OR type <> 'Application')")
@@ -78,7 +79,7 @@ export class SqliteApexObjects {
       const changed = !jsonEqual(doc, storedDoc) || !jsonEqual(meta, storedMeta)
       if (changed) {
         this.write.run(firstType(doc.type), JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta),
-          isLocalActor(meta) ? 1 : 0, object.id)
+          isLocalActor(meta) ? 1 : 0, deliveryTargetOf(doc), object.id)
       }
       // Like MongoDB: a full replace answers only when the document changed (modifiedCount),
       // a partial update answers the stored document (without `_meta`) whenever it exists.
@@ -108,9 +109,9 @@ export class SqliteApexObjects {
   }
 }
 
-/** The `objects` row for a node: id, type, doc without `_meta`, meta, and the local-actor flag. */
+/** The `objects` row for a node: id, type, doc without `_meta`, meta, the local-actor flag, the delivery target. */
 function objectColumns (node: ApexNode): ObjectColumns {
   const { doc, meta } = splitMeta(node)
   return [node.id, firstType(doc.type), JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta),
-    isLocalActor(meta) ? 1 : 0]
+    isLocalActor(meta) ? 1 : 0, deliveryTargetOf(doc)]
 }

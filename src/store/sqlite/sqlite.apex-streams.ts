@@ -68,8 +68,9 @@ export class SqliteApexStreams {
          AND (:before IS NULL OR c.seq < :before)
          AND (s.actor_id IS NULL OR s.actor_id NOT IN (SELECT value FROM json_each(:blocked)))
        ORDER BY c.seq DESC LIMIT :limit`)
+    // Kept by triggers on stream_collections (migration 15): no counting scan per request.
     this.count = db.prepare<[string], { n: number }>(
-      'SELECT COUNT(*) AS n FROM stream_collections WHERE collection = ?')
+      'SELECT total AS n FROM collection_counts WHERE collection = ?')
     this.removeByIdAndActor = db.prepare<[string, string]>('DELETE FROM streams WHERE id = ? AND actor_id = ?')
     this.copiesOf = db.prepare<[string], { seq: number, doc: string }>(
       `SELECT s.seq, s.doc FROM stream_embedded_objects e JOIN streams s ON s.seq = e.seq

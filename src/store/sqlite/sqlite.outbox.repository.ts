@@ -5,10 +5,14 @@
  */
 import type Database from 'better-sqlite3'
 import type { ApexNode } from '../store.port'
-import type { AudienceResolution, OutboxEntry, OutboxRecordChange, OutboxRepository } from '../ports/outbox.port'
+import type { AudiencePage, AudienceResolution, OutboxEntry, OutboxRecordChange, OutboxRepository, ResolutionCursor } from '../ports/outbox.port'
 import { deliveryHost } from './sqlite.delivery-queue'
 
-interface JobRow { id: number, activity_id: string, actor_id: string, body: string, audience: string, ordering_key: string | null, attempt: number }
+interface JobRow {
+  id: number, activity_id: string, actor_id: string, body: string, audience: string, ordering_key: string | null, attempt: number
+  cursor_position: number, cursor_seq: number
+}
+const JOB_COLUMNS = 'id, activity_id, actor_id, body, audience, ordering_key, attempt, cursor_position, cursor_seq'
 
 /** The writers a publish goes through: the same ones the rest of the store uses. */
 export interface OutboxWriters {
@@ -27,6 +31,11 @@ export class SqliteOutboxRepository implements OutboxRepository {
   private readonly removeJob
   private readonly retry
   private readonly count
+  private readonly page
+  private readonly followersOwner
+  private readonly rememberTarget
+  private readonly advance
+  private readonly forgetTargets
 
   /** Prepares every statement once; `now` is the clock (ms), `leaseMs` how long a claim holds, `owner` who claims. */
   constructor (
@@ -39,7 +48,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
     this.insertJob = db.prepare<[string, string, string, string, string | null, number, string]>(
       `INSERT INTO outbox_resolutions (activity_id, actor_id, body, audience, ordering_key, after_ms, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`)
-    this.jobById = db.prepare<[number], JobRow>('SELECT id, activity_id, actor_id, body, audience, ordering_key, attempt FROM outbox_resolutions WHERE id = ?')
+    this.jobById = db.prepare<[number], JobRow>(`SELECT ${JOB_COLUMNS} FROM outbox_resolutions WHERE id = ?`)
     this.claim = db.prepare<{ now: number, leaseUntil: number, owner: string, limit: number }, JobRow>(
       `UPDATE outbox_resolutions SET lease_until_ms = :leaseUntil, lease_owner = :owner
        WHERE id IN (
@@ -47,7 +56,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
          WHERE r.after_ms <= :now AND (r.lease_until_ms IS NULL OR r.lease_until_ms <= :now)
            AND NOT EXISTS (SELECT 1 FROM outbox_resolutions e WHERE e.ordering_key = r.ordering_key AND e.id < r.id)
          ORDER BY r.id LIMIT :limit)
-       RETURNING id, activity_id, actor_id, body, audience, ordering_key, attempt`)
+       RETURNING ${JOB_COLUMNS}`)
     this.insertDelivery = db.prepare<[string, string, string, number, string, string | null, string | null, string]>(
       `INSERT OR IGNORE INTO deliveries (actor_id, address, body, attempt, after_ms, lease_until_ms, created_at, host, ordering_key, activity_id)
        VALUES (?, ?, ?, 0, ?, NULL, ?, ?, ?, ?)`)
@@ -56,6 +65,25 @@ export class SqliteOutboxRepository implements OutboxRepository {
       `UPDATE outbox_resolutions SET after_ms = ?, attempt = attempt + 1, last_error = ?, lease_until_ms = NULL, lease_owner = NULL
        WHERE id = ?`)
     this.count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox_resolutions')
+    // One page of members (an index range on stream_collections), grouped by delivery target:
+    // one row per distinct target, plus a null-target row for members with none; every row
+    // carries the last member it saw, so the cursor moves past members without a target too.
+    this.page = db.prepare<{ collection: string, after: number, limit: number, blocked: string }, { target: string | null, last: number }>(
+      `SELECT o.delivery_target AS target, MAX(p.seq) AS last
+       FROM (SELECT c.seq, s.actor_id FROM stream_collections c JOIN streams s ON s.seq = c.seq
+             WHERE c.collection = :collection AND c.seq > :after ORDER BY c.seq LIMIT :limit) p
+       LEFT JOIN objects o ON o.id = p.actor_id AND p.actor_id NOT IN (SELECT value FROM json_each(:blocked))
+       GROUP BY o.delivery_target`)
+    // Few rows have local_actor = 1 (the hub's own actors): an index range, then a look at each.
+    this.followersOwner = db.prepare<[string, string], { id: string }>(
+      `SELECT id FROM objects WHERE local_actor = 1
+         AND (json_extract(doc, '$.followers[0]') = ? OR json_extract(doc, '$.followers') = ?) LIMIT 1`)
+    this.rememberTarget = db.prepare<[number, string]>(
+      'INSERT INTO outbox_resolution_targets (job_id, address) VALUES (?, ?) ON CONFLICT DO NOTHING')
+    this.advance = db.prepare<[number, number, number, string, number]>(
+      `UPDATE outbox_resolutions SET cursor_position = ?, cursor_seq = ?, lease_until_ms = ?, lease_owner = ?
+       WHERE id = ?`)
+    this.forgetTargets = db.prepare<[number]>('DELETE FROM outbox_resolution_targets WHERE job_id = ?')
   }
 
   async publish (entry: OutboxEntry): Promise<number> {
@@ -91,7 +119,8 @@ export class SqliteOutboxRepository implements OutboxRepository {
         body: row.body,
         audience: JSON.parse(row.audience) as string[],
         orderingKey: row.ordering_key,
-        attempt: row.attempt
+        attempt: row.attempt,
+        cursor: { position: row.cursor_position, seq: row.cursor_seq }
       }))
   }
 
@@ -99,15 +128,53 @@ export class SqliteOutboxRepository implements OutboxRepository {
     return this.db.transaction((): number => {
       const job = this.jobById.get(id)
       if (job === undefined) return 0
-      const now = this.now()
-      const createdAt = new Date(now).toISOString()
-      let queued = 0
-      for (const address of new Set(addresses)) {
-        queued += this.insertDelivery.run(job.actor_id, address, job.body, now, createdAt, deliveryHost(address), job.ordering_key, job.activity_id).changes
-      }
+      const queued = this.queueNew(job, addresses)
+      this.forgetTargets.run(id)
       this.removeJob.run(id)
       return queued
     })()
+  }
+
+  async audiencePage (collection: string, afterSeq: number, limit: number, blocked: string[]): Promise<AudiencePage> {
+    const rows = this.page.all({ collection, after: afterSeq, limit, blocked: JSON.stringify(blocked) })
+    let lastSeq: number | null = null
+    const targets: string[] = []
+    for (const row of rows) {
+      if (lastSeq === null || row.last > lastSeq) lastSeq = row.last
+      if (row.target !== null) targets.push(row.target)
+    }
+    return { targets, lastSeq }
+  }
+
+  async isLocalFollowersCollection (iri: string): Promise<boolean> {
+    return this.followersOwner.get(iri, iri) !== undefined
+  }
+
+  async queuePage (id: number, addresses: string[], cursor: ResolutionCursor): Promise<number> {
+    return this.db.transaction((): number => {
+      const job = this.jobById.get(id)
+      if (job === undefined) return 0
+      const queued = this.queueNew(job, addresses)
+      const now = this.now()
+      this.advance.run(cursor.position, cursor.seq, now + this.leaseMs, this.owner, id)
+      return queued
+    })()
+  }
+
+  /**
+   * Queues the addresses this job has not queued before, inside the caller's transaction. The
+   * job's own record is what keeps a target once per activity across pages: by the time a later
+   * page names a shared inbox again, the first delivery may have been sent and its row removed.
+   */
+  private queueNew (job: JobRow, addresses: string[]): number {
+    const now = this.now()
+    const createdAt = new Date(now).toISOString()
+    let queued = 0
+    for (const address of new Set(addresses)) {
+      if (this.rememberTarget.run(job.id, address).changes === 0) continue
+      queued += this.insertDelivery.run(job.actor_id, address, job.body, now, createdAt, deliveryHost(address), job.ordering_key, job.activity_id).changes
+    }
+    return queued
   }
 
   async retryResolution (id: number, at: Date, error: string): Promise<void> {

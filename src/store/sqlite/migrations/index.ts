@@ -1,7 +1,7 @@
 /**
  * Versioned schema migrations for the SQLite store, one file each. Each migration runs once, in
  * its own transaction, and is recorded in `schema_migrations`; append new ones, never edit
- * applied ones. (No migration has the number 6; 9 and 10 are kept for changes made alongside 11.)
+ * applied ones. (No migration has the number 6.)
  */
 import type Database from 'better-sqlite3'
 import type { Migration } from './migration'
@@ -18,6 +18,7 @@ import { migrationUmbrellas } from './011-umbrellas'
 import { migrationUmbrellaWork } from './012-umbrella-work'
 import { migrationUmbrellaNotes } from './013-umbrella-notes'
 import { migrationPoolCopies } from './014-pool-copies'
+import { migrationPagedAudiences } from './015-paged-audiences'
 
 export type { Migration } from './migration'
 
@@ -35,7 +36,8 @@ export const migrations: readonly Migration[] = [
   migrationUmbrellas,
   migrationUmbrellaWork,
   migrationUmbrellaNotes,
-  migrationPoolCopies
+  migrationPoolCopies,
+  migrationPagedAudiences
 ]
 
 /** Applies the migrations `db` lacks, each in its own transaction; answers the versions applied. */
