@@ -1,21 +1,21 @@
 import path from 'path'
 import { SqliteStore } from '../../src/store/sqlite/sqlite.store'
-import { api, getActivityJson, HubProcess, startHubProcess } from '../helpers/hub-process'
+import { api, AppUnderTest, getActivityJson, startAppUnderTest } from '../helpers/app-under-test'
 
 /**
  * A co-op actor stored before the hub served `ioo:fundingPools` and `ioo:agreements` gets them
  * when the hub starts (docs/api.md), keeping its keys; nothing else in it changes.
  */
 describe('co-op actors stored before the pools and agreements collections', () => {
-  let hub: HubProcess
+  let hub: AppUnderTest
 
   afterAll(async () => { await hub?.stop() })
 
   it('gain the collections at start-up, with the same key and profile', async () => {
-    hub = await startHubProcess()
+    hub = await startAppUnderTest()
     const made = await api(hub, 'POST', '/api/v1/coops', hub.adminToken, { username: 'alpha', name: 'Alpha Co-op', url: 'https://alpha.example' })
     expect(made.status).toBe(201)
-    const keyBefore = (await getActivityJson(made.json.id)).publicKey
+    const keyBefore = (await getActivityJson(hub, made.json.id)).publicKey
     await hub.stop()
 
     // Make the stored actor look like one from before: no fundingPools, no agreements.
@@ -32,7 +32,7 @@ describe('co-op actors stored before the pools and agreements collections', () =
     }
 
     hub = await hub.restart()
-    const doc = await getActivityJson(made.json.id)
+    const doc = await getActivityJson(hub, made.json.id)
     expect(doc).toMatchObject({ publicKey: keyBefore, name: 'Alpha Co-op', url: 'https://alpha.example', services: `${made.json.id}/services`, fundingPools: `${made.json.id}/pools`, agreements: `${made.json.id}/agreements` })
     // The private key was kept with it.
     await hub.stop()

@@ -1,7 +1,8 @@
 import jsonld from 'jsonld'
 import { createDocumentLoader } from '../../src/federation/jsonld/document-loader'
 import { SchemaValidator } from '../../src/schemas/schema-validator'
-import { api, eventually, getActivityJson, HubProcess, startHubProcess } from '../helpers/hub-process'
+import { api, eventually, getActivityJson } from '../helpers/hub-process'
+import { startTestHub, TestHub } from '../helpers/in-process-hub'
 
 /**
  * `PATCH /api/v1/coops/:username` on real hubs over loopback: A's co-op edits its profile; its
@@ -10,12 +11,12 @@ import { api, eventually, getActivityJson, HubProcess, startHubProcess } from '.
  * The directory entry's ActivityStreams form (VOCABULARY.md) is read from A's API as well.
  */
 describe('editing a co-op\'s profile', () => {
-  let a: HubProcess
-  let b: HubProcess
+  let a: TestHub
+  let b: TestHub
   const co: Record<string, { id: string, token: string }> = {}
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([startHubProcess(), startHubProcess()])
+    [a, b] = await Promise.all([startTestHub(), startTestHub()])
     for (const [hub, body] of [
       [a, { username: 'alpha', name: 'Alpha Co-op', url: 'https://alpha.example', icon: 'https://alpha.example/logo.png', summary: 'Files' }],
       [a, { username: 'delta', name: 'Delta Co-op' }],
@@ -32,12 +33,11 @@ describe('editing a co-op\'s profile', () => {
   })
 
   afterAll(async () => {
-    if (process.env.HUB_TEST_LOGS) console.log(`A:\n${a?.output()}\nB:\n${b?.output()}`)
     await Promise.all([a?.stop(), b?.stop()])
   })
 
   const serviceActorNameOnB = async (): Promise<string | undefined> => (await api(b, 'GET', '/api/v1/services')).json.items.find((s: any) => s.name === 'Alpha Files')?.actor?.name
-  const entryOn = async (hub: HubProcess): Promise<any> => (await api(hub, 'GET', '/api/v1/directory?limit=50')).json.items.find((e: any) => e.actor === co.alpha.id)
+  const entryOn = async (hub: TestHub): Promise<any> => (await api(hub, 'GET', '/api/v1/directory?limit=50')).json.items.find((e: any) => e.actor === co.alpha.id)
 
   it('refuses bad edits with a clear error and changes nothing', async () => {
     const before = await getActivityJson(co.alpha.id)

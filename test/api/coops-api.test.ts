@@ -1,15 +1,15 @@
-import { api, getActivityJson } from '../helpers/hub-process'
-import { startTestHub, TestHub } from '../helpers/in-process-hub'
+import request from 'supertest'
+import { api, AppUnderTest, getActivityJson, startAppUnderTest } from '../helpers/app-under-test'
 
 /** The admin JSON API for co-ops and their services: statuses, errors and token rules. */
 describe('co-op and service API', () => {
-  let hub: TestHub
+  let hub: AppUnderTest
   let alphaToken: string
   let betaToken: string
   let alphaId: string
 
   beforeAll(async () => {
-    hub = await startTestHub()
+    hub = await startAppUnderTest()
     const alpha = await api(hub, 'POST', '/api/v1/coops', hub.adminToken, { username: 'alpha', name: 'Alpha', summary: 'Files and mail', url: 'https://alpha.example' })
     const beta = await api(hub, 'POST', '/api/v1/coops', hub.adminToken, { username: 'beta', name: 'Beta' })
     alphaToken = alpha.json.token
@@ -58,9 +58,9 @@ describe('co-op and service API', () => {
     })
 
     it('answers malformed JSON with a 400 JSON error', async () => {
-      const res = await fetch(`${hub.url}/api/v1/coops`, { method: 'POST', headers: { authorization: `Bearer ${hub.adminToken}`, 'content-type': 'application/json' }, body: '{"username":' })
+      const res = await request(hub.app).post('/api/v1/coops').set('Authorization', `Bearer ${hub.adminToken}`).set('Content-Type', 'application/json').send('{"username":')
       expect(res.status).toBe(400)
-      expect(await res.json()).toMatchObject({ error: 'malformed_body' })
+      expect(res.body).toMatchObject({ error: 'malformed_body' })
     })
   })
 
@@ -88,7 +88,7 @@ describe('co-op and service API', () => {
       const updated = await api(hub, 'PUT', '/api/v1/coops/alpha/services/files', alphaToken, { ...service, name: 'Files 2' })
       expect(updated.status).toBe(200)
       expect(updated.json).toEqual(created.json)
-      const object = await getActivityJson(created.json.id)
+      const object = await getActivityJson(hub, created.json.id)
       expect(object).toMatchObject({ type: ['Page', 'ioo:HostedService'], name: 'Files 2', attributedTo: alphaId, url: service.url, serviceType: 'file-hosting', access: 'members' })
       expect(object.summary.length).toBeGreaterThan(0)
       expect(object.to).toBe('https://www.w3.org/ns/activitystreams#Public')
@@ -125,9 +125,9 @@ describe('co-op and service API', () => {
       await api(hub, 'PUT', '/api/v1/coops/alpha/services/tmp', alphaToken, service)
       const res = await api(hub, 'DELETE', '/api/v1/coops/alpha/services/tmp', alphaToken)
       expect(res.status).toBe(204)
-      const object = await fetch(`${hub.url}/u/alpha/services/tmp`, { headers: { accept: 'application/activity+json' } })
+      const object = await request(hub.app).get('/u/alpha/services/tmp').set('Accept', 'application/activity+json')
       expect(object.status).toBe(410)
-      expect(((await object.json()) as any).type).toBe('Tombstone')
+      expect(JSON.parse(object.text).type).toBe('Tombstone')
       const again = await api(hub, 'DELETE', '/api/v1/coops/alpha/services/tmp', alphaToken)
       expect(again.status).toBe(404)
       expect(again.json.message).toBe('Co-op "alpha" has no service "tmp"')

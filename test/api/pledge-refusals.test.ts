@@ -1,5 +1,4 @@
-import { api } from '../helpers/hub-process'
-import { startTestHub, TestHub } from '../helpers/in-process-hub'
+import { api, AppUnderTest, startAppUnderTest } from '../helpers/app-under-test'
 import { toRecord } from '../../src/pools/pool.service'
 import type { FundingPool } from '../../src/domain/funding-pool'
 
@@ -9,13 +8,13 @@ import type { FundingPool } from '../../src/domain/funding-pool'
  * and no Offer is sent.
  */
 describe('pledges the hub can already see will be refused', () => {
-  let hub: TestHub
+  let hub: AppUnderTest
   const co: Record<string, { token: string, id: string }> = {}
   let poolId: string
   let remote: FundingPool
 
   beforeAll(async () => {
-    hub = await startTestHub()
+    hub = await startAppUnderTest()
     for (const username of ['alpha', 'beta']) co[username] = (await api(hub, 'POST', '/api/v1/coops', hub.adminToken, { username, name: username })).json
     const opened = await api(hub, 'POST', '/api/v1/coops/alpha/pools', co.alpha.token, {
       name: 'Runners', beneficiary: { name: 'Forgejo', url: 'https://forgejo.org' }, goal: { value: '300.00', currency: 'EUR' }, period: 'yearly'

@@ -2,14 +2,13 @@
  * The pages and feeds over HTTP on one hub: content negotiation at a co-op's actor URL, HTML
  * escaping, HTML error pages, and no imported e-mail address anywhere the hub publishes.
  */
-import { api } from '../helpers/hub-process'
-import { startTestHub, TestHub } from '../helpers/in-process-hub'
+import { api, AppUnderTest, fetchApp, startAppUnderTest } from '../helpers/app-under-test'
 
-let hub: TestHub
+let hub: AppUnderTest
 const PERSONAL = 'jane.doe@mail.example'
 
 beforeAll(async () => {
-  hub = await startTestHub()
+  hub = await startAppUnderTest()
   const created = await api(hub, 'POST', '/api/v1/coops', hub.adminToken, {
     username: 'tricky', name: 'Tricky <script>alert(1)</script> Co-op', summary: 'Quotes " and <b>tags</b> & ampersands', url: 'https://tricky.example'
   })
@@ -23,7 +22,7 @@ beforeAll(async () => {
 afterAll(async () => { await hub?.stop() })
 
 const get = async (path: string, accept = 'text/html'): Promise<{ status: number, type: string | null, vary: string | null, text: string }> => {
-  const res = await fetch(`${hub.url}${path}`, { headers: { accept } })
+  const res = await fetchApp(hub, path, { headers: { accept } })
   return { status: res.status, type: res.headers.get('content-type'), vary: res.headers.get('vary'), text: await res.text() }
 }
 
@@ -75,10 +74,10 @@ describe('directory pages', () => {
   })
 
   it('serves the stylesheet and pages without scripts, under a strict content security policy', async () => {
-    const css = await fetch(`${hub.url}/static/directory.css`)
+    const css = await fetchApp(hub, '/static/directory.css')
     expect(css.status).toBe(200)
     expect(css.headers.get('content-type')).toMatch(/^text\/css/)
-    const home = await fetch(`${hub.url}/`)
+    const home = await fetchApp(hub, '/')
     expect(home.headers.get('content-security-policy')).toMatch(/default-src 'none'/)
     const text = await home.text()
     expect(text).not.toMatch(/<script/i)

@@ -8,6 +8,8 @@ import { freePort } from './ports'
 /** A hub started inside the test process (for tests that look into its store). */
 export interface TestHub extends RunningHub {
   url: string
+  port: number
+  dataDir: string
   adminToken: string
 }
 
@@ -28,5 +30,5 @@ export async function startTestHub (env: Record<string, string> = {}): Promise<T
     ...env
   })
   const running = await startHub(config)
-  return { ...running, url: config.hubUrl, adminToken }
+  return { ...running, url: config.hubUrl, port, dataDir, adminToken }
 }

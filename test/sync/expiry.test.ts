@@ -1,6 +1,7 @@
 import path from 'path'
 import Database from 'better-sqlite3'
-import { api, eventually, getActivityJson, HubProcess, startHubProcess } from '../helpers/hub-process'
+import { api, eventually, getActivityJson } from '../helpers/hub-process'
+import { startTestHub, TestHub } from '../helpers/in-process-hub'
 
 /**
  * The daily `expiry` job on real hub processes over loopback. A's co-op stewards a pool with a
@@ -11,13 +12,13 @@ import { api, eventually, getActivityJson, HubProcess, startHubProcess } from '.
  * changes nothing. The stored state, the API and the directory's pages agree.
  */
 describe('the expiry job', () => {
-  let a: HubProcess
-  let b: HubProcess
+  let a: TestHub
+  let b: TestHub
   const co: Record<string, { id: string, token: string }> = {}
   const enc = encodeURIComponent
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([startHubProcess(), startHubProcess()])
+    [a, b] = await Promise.all([startTestHub(), startTestHub()])
     for (const [hub, username] of [[a, 'alpha'], [b, 'beta']] as const) {
       const made = await api(hub, 'POST', '/api/v1/coops', hub.adminToken, { username, name: `${username} co-op` })
       expect(made.status).toBe(201)
@@ -28,12 +29,11 @@ describe('the expiry job', () => {
   })
 
   afterAll(async () => {
-    if (process.env.HUB_TEST_LOGS) console.log(`A:\n${a?.output()}\nB:\n${b?.output()}`)
     await Promise.all([a?.stop(), b?.stop()])
   })
 
   /** The agreement's stored status, read from a hub's database (not derived from the clock). */
-  const storedStatus = (hub: HubProcess, id: string): string | undefined => {
+  const storedStatus = (hub: TestHub, id: string): string | undefined => {
     const db = new Database(path.join(hub.dataDir, 'hub.sqlite'), { readonly: true, fileMustExist: true })
     try {
       return db.prepare<[string], { status: string }>('SELECT status FROM agreements WHERE id = ?').get(id)?.status
@@ -41,7 +41,7 @@ describe('the expiry job', () => {
       db.close()
     }
   }
-  const runExpiry = async (hub: HubProcess): Promise<any> => {
+  const runExpiry = async (hub: TestHub): Promise<any> => {
     const res = await api(hub, 'POST', '/api/v1/jobs/expiry/runs', hub.adminToken)
     expect(res.status).toBe(201)
     return res.json
@@ -70,7 +70,7 @@ describe('the expiry job', () => {
     }
     const short = await offer('Short exchange', new Date(soon).toISOString())
     const open = await offer('Open exchange')
-    const agreementOn = async (hub: HubProcess, id: string): Promise<any> => (await api(hub, 'GET', `/api/v1/agreements/${enc(id)}`)).json
+    const agreementOn = async (hub: TestHub, id: string): Promise<any> => (await api(hub, 'GET', `/api/v1/agreements/${enc(id)}`)).json
     for (const id of [short, open]) {
       await eventually(async () => (await agreementOn(b, id))?.status === 'proposed' ? true : undefined, 'B to hold the proposal')
       expect((await api(b, 'POST', `/api/v1/agreements/${enc(id)}/accept`, co.beta.token)).status).toBe(200)

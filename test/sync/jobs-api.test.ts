@@ -1,17 +1,17 @@
 import { DirectoryServer } from '../helpers/directory-server'
-import { api, eventually } from '../helpers/hub-process'
-import { startTestHub, TestHub } from '../helpers/in-process-hub'
+import { api, AppUnderTest, startAppUnderTest } from '../helpers/app-under-test'
+import { eventually } from '../helpers/hub-process'
 
 /** The admin API of jobs and directory sources: schedules, runs, history, source management; bad input changes nothing. */
 describe('jobs and sources API', () => {
-  let hub: TestHub
+  let hub: AppUnderTest
   let server: DirectoryServer
   let coopToken: string
 
   beforeAll(async () => {
     server = await new DirectoryServer().start()
     server.route('/directory.json', { kind: 'file', file: 'sources/hub/directory.json', type: 'application/json' })
-    hub = await startTestHub({ HUB_SYNC_TIMEOUT_SECONDS: '1', HUB_SCHEDULE_EXPIRY: 'off' })
+    hub = await startAppUnderTest({ env: { HUB_SYNC_TIMEOUT_SECONDS: '1', HUB_SCHEDULE_EXPIRY: 'off' } })
     coopToken = (await api(hub, 'POST', '/api/v1/coops', hub.adminToken, { username: 'alpha', name: 'Alpha' })).json.token
   })
   afterAll(async () => {
