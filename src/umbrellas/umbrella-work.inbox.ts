@@ -52,7 +52,9 @@ async function plain (apex: Apex, node: ApexNode): Promise<Record<string, unknow
 /** A Note in reply to a local Question is a vote; a Note whose context is a project we keep is a progress post. */
 function onNote (parts: UmbrellaWorkInboxParts): InboxHandler {
   return async ({ actor, activity, recipient, object }) => {
-    if (!object) return
+    // Most Notes are neither (a post to a co-op): the node is already compacted against the same
+    // context, so a key it lacks cannot appear in `plain`, and the compaction is skipped.
+    if (!object || !('inReplyTo' in object || 'context' in object)) return
     const note = await plain(parts.apex, object)
     const inReplyTo = idOf(note.inReplyTo)
     if (inReplyTo !== undefined) {

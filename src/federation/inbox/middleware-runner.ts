@@ -37,26 +37,45 @@ export class ChainResponse extends EventEmitter {
 /** How a chain run ended: answered (with the status), passed on an error, or ran to its end. */
 export type ChainOutcome = { kind: 'answered', status: number } | { kind: 'error', error: unknown } | { kind: 'completed' }
 
-/** Runs `chain` on `req` and `res` like Express would, one middleware after the other. */
+/**
+ * Runs `chain` on `req` and `res` like Express would, one middleware after the other: each
+ * `next()` calls the following middleware at once (no promise per step). The outcome is settled
+ * by the first of: an error passed on (or thrown), an answer, or the end of the chain; `close` is
+ * emitted then.
+ */
 export async function runChain (chain: RequestHandler[], req: Request, res: ChainResponse): Promise<ChainOutcome> {
-  try {
-    for (const handler of chain) {
-      const step = await new Promise<{ next: true } | { next: false } | { error: unknown }>(resolve => {
-        res.whenEnded(() => resolve({ next: false }))
-        try {
-          handler(req, res as never, (err?: unknown) => {
-            if (err === undefined) resolve({ next: true })
-            else resolve({ error: err === 'route' ? new Error('the chain skipped its route') : err })
-          })
-        } catch (error) {
-          resolve({ error })
-        }
-      })
-      if ('error' in step) return { kind: 'error', error: step.error }
-      if (!step.next || res.ended) return { kind: 'answered', status: res.statusCode }
+  return await new Promise<ChainOutcome>(resolve => {
+    let settled = false
+    const finish = (outcome: ChainOutcome): void => {
+      if (settled) return
+      settled = true
+      res.emit('close')
+      resolve(outcome)
     }
-    return res.ended ? { kind: 'answered', status: res.statusCode } : { kind: 'completed' }
-  } finally {
-    res.emit('close')
-  }
+    const answered = (): ChainOutcome => ({ kind: 'answered', status: res.statusCode })
+    const run = (index: number): void => {
+      const handler = chain[index]
+      if (handler === undefined) return finish(res.ended ? answered() : { kind: 'completed' })
+      // Each middleware moves the chain on once: by its first `next`, answer or throw.
+      let moved = false
+      const once = (): boolean => {
+        if (moved || settled) return false
+        moved = true
+        return true
+      }
+      res.whenEnded(() => { if (once()) finish(answered()) })
+      const next = (err?: unknown): void => {
+        if (!once()) return
+        if (err !== undefined) return finish({ kind: 'error', error: err === 'route' ? new Error('the chain skipped its route') : err })
+        if (res.ended) return finish(answered())
+        run(index + 1)
+      }
+      try {
+        handler(req, res as never, next)
+      } catch (error) {
+        if (once()) finish({ kind: 'error', error })
+      }
+    }
+    run(0)
+  })
 }

@@ -3,6 +3,7 @@ import type { Apex } from '../apex-setup'
 import { activityBodyParser } from '../inbox/activity-body-parser'
 import { parseActivityJsonLd } from '../inbox/activity-json-ld'
 import { inboxTarget } from '../inbox/inbox-target'
+import { actorIsSender } from '../inbox/actor-is-sender'
 import { refetchForeignEmbeddedObjects } from '../inbox/foreign-embedded-objects'
 import type { InboxJournal } from '../inbox/inbox-journal'
 import { fetchActivityCollections, resolveActivityObject, validateInboxActivity } from '../inbox/reactions'
@@ -47,7 +48,6 @@ export interface InboxRouteDeps {
  */
 export function inboxRoutes ({ apex, store, authenticate, maxBodyBytes, guards, remote, journal, hubUrl, logger }: InboxRouteDeps): Router {
   const router = Router()
-  const v = apex.net.validators
   const a = apex.net.activity
   // Everything after authentication, for one recipient; the shared inbox runs it once per recipient.
   const perRecipient: RequestHandler[] = [
@@ -55,7 +55,7 @@ export function inboxRoutes ({ apex, store, authenticate, maxBodyBytes, guards, 
     parseActivityJsonLd(apex),
     requireOwnActivityId,
     inboxTarget(apex, store),
-    v.actor,
+    actorIsSender(apex, hubUrl),
     refetchForeignEmbeddedObjects(remote, hubUrl, logger),
     requireOwnCollections,
     requireStoredOwner(apex, store),

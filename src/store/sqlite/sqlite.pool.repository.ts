@@ -11,6 +11,8 @@ interface PledgeRow {
 export class SqlitePoolRepository implements PoolRepository {
   private readonly upsertPoolStmt: Database.Statement
   private readonly upsertPledgeStmt: Database.Statement
+  // Asked for every Create, Update or Delete the inbox receives (its stored-owner check).
+  private readonly poolByIdStmt: Database.Statement<[string], PoolRow>
 
   constructor (private readonly db: Database.Database) {
     this.upsertPoolStmt = db.prepare(`INSERT INTO pools (id, steward_id, local, status, currency, doc, updated_at, refreshed_at, changed_at)
@@ -20,6 +22,7 @@ export class SqlitePoolRepository implements PoolRepository {
         changed_at = CASE WHEN excluded.local = 1 THEN NULL
           WHEN pools.changed_at IS NULL OR (excluded.changed_at IS NOT NULL AND excluded.changed_at > pools.changed_at) THEN excluded.changed_at
           ELSE pools.changed_at END`)
+    this.poolByIdStmt = db.prepare<[string], PoolRow>('SELECT * FROM pools WHERE id = ?')
     this.upsertPledgeStmt = db.prepare(`INSERT INTO pledges (offer_id, pledge_id, pool_id, pledger_id, steward_id, currency, value, recurrence, state, reason, steward_processed, created_at, updated_at)
       VALUES (@offer_id, @pledge_id, @pool_id, @pledger_id, @steward_id, @currency, @value, @recurrence, @state, @reason, @steward_processed, @created_at, @updated_at)
       ON CONFLICT(offer_id) DO UPDATE SET pledge_id = excluded.pledge_id, pool_id = excluded.pool_id, pledger_id = excluded.pledger_id,
@@ -37,7 +40,7 @@ export class SqlitePoolRepository implements PoolRepository {
   }
 
   async getPool (id: string): Promise<PoolRecord | null> {
-    const row = this.db.prepare<[string], PoolRow>('SELECT * FROM pools WHERE id = ?').get(id)
+    const row = this.poolByIdStmt.get(id)
     return row ? fromPoolRow(row) : null
   }
 
