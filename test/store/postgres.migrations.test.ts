@@ -45,7 +45,7 @@ describe('PostgreSQL migrations', () => {
       await migratePostgres(db)
       await db.query(`INSERT INTO directory_entries (id, canonical, name_key, kind_rank, updated_at, doc, name, summary)
         VALUES ('e1', 'coop.example', 'cafe', 0, '2026-01-01', '{}', 'Café Coopératif', 'hosting clouds')`)
-      const hit = async (q: string): Promise<number> => (await db.query("SELECT id FROM directory_entries WHERE search @@ websearch_to_tsquery('english', hub_unaccent($1))", [q])).rowCount ?? 0
+      const hit = async (q: string): Promise<number> => (await db.query("SELECT id FROM directory_entries WHERE search @@ websearch_to_tsquery('hub_search', hub_unaccent($1))", [q])).rowCount ?? 0
       expect(await hit('cafe')).toBe(1)
       expect(await hit('cooperatif cloud')).toBe(1)
       expect(await hit('mastodon')).toBe(0)
