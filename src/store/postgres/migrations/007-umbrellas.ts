@@ -31,7 +31,7 @@ export const migrationUmbrellas = sqlMigration(7, 'umbrellas: memberships, proje
     project_key text NOT NULL,
     name text NOT NULL,
     summary text NOT NULL,
-    upstream text,
+    upstream jsonb,
     pool_ids jsonb NOT NULL,
     approved boolean NOT NULL DEFAULT false,
     local boolean NOT NULL,
