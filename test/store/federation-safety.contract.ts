@@ -2,16 +2,26 @@
  * Contract for the federation-safety repositories: domain blocks, the inbox journal and the
  * delivery controls (ordering, postponement, leases, per-host view). Every adapter passes it.
  */
-import type { HubStore } from '../../src/store/store.port'
+import type { DeliveryFailure, HubStore } from '../../src/store/store.port'
 import { claimed, waiting } from './store.fixtures'
+
+/**
+ * What the suite uses of a store: the repositories and the delivery queue. The queue's counts
+ * may answer a Promise (a networked store), so the suite awaits them.
+ */
+export type FederationSafetyStore = Pick<HubStore, 'domainBlocks' | 'inboxJournal' | 'deliveryControl' | 'deliveryEnqueue' | 'deliveryDequeue' |
+'deliveryReschedule' | 'deliveryComplete' | 'deliveryFail' | 'close'> & {
+  deliveryQueueSize: () => number | Promise<number>
+  listDeliveryFailures: (limit: number) => DeliveryFailure[] | Promise<DeliveryFailure[]>
+}
 
 const ACTOR = 'https://hub.test/u/alpha'
 const HOUR = 3_600_000
 
 /** Registers the contract for one adapter; `makeStore` gives a fresh store per test. */
-export function describeFederationSafetyContract (adapterName: string, makeStore: () => HubStore): void {
+export function describeFederationSafetyContract (adapterName: string, makeStore: () => FederationSafetyStore): void {
   describe(`federation safety repositories: ${adapterName}`, () => {
-    let store: HubStore
+    let store: FederationSafetyStore
     beforeEach(() => { store = makeStore() })
     afterEach(() => store.close())
 
@@ -35,8 +45,8 @@ export function describeFederationSafetyContract (adapterName: string, makeStore
       it('ends the queued deliveries a new block covers, in the same transaction, and records why', async () => {
         await store.deliveryControl.enqueue(ACTOR, '{}', ['https://social.spam.example/inbox', 'https://spam.example:444/inbox', 'https://fine.example/inbox'], null)
         expect(await store.domainBlocks.add({ domain: 'spam.example', reason: '', createdAt: new Date().toISOString() })).toEqual({ created: true, deliveriesEnded: 2 })
-        expect(store.deliveryQueueSize()).toBe(1)
-        expect(store.listDeliveryFailures(10).map(f => f.reason)).toEqual([expect.stringMatching(/spam\.example is blocked/), expect.stringMatching(/spam\.example is blocked/)])
+        expect(await store.deliveryQueueSize()).toBe(1)
+        expect((await store.listDeliveryFailures(10)).map(f => f.reason)).toEqual([expect.stringMatching(/spam\.example is blocked/), expect.stringMatching(/spam\.example is blocked/)])
       })
     })
 
@@ -82,9 +92,9 @@ export function describeFederationSafetyContract (adapterName: string, makeStore
         const b = claimed(await store.deliveryDequeue())
         expect(b.id).not.toBe(a.id)
         expect(await store.deliveryControl.postpone(b.id, new Date(Date.now() + HOUR), -1)).toBe('expired')
-        expect(store.deliveryQueueSize()).toBe(1)
+        expect(await store.deliveryQueueSize()).toBe(1)
         expect(waiting(await store.deliveryDequeue()).getTime()).toBeGreaterThan(Date.now() + HOUR - 60_000)
-        expect(store.listDeliveryFailures(10)).toEqual([expect.objectContaining({ id: b.id, reason: expect.stringMatching(/circuit stayed open/) })])
+        expect(await store.listDeliveryFailures(10)).toEqual([expect.objectContaining({ id: b.id, reason: expect.stringMatching(/circuit stayed open/) })])
       })
 
       it('releases every lease at start-up', async () => {
