@@ -4,6 +4,7 @@
  */
 import type { DeliveryControlRepository, HostDeliverySummary } from '../ports/delivery-control.port'
 import type { PostgresDatabase } from './postgres-database'
+import { notifyWakeup, WAKEUP_CHANNELS } from './postgres-wakeups'
 import { deliveryHost, RECORD_FAILURE } from './postgres.delivery-queue'
 
 interface QueueByHost { host: string | null, queued: number, retrying: number, oldest: string | null, last_error: string | null }
@@ -21,6 +22,7 @@ export class PostgresDeliveryControlRepository implements DeliveryControlReposit
     await this.db.query(`INSERT INTO deliveries (actor_id, address, body, attempt, after_ms, created_at, host, ordering_key)
       SELECT $1, a.address, $2, 0, $3, $4, a.host, $5 FROM unnest($6::text[], $7::text[]) WITH ORDINALITY AS a (address, host, n) ORDER BY a.n`,
     [actorId, body, now, new Date(now).toISOString(), orderingKey, addresses, addresses.map(deliveryHost)])
+    await notifyWakeup(this.db, WAKEUP_CHANNELS.deliveries)
     return addresses.length
   }
 

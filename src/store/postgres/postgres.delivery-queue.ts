@@ -7,6 +7,7 @@
  */
 import type { Delivery, DeliveryClaim, DeliveryFailure, DeliveryWait } from '../store.port'
 import type { PostgresDatabase } from './postgres-database'
+import { notifyWakeup, WAKEUP_CHANNELS } from './postgres-wakeups'
 
 interface DeliveryRow { id: number, actor_id: string, address: string, body: string, attempt: number, after_ms: number }
 interface FailureRow { id: number, actor_id: string, address: string, attempt: number, reason: string, failed_at: string }
@@ -42,6 +43,7 @@ export class PostgresDeliveryQueue {
     await this.db.query(`INSERT INTO deliveries (actor_id, address, body, attempt, after_ms, created_at, host)
       SELECT $1, a.address, $2, 0, $3, $4, a.host FROM unnest($5::text[], $6::text[]) WITH ORDINALITY AS a (address, host, n) ORDER BY a.n`,
     [actorId, body, now, new Date(now).toISOString(), list, list.map(deliveryHost)])
+    await notifyWakeup(this.db, WAKEUP_CHANNELS.deliveries)
     return true
   }
 
@@ -87,9 +89,10 @@ export class PostgresDeliveryQueue {
     await this.db.query('DELETE FROM deliveries WHERE id = ANY ($1::bigint[])', [typeof ids === 'number' ? [ids] : [...ids]])
   }
 
-  /** Gives claimed rows back without counting an attempt. */
+  /** Gives claimed rows back without counting an attempt; other processes may take them at once. */
   async releaseClaims (ids: readonly number[]): Promise<void> {
     await this.db.query('UPDATE deliveries SET lease_until_ms = NULL, lease_owner = NULL WHERE id = ANY ($1::bigint[])', [[...ids]])
+    await notifyWakeup(this.db, WAKEUP_CHANNELS.deliveries)
   }
 
   /** Counts a failed attempt and makes the row due again at `nextAttemptAt`. */

@@ -8,6 +8,7 @@ import type { ApexNode } from '../store.port'
 import type { AudienceResolution, OutboxEntry, OutboxRecordChange, OutboxRepository } from '../ports/outbox.port'
 import type { PostgresDatabase, Queryable } from './postgres-database'
 import { deliveryHost } from './postgres.delivery-queue'
+import { notifyWakeup, WAKEUP_CHANNELS } from './postgres-wakeups'
 
 interface JobRow { id: number, activity_id: string, actor_id: string, body: string, audience: string[], ordering_key: string | null, attempt: number }
 
@@ -41,6 +42,8 @@ export class PostgresOutboxRepository implements OutboxRepository {
     return await this.db.transaction(async tx => {
       const ids: number[] = []
       for (const entry of entries) ids.push(await this.write(tx, entry, now))
+      // Sent at commit: a process woken by it finds the jobs.
+      await notifyWakeup(tx, WAKEUP_CHANNELS.outbox)
       return ids
     })
   }
@@ -94,6 +97,7 @@ export class PostgresOutboxRepository implements OutboxRepository {
         SELECT $1, a.address, $2, 0, $3, $4, a.host, $5, $6 FROM unnest($7::text[], $8::text[]) WITH ORDINALITY AS a (address, host, n) ORDER BY a.n
         ON CONFLICT (activity_id, address) WHERE activity_id IS NOT NULL DO NOTHING`,
       [job.actor_id, job.body, now, new Date(now).toISOString(), job.ordering_key, job.activity_id, unique, unique.map(deliveryHost)])
+      if (queued.rowCount) await notifyWakeup(tx, WAKEUP_CHANNELS.deliveries)
       return queued.rowCount ?? 0
     })
   }

@@ -5,6 +5,7 @@
  */
 import type { ProcessRecord, ProcessRepository, ReapResult } from '../ports/processes.port'
 import type { PostgresDatabase } from './postgres-database'
+import { notifyWakeup, WAKEUP_CHANNELS } from './postgres-wakeups'
 
 interface ProcessRow { id: string, machine: string, pid: number, started_at: string, heartbeat_ms: number }
 
@@ -38,8 +39,11 @@ export class PostgresProcessRepository implements ProcessRepository {
   async reap (deadIds: string[]): Promise<ReapResult> {
     return await this.db.transaction(async tx => {
       const removed = await tx.query('DELETE FROM hub_processes WHERE id = ANY ($1::text[]) AND id <> $2', [deadIds, this.selfId])
-      await tx.query(`UPDATE outbox_resolutions SET lease_until_ms = NULL, lease_owner = NULL WHERE ${ORPHANED}`)
+      const resolutions = await tx.query(`UPDATE outbox_resolutions SET lease_until_ms = NULL, lease_owner = NULL WHERE ${ORPHANED}`)
       const released = await tx.query(`UPDATE deliveries SET lease_until_ms = NULL, lease_owner = NULL WHERE ${ORPHANED}`)
+      // What a dead process held goes to whichever live process wakes first.
+      if (resolutions.rowCount) await notifyWakeup(tx, WAKEUP_CHANNELS.outbox)
+      if (released.rowCount) await notifyWakeup(tx, WAKEUP_CHANNELS.deliveries)
       return { processes: removed.rowCount ?? 0, deliveries: released.rowCount ?? 0 }
     })
   }
