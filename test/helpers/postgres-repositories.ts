@@ -2,7 +2,6 @@
  * The PostgreSQL repositories and delivery queue of one hub process, on a pool, shaped as the
  * store contracts use them (until the PostgreSQL store itself is assembled).
  */
-import type { ApexNode } from '../../src/store/store.port'
 import type { PostgresDatabase } from '../../src/store/postgres/postgres-database'
 import { PostgresDeliveryQueue } from '../../src/store/postgres/postgres.delivery-queue'
 import { PostgresDeliveryControlRepository } from '../../src/store/postgres/postgres.delivery-control.repository'
@@ -36,28 +35,3 @@ export function postgresRepositories (db: PostgresDatabase, processId: string, n
   }
 }
 
-/**
- * apex's saveActivity, getActivity and removeActivity, written on the PostgreSQL schema's
- * `streams` and `stream_collections` the way the inbox journal reads them: the contracts that
- * store an activity use them until the apex half of the PostgreSQL store is written.
- */
-export function postgresActivities (db: PostgresDatabase) {
-  return {
-    saveActivity: async (activity: ApexNode): Promise<boolean> => {
-      const { _meta: meta, ...doc } = activity
-      const actor = Array.isArray(doc.actor) ? doc.actor[0] : doc.actor
-      return await db.transaction(async tx => {
-        const row = (await tx.query<{ seq: number }>(`INSERT INTO streams (id, type, actor_id, doc, meta) VALUES ($1, $2, $3, $4, $5)
-          ON CONFLICT (id) DO NOTHING RETURNING seq`, [doc.id, String(doc.type), typeof actor === 'string' ? actor : null, JSON.stringify(doc), JSON.stringify(meta ?? {})])).rows[0]
-        if (!row) return false
-        const collections = (meta as { collection?: string[] } | undefined)?.collection ?? []
-        for (const collection of collections) await tx.query('INSERT INTO stream_collections (collection, seq) VALUES ($1, $2)', [collection, row.seq])
-        return true
-      })
-    },
-    getActivity: async (id: string): Promise<ApexNode | null> =>
-      (await db.query<{ doc: ApexNode }>('SELECT doc FROM streams WHERE id = $1', [id])).rows[0]?.doc ?? null,
-    removeActivity: async (activity: { id: string }, actorId: string): Promise<{ deletedCount: number }> =>
-      ({ deletedCount: (await db.query('DELETE FROM streams WHERE id = $1 AND actor_id = $2', [activity.id, actorId])).rowCount ?? 0 })
-  }
-}

@@ -1,16 +1,26 @@
-import { postgresActivities, postgresRepositories } from '../helpers/postgres-repositories'
+import { PostgresApexDocuments } from '../../src/store/postgres/postgres.apex-documents'
+import { postgresRepositories } from '../helpers/postgres-repositories'
 import { usePostgresTestStore } from '../helpers/postgres-test-store'
 import { claimed } from './store.fixtures'
 import { describeProcessesContract } from './processes.contract'
 
 const pg = usePostgresTestStore()
 
+/** The three apex methods the processes contract stores activities with. */
+function apexActivities (apex: PostgresApexDocuments) {
+  return {
+    saveActivity: apex.saveActivity.bind(apex),
+    getActivity: apex.getActivity.bind(apex),
+    removeActivity: apex.removeActivity.bind(apex)
+  }
+}
+
 // Two pools on one database, as two hub processes on two machines would have.
 describeProcessesContract('PostgreSQL (two pools on one database)', () => {
   const [dbA, dbB] = [pg.db(), pg.connect()]
   return {
-    a: { ...postgresRepositories(dbA, 'host-a:101:a'), ...postgresActivities(dbA) },
-    b: { ...postgresRepositories(dbB, 'host-b:102:b'), ...postgresActivities(dbB) },
+    a: { ...postgresRepositories(dbA, 'host-a:101:a'), ...apexActivities(new PostgresApexDocuments(dbA)) },
+    b: { ...postgresRepositories(dbB, 'host-b:102:b'), ...apexActivities(new PostgresApexDocuments(dbB)) },
     close: () => {}
   }
 })
