@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import Database from 'better-sqlite3'
 import os from 'node:os'
 import path from 'node:path'
 import { buildAgreementVersion, proposeAgreement } from '../../src/domain/member-exchange-agreement'
@@ -12,6 +13,7 @@ import { PostgresPoolRepository } from '../../src/store/postgres/postgres.pool.r
 import { PostgresSourceRepository } from '../../src/store/postgres/postgres.sync-sources.repository'
 import { PostgresUmbrellaWorkRepository } from '../../src/store/postgres/postgres.umbrella-work.repository'
 import { SqliteStore } from '../../src/store/sqlite/sqlite.store'
+import { copyPostgresToSqlite } from '../../src/store/transfer/postgres-to-sqlite'
 import { copySqliteToPostgres } from '../../src/store/transfer/sqlite-to-postgres'
 import { postgresRepositories } from '../helpers/postgres-repositories'
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres-test-database'
@@ -105,5 +107,42 @@ describe('copying a SQLite hub into PostgreSQL', () => {
     await sqlite.pools.savePool(poolRecord('https://hub.test/pools/2'))
     const counts = await copySqliteToPostgres(path.join(dir, 'hub.sqlite'), database.url, { force: true })
     expect(counts.find(c => c.table === 'pools')).toEqual({ table: 'pools', source: 2, target: 2 })
+  })
+})
+
+describe('copying a hub from SQLite to PostgreSQL and back', () => {
+  it('gives a SQLite store with identical counts in every table, whose directory search still works', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-round-trip-'))
+    const database = await createTestDatabase()
+    const original = await filledSqliteHub(path.join(dir, 'hub.sqlite'))
+    let back: SqliteStore | undefined
+    try {
+      const there = await copySqliteToPostgres(path.join(dir, 'hub.sqlite'), database.url)
+      const home = await copyPostgresToSqlite(database.url, path.join(dir, 'back.sqlite'))
+      expect(home.filter(c => c.source !== c.target)).toEqual([])
+      const sqliteCounts = Object.fromEntries(there.map(c => [c.table, c.source]))
+      // Every table of the original, the directory's indexes too, holds as many rows after the round trip.
+      const check = new SqliteStore(path.join(dir, 'back.sqlite'))
+      back = check
+      for (const table of [...there.map(c => c.table), 'directory_facets', 'directory_entry_facets']) {
+        const n = (name: string, store: string): number => {
+          const db = new Database(store, { readonly: true })
+          try { return (db.prepare(`SELECT COUNT(*) AS n FROM "${name}"`).get() as { n: number }).n } finally { db.close() }
+        }
+        expect({ table, rows: n(table, path.join(dir, 'back.sqlite')) }).toEqual({ table, rows: sqliteCounts[table] ?? n(table, path.join(dir, 'hub.sqlite')) })
+      }
+      expect((await check.directory.search({ terms: ['hosting'], filters: {}, sort: 'relevance', limit: 5 })).items.map(e => e.name)).toEqual(['HCoop'])
+      expect(await check.agreements.getAgreement('https://hub.test/agreements/1')).toEqual(await original.agreements.getAgreement('https://hub.test/agreements/1'))
+      expect(await check.syncSources.documents('ioo')).toEqual(await original.syncSources.documents('ioo'))
+      expect(await check.getObject(ACTOR, true)).toEqual(await original.getObject(ACTOR, true))
+      expect(check.getSetting('hub_url')).toBe('https://hub.test')
+      await check.deliveryEnqueue(ACTOR, '{}', ['https://three.example/inbox'])
+      expect(claimed(await check.deliveryDequeue()).id).toBeGreaterThan(Math.max(...original.listDeliveryFailures(10).map(f => f.id)))
+    } finally {
+      back?.close()
+      original.close()
+      await database.drop()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
