@@ -57,10 +57,18 @@ export async function startThrowawayCluster (): Promise<RunningCluster> {
     fs.chownSync(folder, uid, gid)
     fs.chownSync(path.join(folder, 'pwfile'), uid, gid)
   }
-  // initdb and the server refuse to run as root: run them as the postgres system user.
+  // initdb and the server refuse to run as root: run them as the postgres system user
+  // (runuser where util-linux has it, su otherwise).
+  const quote = (arg: string): string => `'${arg.replace(/'/g, "'\\''")}'`
   const run = (file: string, args: string[]): void => {
-    const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, file), ...args]] : [path.join(bin, file), args]
-    execFileSync(cmd, argv, { stdio: 'pipe' })
+    const program = path.join(bin, file)
+    if (!asRoot) {
+      execFileSync(program, args, { stdio: 'pipe' })
+    } else if (['/usr/sbin/runuser', '/sbin/runuser'].some(p => fs.existsSync(p))) {
+      execFileSync('runuser', ['-u', 'postgres', '--', program, ...args], { stdio: 'pipe' })
+    } else {
+      execFileSync('su', ['-s', '/bin/sh', 'postgres', '-c', [program, ...args].map(quote).join(' ')], { stdio: 'pipe' })
+    }
   }
   const port = await freePort()
   try {
