@@ -1,0 +1,77 @@
+/**
+ * The PostgreSQL connection pool the store's repositories share: queries, transactions on one
+ * connection, and rows decoded the way the repositories expect them (64-bit integers as numbers,
+ * timestamps as ISO strings in UTC, jsonb as values).
+ */
+import pg from 'pg'
+
+/** What runs SQL: the pool, or one connection inside a transaction. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>
+}
+
+const INT8 = 20
+const TIMESTAMPTZ = 1184
+const parseTimestamp = pg.types.getTypeParser(TIMESTAMPTZ)
+
+/** Type parsers of this pool only (the `pg` module's global parsers stay as they are). */
+const typeParsers = {
+  getTypeParser (oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+    // Ids (bigserial) and millisecond times stay well below 2^53.
+    if (oid === INT8) return (value: string) => Number(value)
+    if (oid === TIMESTAMPTZ) return (value: string) => (parseTimestamp(value) as Date).toISOString()
+    return pg.types.getTypeParser(oid, format) as (value: string) => unknown
+  }
+} as unknown as pg.CustomTypesConfig
+
+/** SQLSTATEs after which a transaction may simply run again: serialization failure, deadlock. */
+const RETRYABLE = new Set(['40001', '40P01'])
+
+/** A pool of connections to one PostgreSQL database. */
+export class PostgresDatabase implements Queryable {
+  readonly pool: pg.Pool
+
+  constructor (url: string, options: { max?: number, applicationName?: string } = {}) {
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: options.max ?? 10,
+      application_name: options.applicationName ?? 'ioocloud-hub',
+      types: typeParsers
+    })
+    // An idle connection the server closed must not crash the process; the pool replaces it.
+    this.pool.on('error', () => {})
+  }
+
+  /** Runs one statement on any free connection. */
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    return await this.pool.query<R>(sql, params)
+  }
+
+  /**
+   * Runs `work` in one transaction on one connection; commits when it resolves, rolls back when
+   * it throws. A serialization failure or deadlock runs it again (up to three times).
+   */
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect()
+      try {
+        await client.query('BEGIN')
+        const result = await work(client)
+        await client.query('COMMIT')
+        return result
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {})
+        const code = (err as { code?: string }).code
+        if (attempt < 3 && code !== undefined && RETRYABLE.has(code)) continue
+        throw err
+      } finally {
+        client.release()
+      }
+    }
+  }
+
+  /** Closes every connection. */
+  async close (): Promise<void> {
+    await this.pool.end()
+  }
+}
