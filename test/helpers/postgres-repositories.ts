@@ -3,6 +3,7 @@
  * store contracts use them (until the PostgreSQL store itself is assembled).
  */
 import type { PostgresDatabase } from '../../src/store/postgres/postgres-database'
+import { PostgresApexDocuments } from '../../src/store/postgres/postgres.apex-documents'
 import { PostgresDeliveryQueue } from '../../src/store/postgres/postgres.delivery-queue'
 import { PostgresDeliveryControlRepository } from '../../src/store/postgres/postgres.delivery-control.repository'
 import { PostgresDomainBlockRepository } from '../../src/store/postgres/postgres.domain-blocks.repository'
@@ -16,6 +17,7 @@ const LEASE_MS = 60_000
 /** One process's repositories and queue; `processId` owns its leases and claims. */
 export function postgresRepositories (db: PostgresDatabase, processId: string, now: () => number = Date.now) {
   const queue = new PostgresDeliveryQueue(db, now, LEASE_MS, processId)
+  const documents = new PostgresApexDocuments(db)
   const refuse = async (): Promise<never> => { throw new Error('apex documents are not part of this test') }
   return {
     processes: new PostgresProcessRepository(db, processId, now),
@@ -24,6 +26,8 @@ export function postgresRepositories (db: PostgresDatabase, processId: string, n
     deliveryControl: new PostgresDeliveryControlRepository(db, now),
     outbox: new PostgresOutboxRepository(db, { saveObject: refuse, replaceObject: refuse, saveActivity: refuse, applyRecord: refuse }, now, LEASE_MS, processId),
     queue,
+    getObject: async (id: string, includeMeta?: boolean) => await documents.getObject(id, includeMeta),
+    getActivity: async (id: string, includeMeta?: boolean) => await documents.getActivity(id, includeMeta),
     deliveryEnqueue: async (actorId: string, body: string, addresses: string | string[]) => await queue.enqueue(actorId, body, addresses),
     deliveryDequeue: async () => await queue.dequeue(),
     deliveryReschedule: async (id: number, at: Date, error: string) => { await queue.rescheduleAt(id, at, error) },
@@ -31,7 +35,7 @@ export function postgresRepositories (db: PostgresDatabase, processId: string, n
     deliveryFail: async (id: number, reason: string) => { await queue.fail(id, reason) },
     deliveryQueueSize: async () => await queue.queueSize(),
     listDeliveryFailures: async (limit: number) => await queue.listFailures(limit),
-    close: () => {}
+    close: async () => {}
   }
 }
 

@@ -6,11 +6,13 @@ import type { DeliveryFailure, HubStore } from '../../src/store/store.port'
 import { claimed, waiting } from './store.fixtures'
 
 /**
- * What the suite uses of a store: the repositories and the delivery queue. The queue's counts
- * may answer a Promise (a networked store), so the suite awaits them.
+ * What the suite uses of a store: the repositories, the delivery queue, and the reads of apex's
+ * documents that show what the inbox journal stored. The queue's counts may answer a Promise (a
+ * networked store), so the suite awaits them.
  */
 export type FederationSafetyStore = Pick<HubStore, 'domainBlocks' | 'inboxJournal' | 'deliveryControl' | 'deliveryEnqueue' | 'deliveryDequeue' |
-'deliveryReschedule' | 'deliveryComplete' | 'deliveryFail' | 'close'> & {
+'deliveryReschedule' | 'deliveryComplete' | 'deliveryFail' | 'close' | 'getObject' | 'getActivity'> & {
+  processes: Pick<HubStore['processes'], 'selfId'>
   deliveryQueueSize: () => number | Promise<number>
   listDeliveryFailures: (limit: number) => DeliveryFailure[] | Promise<DeliveryFailure[]>
 }

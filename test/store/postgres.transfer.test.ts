@@ -33,8 +33,8 @@ async function filledSqliteHub (file: string): Promise<SqliteStore> {
   await store.saveContext({ contextUrl: null, documentUrl: 'https://ctx.test', document: { '@context': {} } })
   await store.deliveryEnqueue(ACTOR, '{"n":1}', ['https://one.example/inbox', 'https://two.example/inbox'])
   await store.deliveryFail(claimed(await store.deliveryDequeue()).id, 'gone (410)')
-  store.saveCoop({ username: 'alpha', actorId: ACTOR, followPolicy: 'approval', createdAt: '2026-01-01T00:00:00.000Z' })
-  store.setSetting('hub_url', 'https://hub.test')
+  await store.saveCoop({ username: 'alpha', actorId: ACTOR, followPolicy: 'approval', createdAt: '2026-01-01T00:00:00.000Z' })
+  await store.setSetting('hub_url', 'https://hub.test')
   await store.pools.savePool(poolRecord('https://hub.test/pools/1'))
   await store.pools.savePledge(pledgeRecord('https://b.test/offers/1', 'https://hub.test/pools/1'))
   const doc = buildAgreementVersion({
@@ -66,7 +66,7 @@ describe('copying a SQLite hub into PostgreSQL', () => {
     sqlite = await filledSqliteHub(path.join(dir, 'hub.sqlite'))
   })
   afterEach(async () => {
-    sqlite.close()
+    await sqlite.close()
     await db?.close()
     db = undefined
     await database.drop()
@@ -135,12 +135,12 @@ describe('copying a hub from SQLite to PostgreSQL and back', () => {
       expect(await check.agreements.getAgreement('https://hub.test/agreements/1')).toEqual(await original.agreements.getAgreement('https://hub.test/agreements/1'))
       expect(await check.syncSources.documents('ioo')).toEqual(await original.syncSources.documents('ioo'))
       expect(await check.getObject(ACTOR, true)).toEqual(await original.getObject(ACTOR, true))
-      expect(check.getSetting('hub_url')).toBe('https://hub.test')
+      expect(await check.getSetting('hub_url')).toBe('https://hub.test')
       await check.deliveryEnqueue(ACTOR, '{}', ['https://three.example/inbox'])
-      expect(claimed(await check.deliveryDequeue()).id).toBeGreaterThan(Math.max(...original.listDeliveryFailures(10).map(f => f.id)))
+      expect(claimed(await check.deliveryDequeue()).id).toBeGreaterThan(Math.max(...(await original.listDeliveryFailures(10)).map(f => f.id)))
     } finally {
-      back?.close()
-      original.close()
+      await back?.close()
+      await original.close()
       await database.drop()
       fs.rmSync(dir, { recursive: true, force: true })
     }

@@ -12,6 +12,7 @@ import {
   allIds, collectionsOf, embeddedObjectIds, firstId, firstType, isLocalActor, isObject, mergeTopLevel,
   replaceEmbeddedObject, splitMeta, type JsonObject, type Meta
 } from '../sqlite/apex-node-codec'
+import { deliveryTargetOf } from '../sqlite/delivery-target'
 import type { PostgresDatabase, Queryable } from './postgres-database'
 
 interface DocRow { doc: JsonObject, meta: Meta | null }
@@ -29,8 +30,9 @@ export class PostgresApexDocuments {
   /** See `ApexStore.setup`: stores (replaces) the initial user with its `_meta`. */
   async setup (initialUser?: ApexNode): Promise<ApexNode | undefined> {
     if (initialUser === undefined) return undefined
-    await this.db.query(`INSERT INTO objects (id, type, doc, meta, local_actor) VALUES ($1, $2, $3, $4, $5)
-      ON CONFLICT (id) DO UPDATE SET type = excluded.type, doc = excluded.doc, meta = excluded.meta, local_actor = excluded.local_actor`, objectColumns(initialUser))
+    await this.db.query(`INSERT INTO objects (id, type, doc, meta, local_actor, delivery_target) VALUES ($1, $2, $3, $4, $5, $6)
+      ON CONFLICT (id) DO UPDATE SET type = excluded.type, doc = excluded.doc, meta = excluded.meta, local_actor = excluded.local_actor,
+        delivery_target = excluded.delivery_target`, objectColumns(initialUser))
     return initialUser
   }
 
@@ -121,7 +123,9 @@ export class PostgresApexDocuments {
 
   /** See `ApexStore.getStreamCount`. */
   async getStreamCount (collection: string): Promise<number> {
-    return (await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM stream_collections WHERE collection = $1', [collection])).rows[0].n
+    // Kept by a trigger on stream_collections (migration 9): no counting scan per request.
+    const row = (await this.db.query<{ n: number }>('SELECT total AS n FROM collection_counts WHERE collection = $1', [collection])).rows[0]
+    return row?.n ?? 0
   }
 
   /** See `ApexStore.removeActivity`; collection membership goes with it (ON DELETE CASCADE). */
@@ -149,22 +153,7 @@ export class PostgresApexDocuments {
 
   /** See `ApexStore.updateActivityMeta`: `$addToSet` / `$pull` on `_meta[key]`. */
   async updateActivityMeta (activity: { id: string }, key: string, value: unknown, remove?: boolean): Promise<ApexNode> {
-    return await this.db.transaction(async (tx): Promise<ApexNode> => {
-      const row = (await tx.query<StreamRow>('SELECT seq, doc, meta FROM streams WHERE id = $1 FOR UPDATE', [activity.id])).rows[0]
-      if (row === undefined) throw new Error('Error updating activity meta: not found')
-      const meta: Meta = row.meta ?? {}
-      const current = meta[key]
-      const values: unknown[] = Array.isArray(current) ? current : current === undefined ? [] : [current]
-      meta[key] = remove === true
-        ? values.filter(v => !sameJson(v, value))
-        : values.some(v => sameJson(v, value)) ? values : [...values, value]
-      await tx.query('UPDATE streams SET meta = $1 WHERE seq = $2', [JSON.stringify(meta), row.seq])
-      if (key === 'collection' && typeof value === 'string') {
-        if (remove === true) await tx.query('DELETE FROM stream_collections WHERE collection = $1 AND seq = $2', [value, row.seq])
-        else await tx.query('INSERT INTO stream_collections (collection, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING', [value, row.seq])
-      }
-      return { ...row.doc, _meta: meta } as ApexNode
-    })
+    return await this.db.transaction(async tx => await updateActivityMetaOn(tx, activity, key, value, remove))
   }
 
   private async firstIn (collection: string, column: 's.object_id' | 's.actor_id', value: string, includeMeta: boolean): Promise<ApexNode | null> {
@@ -174,9 +163,28 @@ export class PostgresApexDocuments {
   }
 }
 
+/** `updateActivityMeta` inside the caller's transaction (the inbox's group commit too). */
+export async function updateActivityMetaOn (tx: Queryable, activity: { id: string }, key: string, value: unknown, remove?: boolean): Promise<ApexNode> {
+  const row = (await tx.query<StreamRow>('SELECT seq, doc, meta FROM streams WHERE id = $1 FOR UPDATE', [activity.id])).rows[0]
+  if (row === undefined) throw new Error('Error updating activity meta: not found')
+  const meta: Meta = row.meta ?? {}
+  const current = meta[key]
+  const values: unknown[] = Array.isArray(current) ? current : current === undefined ? [] : [current]
+  meta[key] = remove === true
+    ? values.filter(v => !sameJson(v, value))
+    : values.some(v => sameJson(v, value)) ? values : [...values, value]
+  await tx.query('UPDATE streams SET meta = $1 WHERE seq = $2', [JSON.stringify(meta), row.seq])
+  if (key === 'collection' && typeof value === 'string') {
+    if (remove === true) await tx.query('DELETE FROM stream_collections WHERE collection = $1 AND seq = $2', [value, row.seq])
+    else await tx.query('INSERT INTO stream_collections (collection, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING', [value, row.seq])
+  }
+  return { ...row.doc, _meta: meta } as ApexNode
+}
+
 /** Inserts an object unless one with its id exists; on any connection (the outbox's transaction too). */
 export async function saveObjectOn (db: Queryable, object: ApexNode): Promise<boolean> {
-  const result = await db.query('INSERT INTO objects (id, type, doc, meta, local_actor) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING', objectColumns(object))
+  const result = await db.query(`INSERT INTO objects (id, type, doc, meta, local_actor, delivery_target) VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT (id) DO NOTHING`, objectColumns(object))
   return result.rowCount === 1
 }
 
@@ -190,8 +198,8 @@ export async function updateObjectOn (tx: Queryable, object: ApexNode, fullRepla
   const meta: Meta | undefined = isObject(object._meta) ? object._meta : (!fullReplace && object._meta === null ? undefined : storedMeta)
   const changed = !sameJson(doc, row.doc) || !sameJson(meta, storedMeta)
   if (changed) {
-    await tx.query('UPDATE objects SET type = $1, doc = $2, meta = $3, local_actor = $4 WHERE id = $5',
-      [firstType(doc.type), JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta), isLocalActor(meta), object.id])
+    await tx.query('UPDATE objects SET type = $1, doc = $2, meta = $3, local_actor = $4, delivery_target = $5 WHERE id = $6',
+      [firstType(doc.type), JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta), isLocalActor(meta), deliveryTargetOf(doc), object.id])
   }
   // Like MongoDB: a full replace answers only when the document changed (modifiedCount),
   // a partial update answers the stored document (without `_meta`) whenever it exists.
@@ -232,16 +240,17 @@ async function rewrite (tx: Queryable, seq: number, doc: JsonObject, meta: Meta 
 }
 
 async function indexStream (tx: Queryable, seq: number, doc: JsonObject, meta: Meta | undefined): Promise<void> {
-  const collections = collectionsOf(meta)
+  // Sorted: the count trigger locks each collection's row, always in the same order (no deadlock).
+  const collections = [...collectionsOf(meta)].sort()
   if (collections.length) await tx.query('INSERT INTO stream_collections (collection, seq) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [collections, seq])
   const embedded = embeddedObjectIds(doc)
   if (embedded.length) await tx.query('INSERT INTO stream_embedded_objects (object_id, seq) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [embedded, seq])
 }
 
-/** The `objects` row for a node: id, type, doc without `_meta`, meta, and the local-actor flag. */
-function objectColumns (node: ApexNode): [string, string | null, string, string | null, boolean] {
+/** The `objects` row for a node: id, type, doc without `_meta`, meta, the local-actor flag, the delivery target. */
+function objectColumns (node: ApexNode): [string, string | null, string, string | null, boolean, string | null] {
   const { doc, meta } = splitMeta(node)
-  return [node.id, firstType(doc.type), JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta), isLocalActor(meta)]
+  return [node.id, firstType(doc.type), JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta), isLocalActor(meta), deliveryTargetOf(doc)]
 }
 
 /** Joins a stored doc and meta into a node; `_meta` only when asked for and present. */

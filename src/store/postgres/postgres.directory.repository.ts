@@ -7,7 +7,7 @@ import crypto from 'node:crypto'
 import { ValidationError } from '../../errors/app-errors'
 import { canonicalWebsite, entryIdFor } from '../../domain/directory/canonical-url'
 import { facetValues } from '../../domain/directory/facets'
-import { kindRank, mergeSources } from '../../domain/directory/merge'
+import { byPrecedence, kindRank, mergeSources } from '../../domain/directory/merge'
 import { searchTextOf } from '../../domain/directory/search-text'
 import type {
   DirectoryEntry, DirectoryQuery, DirectoryRepository, DirectoryResultPage, ImportReport, SourceEntry, StoredSourceEntry
@@ -78,6 +78,13 @@ export class PostgresDirectoryRepository implements DirectoryRepository {
   async listSourceEntries (source: string): Promise<StoredSourceEntry[]> {
     const rows = await this.db.query<SourceRow>('SELECT * FROM directory_sources WHERE source = $1 ORDER BY source_id COLLATE "C"', [source])
     return rows.rows.map(row => ({ entry: row.doc, entryId: entryIdFor(row.canonical), retrievedAt: row.retrieved_at, goneAt: row.gone_at }))
+  }
+
+  async listEntrySources (entryId: string): Promise<StoredSourceEntry[]> {
+    const rows = await this.db.query<SourceRow>(`SELECT s.* FROM directory_sources s JOIN directory_entries e ON e.canonical = s.canonical
+      WHERE e.id = $1 AND s.gone_at IS NULL`, [entryId])
+    const stored = rows.rows.map(row => ({ entry: row.doc, entryId, retrievedAt: row.retrieved_at, goneAt: null }))
+    return stored.sort((a, b) => byPrecedence(a, b))
   }
 
   async listLiveSourceIds (source: string): Promise<string[]> {

@@ -4,7 +4,9 @@
 import type { PledgeFilter, PledgeRecord, PoolFilter, PoolRecord, PoolRepository } from '../ports/pool.port'
 import type { PostgresDatabase, Queryable } from './postgres-database'
 
-interface PoolRow { id: string, steward_id: string, local: boolean, status: string, currency: string, doc: PoolRecord['object'], updated_at: string }
+interface PoolRow { id: string, steward_id: string, local: boolean, status: string, currency: string, doc: PoolRecord['object'], updated_at: string
+  refreshed_at: string | null, changed_at: string | null
+}
 interface PledgeRow {
   offer_id: string, pledge_id: string | null, pool_id: string, pledger_id: string, steward_id: string, currency: string, value: string,
   recurrence: string, state: string, reason: string | null, steward_processed: boolean, created_at: string, updated_at: string
@@ -21,6 +23,10 @@ export class PostgresPoolRepository implements PoolRepository {
   async getPool (id: string): Promise<PoolRecord | null> {
     const row = (await this.db.query<PoolRow>('SELECT * FROM pools WHERE id = $1', [id])).rows[0]
     return row ? fromPoolRow(row) : null
+  }
+
+  async notePoolChange (id: string, at: string): Promise<void> {
+    await this.db.query('UPDATE pools SET changed_at = $2 WHERE id = $1 AND NOT local AND (changed_at IS NULL OR changed_at COLLATE "C" < $2)', [id, at])
   }
 
   async deletePool (id: string): Promise<boolean> {
@@ -69,10 +75,16 @@ export class PostgresPoolRepository implements PoolRepository {
 
 /** Inserts or replaces a pool, on the pool or inside the caller's transaction (the outbox's). */
 export async function writePool (db: Queryable, pool: PoolRecord): Promise<void> {
-  await db.query(`INSERT INTO pools (id, steward_id, local, status, currency, doc, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+  // A copy's latest heard-of change only moves forward; a local pool keeps neither time.
+  await db.query(`INSERT INTO pools (id, steward_id, local, status, currency, doc, updated_at, refreshed_at, changed_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
     ON CONFLICT (id) DO UPDATE SET steward_id = excluded.steward_id, local = excluded.local, status = excluded.status,
-      currency = excluded.currency, doc = excluded.doc, updated_at = excluded.updated_at`,
-  [pool.id, pool.stewardId, pool.local, pool.status, pool.currency, JSON.stringify(pool.object), pool.updatedAt])
+      currency = excluded.currency, doc = excluded.doc, updated_at = excluded.updated_at, refreshed_at = excluded.refreshed_at,
+      changed_at = CASE WHEN excluded.local THEN NULL
+        WHEN pools.changed_at IS NULL OR (excluded.changed_at IS NOT NULL AND excluded.changed_at COLLATE "C" > pools.changed_at) THEN excluded.changed_at
+        ELSE pools.changed_at END`,
+  [pool.id, pool.stewardId, pool.local, pool.status, pool.currency, JSON.stringify(pool.object), pool.updatedAt,
+    pool.local ? null : pool.refreshedAt ?? null, pool.local ? null : pool.changedAt ?? null])
 }
 
 /** Removes a pool, on the pool or inside the caller's transaction; false when there was none. */
@@ -92,7 +104,10 @@ export async function writePledge (db: Queryable, p: PledgeRecord): Promise<void
 }
 
 function fromPoolRow (row: PoolRow): PoolRecord {
-  return { id: row.id, stewardId: row.steward_id, local: row.local, status: row.status as PoolRecord['status'], currency: row.currency, object: row.doc, updatedAt: row.updated_at }
+  const record: PoolRecord = { id: row.id, stewardId: row.steward_id, local: row.local, status: row.status as PoolRecord['status'], currency: row.currency, object: row.doc, updatedAt: row.updated_at }
+  if (row.refreshed_at) record.refreshedAt = row.refreshed_at
+  if (row.changed_at) record.changedAt = row.changed_at
+  return record
 }
 
 function fromPledgeRow (row: PledgeRow): PledgeRecord {

@@ -1,6 +1,7 @@
 /**
  * Umbrella organisations and memberships on PostgreSQL.
  */
+import { ConflictError } from '../../errors/app-errors'
 import type {
   Member, MembershipFilter, MembershipPolicy, MembershipRecord, MembershipState, UmbrellaRecord, UmbrellaRepository
 } from '../ports/umbrella.port'
@@ -14,8 +15,10 @@ export class PostgresUmbrellaRepository implements UmbrellaRepository {
   constructor (private readonly db: PostgresDatabase) {}
 
   async saveUmbrella (umbrella: UmbrellaRecord): Promise<void> {
-    await this.db.query('INSERT INTO umbrellas (username, actor_id, membership_policy, created_at) VALUES ($1, $2, $3, $4)',
+    // A typed refusal rather than the driver's constraint error: every adapter answers the same.
+    const inserted = await this.db.query('INSERT INTO umbrellas (username, actor_id, membership_policy, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
       [umbrella.username, umbrella.actorId, umbrella.membershipPolicy, umbrella.createdAt])
+    if (inserted.rowCount === 0) throw new ConflictError(`An umbrella named "${umbrella.username}" or with the actor ${umbrella.actorId} exists already`)
   }
 
   async getUmbrella (username: string): Promise<UmbrellaRecord | null> {

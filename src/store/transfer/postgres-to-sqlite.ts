@@ -32,7 +32,7 @@ export async function copyPostgresToSqlite (url: string, target: string, options
     if (!options.force) throw new ConflictError(`${target} already exists; choose a new file, or add --force to replace it`)
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${target}${suffix}`, { force: true })
   }
-  new SqliteStore(target).close()
+  await new SqliteStore(target).close()
   const from = new PostgresDatabase(url, { max: 1 })
   const to = new Database(target, { fileMustExist: true })
   try {
@@ -46,6 +46,8 @@ export async function copyPostgresToSqlite (url: string, target: string, options
       const total = Object.values(counts).reduce((a, b) => a + b, 0)
       let done = 0
       const write = to.transaction((table: string, rows: Row[], json: Set<string>) => {
+        // Rows a trigger wrote while earlier tables were copied (collection counts) give way to the source's.
+        to.prepare(`DELETE FROM "${table}"`).run()
         const columns = sqliteColumns(to, table)
         const insert = to.prepare(`INSERT INTO "${table}" (${columns.map(c => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
         const value = (row: Row, column: string): unknown => {

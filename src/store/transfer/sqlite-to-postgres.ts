@@ -29,7 +29,7 @@ type Row = Record<string, unknown>
 
 /** Copies the SQLite store in `source` into the PostgreSQL database at `url`; answers the per-table counts. */
 export async function copySqliteToPostgres (source: string, url: string, options: { force?: boolean, onProgress?: (p: RowProgress) => void } = {}): Promise<TableCount[]> {
-  new SqliteStore(source).close() // the source at this hub's schema
+  await new SqliteStore(source).close() // the source at this hub's schema
   const from = new Database(source, { fileMustExist: true, readonly: true })
   const to = new PostgresDatabase(url, { max: 1 })
   try {
@@ -49,6 +49,8 @@ export async function copySqliteToPostgres (source: string, url: string, options
         await tx.query(`TRUNCATE ${targetTables.join(', ')} RESTART IDENTITY CASCADE`)
         for (const table of tables) {
           const columns = await writableColumns(tx, table)
+          // Rows a trigger wrote while earlier tables were copied (collection counts) give way to the source's.
+          await tx.query(`DELETE FROM ${table}`)
           let batch: Row[] = []
           const flush = async (): Promise<void> => {
             if (batch.length === 0) return
@@ -59,7 +61,8 @@ export async function copySqliteToPostgres (source: string, url: string, options
             options.onProgress?.({ done, total, table })
           }
           const positions = new Map<unknown, number>()
-          for (const raw of from.prepare(`SELECT rowid AS "__rowid", * FROM "${table}" ORDER BY rowid`).iterate() as Iterable<Row>) {
+          const read = withoutRowid(from, table) ? `SELECT * FROM "${table}"` : `SELECT rowid AS "__rowid", * FROM "${table}" ORDER BY rowid`
+          for (const raw of from.prepare(read).iterate() as Iterable<Row>) {
             const row = convert(table, raw, columns)
             const parent = POSITIONED[table]
             if (parent !== undefined) {
@@ -90,6 +93,12 @@ export async function copySqliteToPostgres (source: string, url: string, options
     from.close()
     await to.close()
   }
+}
+
+/** True for a table SQLite keeps WITHOUT ROWID (it has no rowid to read or order by). */
+function withoutRowid (db: Database.Database, table: string): boolean {
+  const sql = db.prepare<[string], { sql: string | null }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)?.sql ?? ''
+  return /WITHOUT\s+ROWID\s*$/i.test(sql)
 }
 
 /** True when the database holds more than what the migrations seed (the directory's version, the default source). */

@@ -14,6 +14,8 @@ import { migrationFederationSafety } from './004-federation-safety'
 import { migrationScheduledSync } from './005-scheduled-sync'
 import { migrationTransactionalOutbox } from './006-transactional-outbox'
 import { migrationUmbrellas } from './007-umbrellas'
+import { migrationPoolCopies } from './008-pool-copies'
+import { migrationPagedAudiences } from './009-paged-audiences'
 
 export type { PostgresMigration } from './migration'
 
@@ -25,7 +27,9 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   migrationFederationSafety,
   migrationScheduledSync,
   migrationTransactionalOutbox,
-  migrationUmbrellas
+  migrationUmbrellas,
+  migrationPoolCopies,
+  migrationPagedAudiences
 ]
 
 /** The advisory lock key the migrations are applied under ("ioom" in ASCII). */
