@@ -1,8 +1,11 @@
 /**
  * The PostgreSQL connection pool the store's repositories share: queries, transactions on one
  * connection, and rows decoded the way the repositories expect them (64-bit integers as numbers,
- * timestamps as ISO strings in UTC, jsonb as values).
+ * timestamps as ISO strings in UTC, jsonb as values). A transaction's connection is held in
+ * AsyncLocalStorage: every query and transaction started in its async context (any repository
+ * on this pool) joins it, a nested one as a savepoint; calls from elsewhere take other connections.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import pg from 'pg'
 
 /** What runs SQL: the pool, or one connection inside a transaction. */
@@ -27,9 +30,13 @@ const typeParsers = {
 /** SQLSTATEs after which a transaction may simply run again: serialization failure, deadlock. */
 const RETRYABLE = new Set(['40001', '40P01'])
 
+/** The connection of the transaction a call runs in, and how many savepoints it has named. */
+interface OpenTransaction { client: pg.PoolClient, savepoints: number }
+
 /** A pool of connections to one PostgreSQL database. */
 export class PostgresDatabase implements Queryable {
   readonly pool: pg.Pool
+  private readonly open = new AsyncLocalStorage<OpenTransaction>()
 
   constructor (url: string, options: { max?: number, applicationName?: string } = {}) {
     this.pool = new pg.Pool({
@@ -42,21 +49,26 @@ export class PostgresDatabase implements Queryable {
     this.pool.on('error', () => {})
   }
 
-  /** Runs one statement on any free connection. */
+  /** Runs one statement: on the open transaction's connection when called inside one, else on any free connection. */
   async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    const open = this.open.getStore()
+    if (open !== undefined) return await open.client.query<R>(sql, params)
     return await this.pool.query<R>(sql, params)
   }
 
   /**
    * Runs `work` in one transaction on one connection; commits when it resolves, rolls back when
-   * it throws. A serialization failure or deadlock runs it again (up to three times).
+   * it throws. A serialization failure or deadlock runs it again (up to three times). Inside an
+   * open transaction it is a savepoint: its failure rolls back its own part only.
    */
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const open = this.open.getStore()
+    if (open !== undefined) return await savepoint(open, work)
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect()
       try {
         await client.query('BEGIN')
-        const result = await work(client)
+        const result = await this.open.run({ client, savepoints: 0 }, async () => await work(client))
         await client.query('COMMIT')
         return result
       } catch (err) {
@@ -73,5 +85,20 @@ export class PostgresDatabase implements Queryable {
   /** Closes every connection. */
   async close (): Promise<void> {
     await this.pool.end()
+  }
+}
+
+/** `work` in a savepoint of the open transaction; rolled back alone when it throws. */
+async function savepoint<T> (open: OpenTransaction, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  const name = `hub_${++open.savepoints}`
+  await open.client.query(`SAVEPOINT ${name}`)
+  try {
+    const result = await work(open.client)
+    await open.client.query(`RELEASE SAVEPOINT ${name}`)
+    return result
+  } catch (err) {
+    await open.client.query(`ROLLBACK TO SAVEPOINT ${name}`)
+    await open.client.query(`RELEASE SAVEPOINT ${name}`)
+    throw err
   }
 }
