@@ -39,6 +39,35 @@ describe('PostgreSQL migrations', () => {
     }
   })
 
+  it('brings a store written before paged audiences up to date: delivery targets of cached actors, kept counts, copies of pools', async () => {
+    const db = new PostgresDatabase(database.url)
+    try {
+      await migratePostgres(db, postgresMigrations.filter(m => m.version < 8))
+      const shared = { id: 'https://a.test/u/f1', type: 'Person', inbox: ['https://a.test/u/f1/inbox'], endpoints: [{ sharedInbox: ['https://a.test/inbox'] }] }
+      const own = { id: 'https://b.test/u/f2', type: 'Person', inbox: 'https://b.test/u/f2/inbox' }
+      await db.query("INSERT INTO objects (id, type, doc) VALUES ($1, 'Person', $2), ($3, 'Person', $4), ('https://c.test/o/1', 'Note', '{\"id\": \"https://c.test/o/1\"}')",
+        [shared.id, JSON.stringify(shared), own.id, JSON.stringify(own)])
+      await db.query("INSERT INTO streams (id, doc) VALUES ('https://h.test/s/1', '{}'), ('https://h.test/s/2', '{}')")
+      await db.query("INSERT INTO stream_collections (collection, seq) SELECT 'https://h.test/u/a/followers', seq FROM streams")
+      await db.query("INSERT INTO pools (id, steward_id, local, status, currency, doc, updated_at) VALUES ('https://r.test/p/1', 's', false, 'open', 'EUR', '{}', '2026-01-01T00:00:00.000Z'), ('https://h.test/p/2', 's', true, 'open', 'EUR', '{}', '2026-01-02T00:00:00.000Z')")
+
+      expect(await migratePostgres(db)).toEqual([8, 9])
+      const targets = (await db.query<{ id: string, delivery_target: string | null }>('SELECT id, delivery_target FROM objects ORDER BY id')).rows
+      expect(targets).toEqual([
+        { id: shared.id, delivery_target: 'https://a.test/inbox' }, { id: own.id, delivery_target: 'https://b.test/u/f2/inbox' }, { id: 'https://c.test/o/1', delivery_target: null }
+      ])
+      expect((await db.query('SELECT collection, total FROM collection_counts')).rows).toEqual([{ collection: 'https://h.test/u/a/followers', total: 2 }])
+      // The trigger keeps the count from now on.
+      await db.query("DELETE FROM streams WHERE id = 'https://h.test/s/1'")
+      expect((await db.query('SELECT total FROM collection_counts')).rows).toEqual([{ total: 1 }])
+      expect((await db.query('SELECT id, refreshed_at FROM pools ORDER BY id')).rows).toEqual([
+        { id: 'https://h.test/p/2', refreshed_at: null }, { id: 'https://r.test/p/1', refreshed_at: '2026-01-01T00:00:00.000Z' }
+      ])
+    } finally {
+      await db.close()
+    }
+  })
+
   it('reads the unaccented, stemmed words of a directory entry into its generated search vector', async () => {
     const db = new PostgresDatabase(database.url)
     try {
