@@ -50,6 +50,25 @@ describe('PostgreSQL queues across processes', () => {
     expect(answers.filter(a => a === 'busy')).toHaveLength(8)
   })
 
+  it('stores each inbound activity once when several processes receive overlapping batches in different orders', async () => {
+    const processes = [pg.db(), pg.connect(), pg.connect()].map((db, i) => postgresRepositories(db, `host-${i}:1:p`))
+    await Promise.all(processes.map(async (p, i) => await p.processes.register({ machine: `m${i}`, pid: 1 })))
+    const inbox = 'https://hub.test/u/alpha/inbox'
+    const receipts = Array.from({ length: 12 }, (_v, n) => {
+      const activity = { id: `https://peer.example/a/${n}`, type: 'Create', actor: ['https://peer.example/u/p'], _meta: { collection: [inbox] } }
+      return { key: { sender: 'https://peer.example/u/p', activityId: activity.id, recipientId: 'https://hub.test/u/alpha' }, inbox, activity }
+    })
+    const batches = [receipts, [...receipts].reverse(), [...receipts.slice(6), ...receipts.slice(0, 6)]]
+    const answers = await Promise.all(processes.map(async (p, i) => await p.inboxJournal.receive(batches[i], p.processes.selfId)))
+    const byActivity = new Map<string, string[]>()
+    answers.forEach((results, i) => results.forEach((r, j) => {
+      const id = batches[i][j].activity.id
+      byActivity.set(id, [...byActivity.get(id) ?? [], r.claim === 'claimed' ? `claimed:${String(r.isNew)}` : r.claim])
+    }))
+    for (const claims of byActivity.values()) expect(claims.sort()).toEqual(['busy', 'busy', 'claimed:true'])
+    expect((await processes[1].getActivity('https://peer.example/a/11', true))?._meta?.collection).toEqual([inbox])
+  })
+
   it('resolves each published audience once when several processes claim and finish jobs together', async () => {
     const processes = [pg.db(), pg.connect()].map((db, i) => postgresRepositories(db, `host-${i}:1:p`))
     const actor = 'https://hub.test/u/alpha'
