@@ -1,6 +1,7 @@
 import path from 'path'
 import { ConfigError } from '../errors/config-error'
 import { addressRangeProblem, PrivateAddressPolicy } from './address-ranges'
+import { parseDatabaseUrl } from './database-url'
 import { loadSyncConfig, SyncConfig } from './sync-config'
 import { HttpLimitsConfig, loadHttpLimitsConfig } from './http-limits-config'
 
@@ -10,6 +11,11 @@ export interface HubConfig {
   /** Public base URL without a trailing slash, e.g. `https://hub.coop.example`. */
   hubUrl: string
   dataDir: string
+  /**
+   * HUB_DATABASE_URL: a PostgreSQL database the hub owns (shared by hub processes on several
+   * machines), or null for the SQLite database in `dataDir` (docs/scaling.md).
+   */
+  databaseUrl: string | null
   /** Shown in NodeInfo and on pages; the host name when unset. */
   hubName: string | null
   /** Set when the admin gave one; otherwise the hub generates and stores one. */
@@ -46,6 +52,7 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): HubCon
   const port = parsePort(env.PORT)
   const hubUrl = parseHubUrl(env.HUB_URL, port)
   const dataDir = path.resolve(cwd, nonEmpty(env.DATA_DIR, 'DATA_DIR') ?? './data')
+  const databaseUrl = parseDatabaseUrl(env.HUB_DATABASE_URL)
   const adminToken = parseAdminToken(env.HUB_ADMIN_TOKEN)
   const hubName = nonEmpty(env.HUB_NAME, 'HUB_NAME') ?? null
   const allowPrivateAddresses = parsePrivateAddresses(env.HUB_ALLOW_PRIVATE_ADDRESSES)
@@ -61,7 +68,7 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): HubCon
   const admissionVoteSeconds = parsePositiveInt(env.HUB_ADMISSION_VOTE_SECONDS, 'HUB_ADMISSION_VOTE_SECONDS', 7 * 24 * 3600)
   const audiencePageSize = parsePositiveInt(env.HUB_AUDIENCE_PAGE_SIZE, 'HUB_AUDIENCE_PAGE_SIZE', 2_000)
   if (audiencePageSize > 50_000) throw new ConfigError('HUB_AUDIENCE_PAGE_SIZE', `must be at most 50000 (a page is held in memory); got ${audiencePageSize}`)
-  return { port, hubUrl, dataDir, hubName, adminToken, allowPrivateAddresses, inboxRateLimitPerMinute, http, maxBodyBytes, logLevel, sync, processHeartbeatMs, admissionVoteSeconds, audiencePageSize }
+  return { port, hubUrl, dataDir, databaseUrl, hubName, adminToken, allowPrivateAddresses, inboxRateLimitPerMinute, http, maxBodyBytes, logLevel, sync, processHeartbeatMs, admissionVoteSeconds, audiencePageSize }
 }
 
 function nonEmpty (value: string | undefined, name: string): string | undefined {

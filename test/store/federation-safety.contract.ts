@@ -2,16 +2,28 @@
  * Contract for the federation-safety repositories: domain blocks, the inbox journal and the
  * delivery controls (ordering, postponement, leases, per-host view). Every adapter passes it.
  */
-import type { HubStore } from '../../src/store/store.port'
+import type { DeliveryFailure, HubStore } from '../../src/store/store.port'
 import { claimed, waiting } from './store.fixtures'
+
+/**
+ * What the suite uses of a store: the repositories, the delivery queue, and the reads of apex's
+ * documents that show what the inbox journal stored. The queue's counts may answer a Promise (a
+ * networked store), so the suite awaits them.
+ */
+export type FederationSafetyStore = Pick<HubStore, 'domainBlocks' | 'inboxJournal' | 'deliveryControl' | 'deliveryEnqueue' | 'deliveryDequeue' |
+'deliveryReschedule' | 'deliveryComplete' | 'deliveryFail' | 'close' | 'getObject' | 'getActivity'> & {
+  processes: Pick<HubStore['processes'], 'selfId'>
+  deliveryQueueSize: () => number | Promise<number>
+  listDeliveryFailures: (limit: number) => DeliveryFailure[] | Promise<DeliveryFailure[]>
+}
 
 const ACTOR = 'https://hub.test/u/alpha'
 const HOUR = 3_600_000
 
 /** Registers the contract for one adapter; `makeStore` gives a fresh store per test. */
-export function describeFederationSafetyContract (adapterName: string, makeStore: () => HubStore): void {
+export function describeFederationSafetyContract (adapterName: string, makeStore: () => FederationSafetyStore): void {
   describe(`federation safety repositories: ${adapterName}`, () => {
-    let store: HubStore
+    let store: FederationSafetyStore
     beforeEach(() => { store = makeStore() })
     afterEach(() => store.close())
 

@@ -12,15 +12,18 @@ const ACTIVITY = 'https://peer.example/activities/1'
 const SENDER = 'https://peer.example/u/p'
 const KEY = { sender: SENDER, activityId: ACTIVITY, recipientId: ACTOR }
 
+/** What the suite uses of a store: the process registry, the queues, the journal, and three of apex's methods. */
+export type ProcessesStore = Pick<HubStore, 'processes' | 'inboxJournal' | 'outbox' | 'deliveryEnqueue' | 'deliveryDequeue' | 'saveActivity' | 'removeActivity' | 'getActivity'>
+
 /** Two stores sharing one database (as two processes would), and a way to close both. */
-export interface StorePair { a: HubStore, b: HubStore, close: () => void }
+export interface StorePair { a: ProcessesStore, b: ProcessesStore, close: () => void }
 
 /** Registers the contract for one adapter; `makePair` gives fresh stores per test. */
 export function describeProcessesContract (adapterName: string, makePair: () => StorePair): void {
   describe(`process registry: ${adapterName}`, () => {
     let pair: StorePair
-    let a: HubStore
-    let b: HubStore
+    let a: ProcessesStore
+    let b: ProcessesStore
     beforeEach(async () => {
       pair = makePair()
       a = pair.a

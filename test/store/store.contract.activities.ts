@@ -1,12 +1,16 @@
 /** Contract for apex's activity streams: activities, collection membership and collection pages. */
-import type { ApexNode } from '../../src/store/store.port'
-import { fixtures, withoutMeta, type StoreRef } from './store.fixtures'
+import type { ApexNode, ApexStore } from '../../src/store/store.port'
+import { fixtures, withoutMeta } from './store.fixtures'
+
+/** What the part uses of a store: apex's activity and stream methods, and saveObject for actors. */
+export type ApexActivitiesStore = Pick<ApexStore, 'saveObject' | 'saveActivity' | 'getActivity' | 'removeActivity' | 'updateActivity' |
+'updateActivityMeta' | 'findActivityByCollectionAndObjectId' | 'findActivityByCollectionAndActorId' | 'getStream' | 'getStreamCount'>
 
 const INBOX = 'https://hub.test/u/alice/inbox'
 const OUTBOX = 'https://hub.test/u/alice/outbox'
 
 /** Registers the activity and stream part of the contract. */
-export function describeApexActivityContract (store: StoreRef): void {
+export function describeApexActivityContract (store: () => ApexActivitiesStore): void {
   const alice = fixtures.actor('alice', { local: true })
   const bob = fixtures.actor('bob', { host: 'https://far.test' })
   const carol = fixtures.actor('carol', { host: 'https://far.test' })

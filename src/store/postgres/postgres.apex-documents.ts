@@ -1,0 +1,287 @@
+/**
+ * apex's half of the store on PostgreSQL: the object cache (remote objects and local actors),
+ * the JSON-LD context cache and the activity streams, with the semantics of apex's MongoDB store
+ * as the SQLite store has them. Private keys live in `meta`, never in `doc`. `_meta.collection`
+ * is mirrored into `stream_collections`, so collection pages are index scans; `streams.seq` is
+ * the page cursor apex sees as `_id`. jsonb keeps no key order, so documents compare by content.
+ */
+import crypto from 'node:crypto'
+import type { ApexNode, ContextRecord } from '../store.port'
+// Pure helpers on apex's nodes (no SQLite in them), shared by both adapters.
+import {
+  allIds, collectionsOf, embeddedObjectIds, firstId, firstType, isLocalActor, isObject, mergeTopLevel,
+  replaceEmbeddedObject, splitMeta, type JsonObject, type Meta
+} from '../sqlite/apex-node-codec'
+import { deliveryTargetOf } from '../sqlite/delivery-target'
+import type { PostgresDatabase, Queryable } from './postgres-database'
+
+interface DocRow { doc: JsonObject, meta: Meta | null }
+interface StreamRow extends DocRow { seq: number }
+
+/** The message apex's collection route turns into a 400. */
+const INVALID_PAGE = 'ApexStore: invalid page value'
+/** Cursors are `String(seq)`; 15 digits stay within a safe integer. */
+const CURSOR = /^[0-9]{1,15}$/
+
+/** apex's objects, contexts and streams on the hub's PostgreSQL database. */
+export class PostgresApexDocuments {
+  constructor (private readonly db: PostgresDatabase) {}
+
+  /** See `ApexStore.setup`: stores (replaces) the initial user with its `_meta`. */
+  async setup (initialUser?: ApexNode): Promise<ApexNode | undefined> {
+    if (initialUser === undefined) return undefined
+    await this.db.query(`INSERT INTO objects (id, type, doc, meta, local_actor, delivery_target) VALUES ($1, $2, $3, $4, $5, $6)
+      ON CONFLICT (id) DO UPDATE SET type = excluded.type, doc = excluded.doc, meta = excluded.meta, local_actor = excluded.local_actor,
+        delivery_target = excluded.delivery_target`, objectColumns(initialUser))
+    return initialUser
+  }
+
+  /** See `ApexStore.getObject`: `_meta` only when `includeMeta` is exactly true. */
+  async getObject (id: string, includeMeta?: boolean): Promise<ApexNode | null> {
+    const row = (await this.db.query<DocRow>('SELECT doc, meta FROM objects WHERE id = $1', [id])).rows[0]
+    return row === undefined ? null : toNode(row, includeMeta === true)
+  }
+
+  /** See `ApexStore.saveObject`: first writer wins. */
+  async saveObject (object: ApexNode): Promise<boolean> {
+    return await saveObjectOn(this.db, object)
+  }
+
+  /** See `ApexStore.updateObject`; a full replace without `_meta` keeps the stored one (private keys). */
+  async updateObject (object: ApexNode, _actorId: string | null, fullReplace: boolean): Promise<ApexNode | undefined> {
+    return await this.db.transaction(async tx => await updateObjectOn(tx, object, fullReplace))
+  }
+
+  /** See `ApexStore.getUserCount`: local actors, but the instance actor (Application). */
+  async getUserCount (): Promise<number> {
+    return (await this.db.query<{ n: number }>("SELECT count(*)::int AS n FROM objects WHERE local_actor AND (type IS NULL OR type <> 'Application')")).rows[0].n
+  }
+
+  /** See `ApexStore.getContext`. */
+  async getContext (documentUrl: string): Promise<ContextRecord | null> {
+    const row = (await this.db.query<{ context_url: string | null, document_url: string, document: unknown }>(
+      'SELECT context_url, document_url, document FROM contexts WHERE document_url = $1', [documentUrl])).rows[0]
+    return row === undefined ? null : { contextUrl: row.context_url, documentUrl: row.document_url, document: row.document }
+  }
+
+  /** See `ApexStore.saveContext`: upserts; a document given as JSON text is stored parsed. */
+  async saveContext ({ contextUrl, documentUrl, document }: ContextRecord): Promise<boolean> {
+    const text = typeof document === 'string' ? document : JSON.stringify(document)
+    await this.db.query(`INSERT INTO contexts (document_url, context_url, document) VALUES ($1, $2, $3)
+      ON CONFLICT (document_url) DO UPDATE SET context_url = excluded.context_url, document = excluded.document`, [documentUrl, contextUrl ?? null, text])
+    return true
+  }
+
+  /** See `ApexStore.generateId`. */
+  generateId (): string {
+    return crypto.randomBytes(16).toString('hex')
+  }
+
+  /** See `ApexStore.saveActivity`: falsy when an activity with its id exists. */
+  async saveActivity (activity: ApexNode): Promise<true | undefined> {
+    return await this.db.transaction(async tx => await saveActivityOn(tx, activity))
+  }
+
+  /** See `ApexStore.getActivity`: `_meta` when `includeMeta` is truthy (as apex's MongoDB store). */
+  async getActivity (id: string, includeMeta?: boolean): Promise<ApexNode | null> {
+    const row = (await this.db.query<StreamRow>('SELECT seq, doc, meta FROM streams WHERE id = $1', [id])).rows[0]
+    return row === undefined ? null : toNode(row, Boolean(includeMeta))
+  }
+
+  /** See `ApexStore.findActivityByCollectionAndObjectId`: the first stored, as MongoDB's natural order. */
+  async findActivityByCollectionAndObjectId (collection: string, objectId: string, includeMeta?: boolean): Promise<ApexNode | null> {
+    return await this.firstIn(collection, 's.object_id', objectId, Boolean(includeMeta))
+  }
+
+  /** See `ApexStore.findActivityByCollectionAndActorId`. */
+  async findActivityByCollectionAndActorId (collection: string, actorId: string, includeMeta?: boolean): Promise<ApexNode | null> {
+    return await this.firstIn(collection, 's.actor_id', actorId, Boolean(includeMeta))
+  }
+
+  /** See `ApexStore.getStream`: newest first, from `after`, without blocked actors or items whose actor is not cached. */
+  async getStream (collection: string, limit: number | null, after?: string | null, blockList?: string[], query?: unknown): Promise<Array<ApexNode & { _id: string }>> {
+    if (query !== undefined && query !== null && !(Array.isArray(query) && query.length === 0)) {
+      throw new Error('ApexStore: MongoDB aggregation queries (getStream query) are not supported by the PostgreSQL store')
+    }
+    // As in apex, the limit applies before items with uncached actors are dropped.
+    const rows = (await this.db.query<StreamRow>(`
+      SELECT s.seq, s.doc, s.meta FROM stream_collections c JOIN streams s ON s.seq = c.seq
+      WHERE c.collection = $1 AND ($2::bigint IS NULL OR c.seq < $2)
+        AND (s.actor_id IS NULL OR NOT (s.actor_id = ANY ($3::text[])))
+      ORDER BY c.seq DESC LIMIT $4`,
+    [collection, parseCursor(after), blockList ?? [], limit !== null && limit > 0 ? limit : null])).rows
+    const actorIds = [...new Set(rows.flatMap(r => allIds(r.doc.actor)))]
+    const actors = new Map((await this.db.query<{ id: string, doc: JsonObject }>('SELECT id, doc FROM objects WHERE id = ANY ($1::text[])', [actorIds])).rows.map(r => [r.id, r.doc]))
+    const items: Array<ApexNode & { _id: string }> = []
+    for (const row of rows) {
+      const actor = allIds(row.doc.actor).map(id => actors.get(id)).filter((a): a is JsonObject => a !== undefined)
+      if (actor.length === 0) continue
+      items.push({ ...(stripEmbeddedMeta(row.doc) as ApexNode), actor, _id: String(row.seq) })
+    }
+    return items
+  }
+
+  /** See `ApexStore.getStreamCount`. */
+  async getStreamCount (collection: string): Promise<number> {
+    // Kept by a trigger on stream_collections (migration 9): no counting scan per request.
+    const row = (await this.db.query<{ n: number }>('SELECT total AS n FROM collection_counts WHERE collection = $1', [collection])).rows[0]
+    return row?.n ?? 0
+  }
+
+  /** See `ApexStore.removeActivity`; collection membership goes with it (ON DELETE CASCADE). */
+  async removeActivity (activity: { id: string }, actorId: string): Promise<{ deletedCount: number }> {
+    return { deletedCount: (await this.db.query('DELETE FROM streams WHERE id = $1 AND actor_id = $2', [activity.id, actorId])).rowCount ?? 0 }
+  }
+
+  /** See `ApexStore.updateActivity`; keeps the stored `_meta` unless the update carries one. */
+  async updateActivity (activity: ApexNode, fullReplace: boolean): Promise<ApexNode> {
+    return await this.db.transaction(async (tx): Promise<ApexNode> => {
+      const row = (await tx.query<StreamRow>('SELECT seq, doc, meta FROM streams WHERE id = $1 FOR UPDATE', [activity.id])).rows[0]
+      // MongoDB answers the given activity when nothing matched; so does this store.
+      if (row === undefined) return activity
+      const storedMeta = row.meta ?? undefined
+      const { doc: given } = splitMeta(activity)
+      const doc = fullReplace ? given : mergeTopLevel(row.doc, given)
+      const meta = isObject(activity._meta) ? activity._meta : (!fullReplace && activity._meta === null ? undefined : storedMeta)
+      if (!sameJson(doc, row.doc) || !sameJson(meta, storedMeta)) {
+        await rewrite(tx, row.seq, doc, meta)
+        await refreshEmbeddedCopies(tx, doc)
+      }
+      return meta === undefined ? doc as ApexNode : { ...doc, _meta: meta } as ApexNode
+    })
+  }
+
+  /** See `ApexStore.updateActivityMeta`: `$addToSet` / `$pull` on `_meta[key]`. */
+  async updateActivityMeta (activity: { id: string }, key: string, value: unknown, remove?: boolean): Promise<ApexNode> {
+    return await this.db.transaction(async tx => await updateActivityMetaOn(tx, activity, key, value, remove))
+  }
+
+  private async firstIn (collection: string, column: 's.object_id' | 's.actor_id', value: string, includeMeta: boolean): Promise<ApexNode | null> {
+    const row = (await this.db.query<StreamRow>(`SELECT s.seq, s.doc, s.meta FROM stream_collections c JOIN streams s ON s.seq = c.seq
+      WHERE c.collection = $1 AND ${column} = $2 ORDER BY s.seq LIMIT 1`, [collection, value])).rows[0]
+    return row === undefined ? null : toNode(row, includeMeta)
+  }
+}
+
+/** `updateActivityMeta` inside the caller's transaction (the inbox's group commit too). */
+export async function updateActivityMetaOn (tx: Queryable, activity: { id: string }, key: string, value: unknown, remove?: boolean): Promise<ApexNode> {
+  const row = (await tx.query<StreamRow>('SELECT seq, doc, meta FROM streams WHERE id = $1 FOR UPDATE', [activity.id])).rows[0]
+  if (row === undefined) throw new Error('Error updating activity meta: not found')
+  const meta: Meta = row.meta ?? {}
+  const current = meta[key]
+  const values: unknown[] = Array.isArray(current) ? current : current === undefined ? [] : [current]
+  meta[key] = remove === true
+    ? values.filter(v => !sameJson(v, value))
+    : values.some(v => sameJson(v, value)) ? values : [...values, value]
+  await tx.query('UPDATE streams SET meta = $1 WHERE seq = $2', [JSON.stringify(meta), row.seq])
+  if (key === 'collection' && typeof value === 'string') {
+    if (remove === true) await tx.query('DELETE FROM stream_collections WHERE collection = $1 AND seq = $2', [value, row.seq])
+    else await tx.query('INSERT INTO stream_collections (collection, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING', [value, row.seq])
+  }
+  return { ...row.doc, _meta: meta } as ApexNode
+}
+
+/** Inserts an object unless one with its id exists; on any connection (the outbox's transaction too). */
+export async function saveObjectOn (db: Queryable, object: ApexNode): Promise<boolean> {
+  const result = await db.query(`INSERT INTO objects (id, type, doc, meta, local_actor, delivery_target) VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT (id) DO NOTHING`, objectColumns(object))
+  return result.rowCount === 1
+}
+
+/** `updateObject` inside the caller's transaction. */
+export async function updateObjectOn (tx: Queryable, object: ApexNode, fullReplace: boolean): Promise<ApexNode | undefined> {
+  const row = (await tx.query<DocRow>('SELECT doc, meta FROM objects WHERE id = $1 FOR UPDATE', [object.id])).rows[0]
+  if (row === undefined) return undefined
+  const storedMeta = row.meta ?? undefined
+  const { doc: given } = splitMeta(object)
+  const doc = fullReplace ? given : mergeTopLevel(row.doc, given)
+  const meta: Meta | undefined = isObject(object._meta) ? object._meta : (!fullReplace && object._meta === null ? undefined : storedMeta)
+  const changed = !sameJson(doc, row.doc) || !sameJson(meta, storedMeta)
+  if (changed) {
+    await tx.query('UPDATE objects SET type = $1, doc = $2, meta = $3, local_actor = $4, delivery_target = $5 WHERE id = $6',
+      [firstType(doc.type), JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta), isLocalActor(meta), deliveryTargetOf(doc), object.id])
+  }
+  // Like MongoDB: a full replace answers only when the document changed (modifiedCount),
+  // a partial update answers the stored document (without `_meta`) whenever it exists.
+  if (fullReplace && !changed) return undefined
+  await refreshEmbeddedCopies(tx, doc)
+  return fullReplace ? structuredClone(object) : doc as ApexNode
+}
+
+/** `saveActivity` inside the caller's transaction. */
+export async function saveActivityOn (tx: Queryable, activity: ApexNode): Promise<true | undefined> {
+  const { doc, meta } = splitMeta(activity)
+  const inserted = (await tx.query<{ seq: number }>(`INSERT INTO streams (id, type, actor_id, object_id, doc, meta) VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT (id) DO NOTHING RETURNING seq`,
+  [activity.id, firstType(doc.type), firstId(doc.actor), firstId(doc.object), JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta)])).rows[0]
+  if (inserted === undefined) return undefined
+  await indexStream(tx, inserted.seq, doc, meta)
+  return true
+}
+
+/** Replaces every copy of `object` embedded in an activity's `object` (MongoDB's updateObjectCopies). */
+async function refreshEmbeddedCopies (tx: Queryable, object: JsonObject): Promise<void> {
+  if (typeof object.id !== 'string') return
+  const { doc: copy } = splitMeta(object)
+  const rows = (await tx.query<{ seq: number, doc: JsonObject }>(`SELECT s.seq, s.doc FROM stream_embedded_objects e JOIN streams s ON s.seq = e.seq
+    WHERE e.object_id = $1 FOR UPDATE OF s`, [object.id])).rows
+  for (const row of rows) {
+    if (replaceEmbeddedObject(row.doc, copy)) await tx.query('UPDATE streams SET doc = $1 WHERE seq = $2', [JSON.stringify(row.doc), row.seq])
+  }
+}
+
+/** Writes a whole stream row and brings its collection and embedded-object rows in step. */
+async function rewrite (tx: Queryable, seq: number, doc: JsonObject, meta: Meta | undefined): Promise<void> {
+  await tx.query('UPDATE streams SET type = $1, actor_id = $2, object_id = $3, doc = $4, meta = $5 WHERE seq = $6',
+    [firstType(doc.type), firstId(doc.actor), firstId(doc.object), JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta), seq])
+  await tx.query('DELETE FROM stream_collections WHERE seq = $1', [seq])
+  await tx.query('DELETE FROM stream_embedded_objects WHERE seq = $1', [seq])
+  await indexStream(tx, seq, doc, meta)
+}
+
+async function indexStream (tx: Queryable, seq: number, doc: JsonObject, meta: Meta | undefined): Promise<void> {
+  // Sorted: the count trigger locks each collection's row, always in the same order (no deadlock).
+  const collections = [...collectionsOf(meta)].sort()
+  if (collections.length) await tx.query('INSERT INTO stream_collections (collection, seq) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [collections, seq])
+  const embedded = embeddedObjectIds(doc)
+  if (embedded.length) await tx.query('INSERT INTO stream_embedded_objects (object_id, seq) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [embedded, seq])
+}
+
+/** The `objects` row for a node: id, type, doc without `_meta`, meta, the local-actor flag, the delivery target. */
+function objectColumns (node: ApexNode): [string, string | null, string, string | null, boolean, string | null] {
+  const { doc, meta } = splitMeta(node)
+  return [node.id, firstType(doc.type), JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta), isLocalActor(meta), deliveryTargetOf(doc)]
+}
+
+/** Joins a stored doc and meta into a node; `_meta` only when asked for and present. */
+function toNode (row: DocRow, includeMeta: boolean): ApexNode {
+  const node = { ...row.doc } as ApexNode
+  if (includeMeta && row.meta !== null) node._meta = row.meta
+  return node
+}
+
+/** Equal JSON values whatever the order of their keys (jsonb does not keep it). */
+export function sameJson (a: unknown, b: unknown): boolean {
+  return JSON.stringify(sorted(a)) === JSON.stringify(sorted(b))
+}
+
+function sorted (value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sorted)
+  if (!isObject(value)) return value
+  return Object.fromEntries(Object.keys(value).sort().map(k => [k, sorted(value[k])]))
+}
+
+/** Turns apex's `after` cursor into a seq bound; anything but a decimal integer is refused. */
+function parseCursor (after: unknown): number | null {
+  // apex's MongoDB store treats every falsy cursor as "first page".
+  if (after === undefined || after === null || after === '' || after === 0) return null
+  if (typeof after === 'number' && Number.isSafeInteger(after) && after > 0) return after
+  if (typeof after === 'string' && CURSOR.test(after)) return Number(after)
+  throw new Error(INVALID_PAGE)
+}
+
+/** Drops `_meta` from embedded objects, as apex's getStream projection does ('object._meta'). */
+function stripEmbeddedMeta (doc: JsonObject): JsonObject {
+  if (!Array.isArray(doc.object)) return doc
+  return { ...doc, object: doc.object.map(o => isObject(o) ? splitMeta(o).doc : o) }
+}
