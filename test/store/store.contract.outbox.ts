@@ -202,6 +202,22 @@ export function describeOutboxContract (store: StoreRef): void {
         expect(await store().outbox.isLocalFollowersCollection('https://a.test/u/f1/followers')).toBe(false)
       })
 
+      it('follows a member to its new delivery target when its actor is cached late or changes inbox', async () => {
+        // A Follow stored before its actor was cached: no target until the actor is.
+        await store().saveActivity(fixtures.activity(101, 'Follow', 'https://a.test/u/f1', alpha.id, [FOLLOWERS]))
+        expect((await store().outbox.audiencePage(FOLLOWERS, 0, 10, [])).targets).toEqual([])
+        const actor = fixtures.actor('f1', { host: 'https://a.test' })
+        await store().saveObject(actor)
+        expect((await store().outbox.audiencePage(FOLLOWERS, 0, 10, [])).targets).toEqual(['https://a.test/u/f1/inbox'])
+
+        // Its server starts naming a shared inbox (an Update of the actor), then the actor moves its inbox.
+        await store().updateObject({ ...actor, endpoints: [{ sharedInbox: ['https://a.test/inbox'] }] }, actor.id, true)
+        expect((await store().outbox.audiencePage(FOLLOWERS, 0, 10, [])).targets).toEqual(['https://a.test/inbox'])
+        await store().updateObject({ ...actor, inbox: ['https://a.test/u/f1/new-inbox'] }, actor.id, true)
+        expect((await store().outbox.audiencePage(FOLLOWERS, 0, 10, [])).targets).toEqual(['https://a.test/u/f1/new-inbox'])
+        expect((await store().outbox.audiencePage(FOLLOWERS, 0, 10, [actor.id])).targets).toEqual([])
+      })
+
       it('queues a target once per job across pages, even after its delivery was sent and removed, and records the cursor', async () => {
         await store().outbox.publish(createEntry(20, 'files'))
         const [job] = await store().outbox.claimResolutions(10)

@@ -32,6 +32,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
   private readonly retry
   private readonly count
   private readonly page
+  private readonly pageWithBlocked
   private readonly followersOwner
   private readonly rememberTarget
   private readonly advance
@@ -65,15 +66,23 @@ export class SqliteOutboxRepository implements OutboxRepository {
       `UPDATE outbox_resolutions SET after_ms = ?, attempt = attempt + 1, last_error = ?, lease_until_ms = NULL, lease_owner = NULL
        WHERE id = ?`)
     this.count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox_resolutions')
-    // One page of members (an index range on stream_collections), grouped by delivery target:
+    // One page of members grouped by delivery target, kept on each membership row (migration 16):
     // one row per distinct target, plus a null-target row for members with none; every row
     // carries the last member it saw, so the cursor moves past members without a target too.
-    this.page = db.prepare<{ collection: string, after: number, limit: number, blocked: string }, { target: string | null, last: number }>(
-      `SELECT o.delivery_target AS target, MAX(p.seq) AS last
-       FROM (SELECT c.seq, s.actor_id FROM stream_collections c JOIN streams s ON s.seq = c.seq
+    // Without blocked actors the page is one range of a covering index; with them, each member's
+    // activity is read for its actor.
+    this.page = db.prepare<{ collection: string, after: number, limit: number }, { target: string | null, last: number }>(
+      `SELECT p.target, MAX(p.seq) AS last
+       FROM (SELECT c.seq, c.target FROM stream_collections c INDEXED BY stream_collections_targets
              WHERE c.collection = :collection AND c.seq > :after ORDER BY c.seq LIMIT :limit) p
-       LEFT JOIN objects o ON o.id = p.actor_id AND p.actor_id NOT IN (SELECT value FROM json_each(:blocked))
-       GROUP BY o.delivery_target`)
+       GROUP BY p.target`)
+    this.pageWithBlocked = db.prepare<{ collection: string, after: number, limit: number, blocked: string }, { target: string | null, last: number }>(
+      `SELECT CASE WHEN s.actor_id IN (SELECT value FROM json_each(:blocked)) THEN NULL ELSE p.target END AS target,
+              MAX(p.seq) AS last
+       FROM (SELECT c.seq, c.target FROM stream_collections c INDEXED BY stream_collections_targets
+             WHERE c.collection = :collection AND c.seq > :after ORDER BY c.seq LIMIT :limit) p
+       JOIN streams s ON s.seq = p.seq
+       GROUP BY 1`)
     // Few rows have local_actor = 1 (the hub's own actors): an index range, then a look at each.
     this.followersOwner = db.prepare<[string, string], { id: string }>(
       `SELECT id FROM objects WHERE local_actor = 1
@@ -136,7 +145,9 @@ export class SqliteOutboxRepository implements OutboxRepository {
   }
 
   async audiencePage (collection: string, afterSeq: number, limit: number, blocked: string[]): Promise<AudiencePage> {
-    const rows = this.page.all({ collection, after: afterSeq, limit, blocked: JSON.stringify(blocked) })
+    const rows = blocked.length === 0
+      ? this.page.all({ collection, after: afterSeq, limit })
+      : this.pageWithBlocked.all({ collection, after: afterSeq, limit, blocked: JSON.stringify(blocked) })
     let lastSeq: number | null = null
     const targets: string[] = []
     for (const row of rows) {

@@ -19,6 +19,7 @@ import { migrationUmbrellaWork } from './012-umbrella-work'
 import { migrationUmbrellaNotes } from './013-umbrella-notes'
 import { migrationPoolCopies } from './014-pool-copies'
 import { migrationPagedAudiences } from './015-paged-audiences'
+import { migrationMembershipTargets } from './016-membership-targets'
 
 export type { Migration } from './migration'
 
@@ -37,7 +38,8 @@ export const migrations: readonly Migration[] = [
   migrationUmbrellaWork,
   migrationUmbrellaNotes,
   migrationPoolCopies,
-  migrationPagedAudiences
+  migrationPagedAudiences,
+  migrationMembershipTargets
 ]
 
 /** Applies the migrations `db` lacks, each in its own transaction; answers the versions applied. */
