@@ -39,7 +39,7 @@ describe('PostgreSQL migrations', () => {
     }
   })
 
-  it('brings a store written before paged audiences up to date: delivery targets of cached actors, kept counts, copies of pools', async () => {
+  it('brings a store written before paged audiences up to date: delivery targets of cached actors and of followers\' rows, kept counts, copies of pools', async () => {
     const db = new PostgresDatabase(database.url)
     try {
       await migratePostgres(db, postgresMigrations.filter(m => m.version < 8))
@@ -47,11 +47,14 @@ describe('PostgreSQL migrations', () => {
       const own = { id: 'https://b.test/u/f2', type: 'Person', inbox: 'https://b.test/u/f2/inbox' }
       await db.query("INSERT INTO objects (id, type, doc) VALUES ($1, 'Person', $2), ($3, 'Person', $4), ('https://c.test/o/1', 'Note', '{\"id\": \"https://c.test/o/1\"}')",
         [shared.id, JSON.stringify(shared), own.id, JSON.stringify(own)])
-      await db.query("INSERT INTO streams (id, doc) VALUES ('https://h.test/s/1', '{}'), ('https://h.test/s/2', '{}')")
+      await db.query("INSERT INTO streams (id, doc, actor_id) VALUES ('https://h.test/s/1', '{}', $1), ('https://h.test/s/2', '{}', $2)", [shared.id, own.id])
       await db.query("INSERT INTO stream_collections (collection, seq) SELECT 'https://h.test/u/a/followers', seq FROM streams")
       await db.query("INSERT INTO pools (id, steward_id, local, status, currency, doc, updated_at) VALUES ('https://r.test/p/1', 's', false, 'open', 'EUR', '{}', '2026-01-01T00:00:00.000Z'), ('https://h.test/p/2', 's', true, 'open', 'EUR', '{}', '2026-01-02T00:00:00.000Z')")
 
-      expect(await migratePostgres(db)).toEqual([8, 9])
+      expect(await migratePostgres(db)).toEqual([8, 9, 10])
+      // Each follower's row keeps its actor's delivery target (migration 10), and new rows take it too.
+      const rowTargets = async (): Promise<unknown[]> => (await db.query('SELECT s.id, c.target FROM stream_collections c JOIN streams s ON s.seq = c.seq ORDER BY s.id')).rows
+      expect(await rowTargets()).toEqual([{ id: 'https://h.test/s/1', target: 'https://a.test/inbox' }, { id: 'https://h.test/s/2', target: 'https://b.test/u/f2/inbox' }])
       const targets = (await db.query<{ id: string, delivery_target: string | null }>('SELECT id, delivery_target FROM objects ORDER BY id')).rows
       expect(targets).toEqual([
         { id: shared.id, delivery_target: 'https://a.test/inbox' }, { id: own.id, delivery_target: 'https://b.test/u/f2/inbox' }, { id: 'https://c.test/o/1', delivery_target: null }
@@ -63,6 +66,9 @@ describe('PostgreSQL migrations', () => {
       expect((await db.query('SELECT id, refreshed_at FROM pools ORDER BY id')).rows).toEqual([
         { id: 'https://h.test/p/2', refreshed_at: null }, { id: 'https://r.test/p/1', refreshed_at: '2026-01-01T00:00:00.000Z' }
       ])
+      // An actor whose delivery target changes passes it to its remaining rows.
+      await db.query("UPDATE objects SET delivery_target = 'https://b.test/inbox' WHERE id = $1", [own.id])
+      expect(await rowTargets()).toEqual([{ id: 'https://h.test/s/2', target: 'https://b.test/inbox' }])
     } finally {
       await db.close()
     }

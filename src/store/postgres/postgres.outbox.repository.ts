@@ -106,12 +106,18 @@ export class PostgresOutboxRepository implements OutboxRepository {
     // One page of members (an index range on stream_collections), grouped by delivery target:
     // one row per distinct target, plus a null-target row for members with none; every row
     // carries the last member it saw, so the cursor moves past members without a target too.
-    const rows = (await this.db.query<{ target: string | null, last: number }>(`
-      SELECT o.delivery_target AS target, max(p.seq) AS last
-      FROM (SELECT c.seq, s.actor_id FROM stream_collections c JOIN streams s ON s.seq = c.seq
-            WHERE c.collection = $1 AND c.seq > $2 ORDER BY c.seq LIMIT $3) p
-      LEFT JOIN objects o ON o.id = p.actor_id AND NOT (p.actor_id = ANY ($4::text[]))
-      GROUP BY o.delivery_target`, [collection, afterSeq, limit, blocked])).rows
+    // Each membership row keeps its member's target (migration 10): a page is one index range;
+    // only when the sender blocks someone is the activity's actor looked at, to leave them out.
+    const rows = blocked.length === 0
+      ? (await this.db.query<{ target: string | null, last: number }>(`
+          SELECT p.target, max(p.seq) AS last
+          FROM (SELECT seq, target FROM stream_collections WHERE collection = $1 AND seq > $2 ORDER BY seq LIMIT $3) p
+          GROUP BY p.target`, [collection, afterSeq, limit])).rows
+      : (await this.db.query<{ target: string | null, last: number }>(`
+          SELECT CASE WHEN s.actor_id = ANY ($4::text[]) THEN NULL ELSE p.target END AS target, max(p.seq) AS last
+          FROM (SELECT seq, target FROM stream_collections WHERE collection = $1 AND seq > $2 ORDER BY seq LIMIT $3) p
+          JOIN streams s ON s.seq = p.seq
+          GROUP BY 1`, [collection, afterSeq, limit, blocked])).rows
     let lastSeq: number | null = null
     const targets: string[] = []
     for (const row of rows) {

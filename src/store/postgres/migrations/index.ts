@@ -16,6 +16,7 @@ import { migrationTransactionalOutbox } from './006-transactional-outbox'
 import { migrationUmbrellas } from './007-umbrellas'
 import { migrationPoolCopies } from './008-pool-copies'
 import { migrationPagedAudiences } from './009-paged-audiences'
+import { migrationMembershipTargets } from './010-membership-targets'
 
 export type { PostgresMigration } from './migration'
 
@@ -29,7 +30,8 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   migrationTransactionalOutbox,
   migrationUmbrellas,
   migrationPoolCopies,
-  migrationPagedAudiences
+  migrationPagedAudiences,
+  migrationMembershipTargets
 ]
 
 /** The advisory lock key the migrations are applied under ("ioom" in ASCII). */
