@@ -7,7 +7,8 @@ import { createHubContext, HubContext } from './hub-context'
 import { createLogger, Logger } from './log/logger'
 import { createHttpServer } from './http-server'
 import { loosePermissions } from './store/private-files'
-import { openStore } from './store/open-store'
+import { openConfiguredStore } from './store/open-store'
+import { redactDatabaseUrl } from './config/database-url'
 import { ProcessPresence, presenceTiming } from './processes/process-presence'
 
 /** A running hub: its parts and a way to stop it cleanly. */
@@ -20,7 +21,7 @@ export interface RunningHub {
 /** Starts a hub on `config`: opens the store, ensures the admin token, serves HTTP. */
 export async function startHub (config: HubConfig): Promise<RunningHub> {
   const logger = createLogger(config.logLevel)
-  const store = openStore(config.dataDir, { serving: true })
+  const store = await openConfiguredStore(config, { serving: true })
   const hub = await createHubContext(config, store, logger).catch(async err => { await store.shutdown(); throw err })
   // Other processes may share the store (docs/scaling.md): register before claiming anything,
   // and release what processes that died held.
@@ -41,7 +42,7 @@ export async function startHub (config: HubConfig): Promise<RunningHub> {
     // Printed once, on the first start; afterwards it is only in the file.
     process.stdout.write(`\nAdmin token (shown once; also saved in ${admin.file}, readable only by you):\n\n  ${admin.token}\n\n`)
   }
-  logger.info({ url: config.hubUrl, port: config.port, dataDir: config.dataDir, adminToken: admin.source === 'environment' ? 'from HUB_ADMIN_TOKEN' : `in ${admin.source === 'generated' ? admin.file : admin.file}` }, 'IoOCloud Hub is serving')
+  logger.info({ url: config.hubUrl, port: config.port, dataDir: config.dataDir, store: config.databaseUrl === null ? 'sqlite' : `postgresql ${redactDatabaseUrl(config.databaseUrl)}`, adminToken: admin.source === 'environment' ? 'from HUB_ADMIN_TOKEN' : `in ${admin.source === 'generated' ? admin.file : admin.file}` }, 'IoOCloud Hub is serving')
   // Each beat sends what is due (also what other or dead processes queued) and finishes
   // activities answered 2xx whose handlers a crash interrupted; the first beat runs now.
   presence.start()

@@ -4,7 +4,7 @@ import type { Command } from 'commander'
 import { ConflictError, ValidationError } from '../errors/app-errors'
 import { inspectHubDatabase } from '../store/transfer/hub-database'
 import { backupDatabase } from '../store/transfer/sqlite-backup'
-import { progressBar, runStoreCommand } from './store-command'
+import { progressBar, refuseOnPostgres, runStoreCommand } from './store-command'
 
 /** `ioocloud-hub backup <file>`: a consistent snapshot of the hub database, also while hubs run on it. */
 export function addBackupCommand (program: Command, out: (line: string) => void, setExitCode: (code: number) => void): void {
@@ -14,6 +14,7 @@ export function addBackupCommand (program: Command, out: (line: string) => void,
     .option('--force', 'replace <file> if it exists')
     .action(async (file: string, opts: { force?: boolean }) => {
       setExitCode(await runStoreCommand(out, async config => {
+        refuseOnPostgres(config, 'ioocloud-hub backup', 'back it up with pg_dump')
         const source = path.join(config.dataDir, 'hub.sqlite')
         const target = path.resolve(file)
         if (!fs.existsSync(source)) throw new ValidationError(`There is no hub database in DATA_DIR (${config.dataDir})`)

@@ -5,7 +5,7 @@ import { ConfigError } from '../errors/config-error'
 import { recordedHubUrl } from '../store/recorded-hub-url'
 import { createHubContext } from '../hub-context'
 import { createLogger } from '../log/logger'
-import { openStore } from '../store/open-store'
+import { openConfiguredStore } from '../store/open-store'
 import { ProcessPresence } from '../processes/process-presence'
 import { addCoopCommands } from './coop.commands'
 import { addCoopUpdateCommand } from './coop-update.command'
@@ -58,7 +58,13 @@ async function withHub (out: (line: string) => void, work: (hub: Awaited<ReturnT
     if (err instanceof ConfigError) { out(`Configuration error: ${err.message}`); return 2 }
     throw err
   }
-  const store = openStore(config.dataDir)
+  let store
+  try {
+    store = await openConfiguredStore(config)
+  } catch (err) {
+    out(`Error: cannot open the hub's store: ${(err as Error).message}`)
+    return 1
+  }
   let presence: ProcessPresence | null = null
   try {
     // With neither HUB_URL nor PORT set, the URL the hub was set up with: the same ids the server makes.

@@ -4,7 +4,7 @@ import type { Command } from 'commander'
 import { ValidationError } from '../errors/app-errors'
 import { copySqliteStore } from '../store/transfer/store-copy'
 import { parseStoreUrl } from '../store/transfer/store-url'
-import { progressBar, runStoreCommand } from './store-command'
+import { progressBar, refuseOnPostgres, runStoreCommand } from './store-command'
 
 /**
  * `ioocloud-hub migrate --to <store URL>`: copies everything from the current store to
@@ -17,6 +17,7 @@ export function addMigrateCommand (program: Command, out: (line: string) => void
     .option('--force', 'replace the target if it exists')
     .action(async (opts: { to: string, force?: boolean }) => {
       setExitCode(await runStoreCommand(out, async config => {
+        refuseOnPostgres(config, 'ioocloud-hub migrate', 'copying a PostgreSQL store elsewhere is not available in this build; pg_dump and pg_restore copy it to another PostgreSQL database')
         const target = parseStoreUrl(opts.to)
         const source = path.join(config.dataDir, 'hub.sqlite')
         if (!fs.existsSync(source)) throw new ValidationError(`There is no hub database in DATA_DIR (${config.dataDir})`)

@@ -8,7 +8,7 @@ import { SqliteStore } from '../store/sqlite/sqlite.store'
 import { inspectHubDatabase } from '../store/transfer/hub-database'
 import { backupDatabase } from '../store/transfer/sqlite-backup'
 import { ensurePrivateDir } from '../store/private-files'
-import { progressBar, runStoreCommand } from './store-command'
+import { progressBar, refuseOnPostgres, runStoreCommand } from './store-command'
 
 /**
  * `ioocloud-hub restore <file>`: a backup into DATA_DIR, which must be empty (or, with
@@ -22,6 +22,7 @@ export function addRestoreCommand (program: Command, out: (line: string) => void
     .option('--force', 'replace the database in a DATA_DIR that is not empty (stop its hub first)')
     .action(async (file: string, opts: { force?: boolean }) => {
       setExitCode(await runStoreCommand(out, async config => {
+        refuseOnPostgres(config, 'ioocloud-hub restore', 'restore a pg_dump file with pg_restore')
         const backup = path.resolve(file)
         if (!fs.existsSync(backup)) throw new ValidationError(`There is no file ${backup}`)
         const info = inspectHubDatabase(backup)

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress'
 import { HubConfig, loadConfig } from '../config/config'
-import { AppError } from '../errors/app-errors'
+import { AppError, ValidationError } from '../errors/app-errors'
 import { ConfigError } from '../errors/config-error'
 
 /**
@@ -36,4 +36,13 @@ export function progressBar (label: string): { update: (done: number, total: num
     },
     stop: () => { if (started) bar.stop() }
   }
+}
+
+/**
+ * Refuses a command that works on the SQLite file when HUB_DATABASE_URL names a PostgreSQL
+ * store: that store is backed up and restored with PostgreSQL's own tools.
+ */
+export function refuseOnPostgres (config: HubConfig, command: string, instead: string): void {
+  if (config.databaseUrl === null) return
+  throw new ValidationError(`${command} works on the SQLite database in DATA_DIR, but HUB_DATABASE_URL makes this hub's store PostgreSQL; ${instead} (see "Backups of a PostgreSQL store" in docs/scaling.md)`)
 }

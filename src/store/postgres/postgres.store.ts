@@ -3,7 +3,7 @@
  * (objects, streams, contexts), the delivery queue, the hub's own tables and every repository.
  * `transaction` holds one pooled connection in AsyncLocalStorage (postgres-database.ts): every
  * store method `work` calls joins it; calls from elsewhere run on other connections.
- * Not opened by the hub yet: `HUB_DATABASE_URL` still selects SQLite (docs/scaling.md).
+ * Opened by the hub when `HUB_DATABASE_URL` is set (src/store/open-store.ts; docs/scaling.md).
  */
 import crypto from 'node:crypto'
 import os from 'node:os'
