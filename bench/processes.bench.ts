@@ -27,7 +27,7 @@ async function startCluster (count: number, dataDir: string): Promise<{ origin: 
       try {
         hubs.push(await startChild(path.join(ROOT, 'dist', 'main.js'), {
           PORT: String(port), HUB_URL: proxy.origin, DATA_DIR: dataDir, HUB_ADMIN_TOKEN: TOKEN, HUB_ALLOW_PRIVATE_ADDRESSES: '1',
-          LOG_LEVEL: 'error', HUB_INBOX_RATE_LIMIT: '1000000'
+          LOG_LEVEL: 'error', HUB_INBOX_RATE_LIMIT: '1000000', HUB_KEY_FETCH_LIMIT: '100000000'
         }, `http://127.0.0.1:${port}/nodeinfo/2.1`))
         proxy.upstreams.push(`http://127.0.0.1:${port}`)
         return

@@ -62,7 +62,11 @@ async function startBenchHubOn (port: number, dataDir: string, options: BenchHub
   const origin = `http://127.0.0.1:${port}`
   const token = 'bench-admin-token-0123456789abcdef'
   const server = await startChild(path.join(ROOT, 'dist', 'main.js'), {
-    PORT: String(port), HUB_URL: origin, DATA_DIR: dataDir, HUB_ADMIN_TOKEN: token, HUB_ALLOW_PRIVATE_ADDRESSES: '1', LOG_LEVEL: 'error', ...options.env
+    PORT: String(port), HUB_URL: origin, DATA_DIR: dataDir, HUB_ADMIN_TOKEN: token, HUB_ALLOW_PRIVATE_ADDRESSES: '1', LOG_LEVEL: 'error',
+    // The benchmarks play many remote servers on 127.0.0.1 (one host name, many ports): the cap on
+    // key fetches per host name would take them for one server.
+    HUB_KEY_FETCH_LIMIT: '100000000',
+    ...options.env
   }, `${origin}/nodeinfo/2.1`, [...(options.nodeArgs ?? []), ...profileArgs()])
   const api = async (method: string, apiPath: string, body?: unknown, expect = 200): Promise<unknown> => {
     const res = await fetch(`${origin}/api/v1${apiPath}`, {
