@@ -51,7 +51,8 @@ export async function directoryBenchmarks (options: RepeatOptions, log: (line: s
         // The searches run on a hub that starts holding the entries, as one does after any restart:
         // an import's transient heap is reported above, not counted as the serving hub's.
         await hub.server.stop()
-        hub = await startBenchHub(dataDir, { env })
+        // The same address: a hub refuses to start under another URL than the one it recorded.
+        hub = await startBenchHub(dataDir, { env, port: hub.port })
         if (parts.has('directory')) await searchFigures(hub, path.join(dataDir, 'hub.sqlite'), size, options, log, figures)
         if (size === 100_000 && parts.has('mixed')) await mixedFigures(hub, options, log, figures)
         if (size === 100_000) {
