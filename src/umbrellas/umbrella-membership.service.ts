@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors/app-errors'
-import { first, idOf } from '../domain/activity-streams/nodes'
+import { first, hubOf, idOf } from '../domain/activity-streams/nodes'
 import type { OutboundClient } from '../federation/http/outbound-client'
 import type { Publisher } from '../federation/publisher'
 import type { RemoteActors } from '../federation/remote-actors'
@@ -175,12 +175,8 @@ function joinRequestOf (record: MembershipRecord): JoinRequest {
     id: record.joinActivityId ?? '',
     umbrella: record.umbrellaActorId,
     actor: record.memberActorId,
-    hub: originOf(record.memberActorId),
+    hub: hubOf(record.memberActorId),
     state: record.state,
     receivedAt: record.updatedAt
   }
-}
-
-function originOf (id: string): string {
-  try { return new URL(id).origin } catch { return id }
 }

@@ -63,3 +63,8 @@ export function originOf (iri: string): string | null {
     return null
   }
 }
+
+/** The hub an actor id is on (its origin); the id itself when it is no http(s) IRI. */
+export function hubOf (actorId: string): string {
+  return originOf(actorId) ?? actorId
+}

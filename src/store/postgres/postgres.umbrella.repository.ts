@@ -2,13 +2,13 @@
  * Umbrella organisations and memberships on PostgreSQL.
  */
 import { ConflictError } from '../../errors/app-errors'
+import { hubOf } from '../../domain/activity-streams/nodes'
+import { fromMembershipRow, fromUmbrellaRow, type MembershipRow, type UmbrellaRow } from '../umbrella-rows'
 import type {
-  Member, MembershipFilter, MembershipPolicy, MembershipRecord, MembershipState, UmbrellaRecord, UmbrellaRepository
+  Member, MembershipFilter, MembershipPolicy, MembershipRecord, UmbrellaRecord, UmbrellaRepository
 } from '../ports/umbrella.port'
 import type { PostgresDatabase } from './postgres-database'
 
-interface UmbrellaRow { username: string, actor_id: string, membership_policy: string, created_at: string }
-interface MembershipRow { umbrella_actor_id: string, member_actor_id: string, state: string, join_activity_id: string | null, updated_at: string }
 
 /** `UmbrellaRepository` on the hub's PostgreSQL database. */
 export class PostgresUmbrellaRepository implements UmbrellaRepository {
@@ -74,29 +74,6 @@ export class PostgresUmbrellaRepository implements UmbrellaRepository {
 
   async listMembers (umbrellaActorId: string): Promise<Member[]> {
     return (await this.listMemberships({ umbrellaActorId, state: 'member' }))
-      .map(m => ({ actorId: m.memberActorId, hub: originOf(m.memberActorId), since: m.updatedAt }))
-  }
-}
-
-function fromUmbrellaRow (row: UmbrellaRow): UmbrellaRecord {
-  return { username: row.username, actorId: row.actor_id, membershipPolicy: row.membership_policy as MembershipPolicy, createdAt: row.created_at }
-}
-
-function fromMembershipRow (row: MembershipRow): MembershipRecord {
-  return {
-    umbrellaActorId: row.umbrella_actor_id,
-    memberActorId: row.member_actor_id,
-    state: row.state as MembershipState,
-    joinActivityId: row.join_activity_id,
-    updatedAt: row.updated_at
-  }
-}
-
-/** The origin of an actor id; the id itself when it is no URL. */
-function originOf (actorId: string): string {
-  try {
-    return new URL(actorId).origin
-  } catch {
-    return actorId
+      .map(m => ({ actorId: m.memberActorId, hub: hubOf(m.memberActorId), since: m.updatedAt }))
   }
 }
