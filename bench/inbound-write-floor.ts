@@ -1,0 +1,75 @@
+/**
+ * The least the hub's inbox must write per activity, measured on the store alone: the journal
+ * claim, a Create's embedded object and the activity with its inbox row (`inboxJournal.receive`),
+ * then the journal's close (`finishMany`) — the one write per activity the inbox does, with no
+ * HTTP, signature or JSON-LD around it. Beside it, the ideal inbox's single insert on the same
+ * disk. It shows how much of the inbound figure the required storage alone takes.
+ */
+import crypto from 'crypto'
+import fs from 'fs'
+import os from 'os'
+import path from 'path'
+import Database from 'better-sqlite3'
+import type { Comparison } from './harness/report'
+import { repeat, RepeatOptions } from './harness/repeat'
+import type { InboxReceipt } from '../src/store/ports/inbox-journal.port'
+import { SqliteStore } from '../src/store/sqlite/sqlite.store'
+
+const PER_RUN = 2000
+const HUB = 'http://127.0.0.1:8080'
+const RECIPIENT = `${HUB}/u/coop`
+const INBOX = `${RECIPIENT}/inbox`
+
+/** A received Create from one of 200 hosts, shaped as the inbox stores it (compacted, values in arrays). */
+function receipt (i: number): { receipt: InboxReceipt, body: string } {
+  const host = `https://peer${i % 200}.example`
+  const actor = `${host}/actor`
+  const id = `${host}/activities/${crypto.randomUUID()}`
+  const object = { id: `${host}/notes/${crypto.randomUUID()}`, type: ['Note'], attributedTo: [actor], to: [RECIPIENT], content: [`Note ${i} for the benchmark`] }
+  const activity = { '@context': 'https://www.w3.org/ns/activitystreams', id, type: ['Create'], actor: [actor], to: [RECIPIENT], object: [object], _meta: { collection: [INBOX] } }
+  return { receipt: { key: { sender: actor, activityId: id, recipientId: RECIPIENT }, inbox: INBOX, object, activity }, body: JSON.stringify(activity) }
+}
+
+const cpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
+
+/** CPU per activity of the hub's inbox write at batch sizes 1 and 8, and of the ideal inbox's insert. */
+export async function inboundWriteFloor (options: RepeatOptions, log: (line: string) => void): Promise<Comparison[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioo-bench-floor-'))
+  const store = new SqliteStore(path.join(dir, 'hub.sqlite'))
+  const ideal = new Database(path.join(dir, 'ideal.sqlite'))
+  ideal.pragma('journal_mode = WAL')
+  ideal.pragma('synchronous = NORMAL')
+  ideal.exec('CREATE TABLE inbox (id TEXT PRIMARY KEY, actor TEXT, body TEXT)')
+  const insert = ideal.prepare<[string, string, string]>('INSERT OR IGNORE INTO inbox (id, actor, body) VALUES (?, ?, ?)')
+  try {
+    log('inbound write floor: the inbox\'s one write on the store alone')
+    const figures = await repeat(options, async () => {
+      const out: Record<'batch1' | 'batch8' | 'ideal', number> = { batch1: 0, batch8: 0, ideal: 0 }
+      for (const [name, batch] of [['batch1', 1], ['batch8', 8]] as const) {
+        const items = Array.from({ length: PER_RUN }, (_, i) => receipt(i).receipt)
+        const before = cpuMs()
+        for (let i = 0; i < items.length; i += batch) {
+          const chunk = items.slice(i, i + batch)
+          const results = await store.inboxJournal.receive(chunk, 'bench')
+          if (results.some(r => r.claim !== 'claimed')) throw new Error(`the store did not claim a fresh activity: ${JSON.stringify(results.map(r => r.claim))}`)
+          await store.inboxJournal.finishMany(chunk.map(r => r.key))
+        }
+        out[name] = (cpuMs() - before) / PER_RUN
+      }
+      const rows = Array.from({ length: PER_RUN }, (_, i) => receipt(i))
+      const before = cpuMs()
+      for (const { receipt: r, body } of rows) insert.run(r.key.activityId, r.key.sender, body)
+      out.ideal = (cpuMs() - before) / PER_RUN
+      return out
+    })
+    const reference = { name: 'the ideal inbox\'s one insert, same disk', value: figures.ideal }
+    return [
+      { name: 'inbox write alone, one activity per transaction (CPU per activity)', unit: 'ms', hub: figures.batch1, reference, ratio: figures.batch1.median / figures.ideal.median, target: 'reported', met: true },
+      { name: 'inbox write alone, eight activities per group commit (CPU per activity)', unit: 'ms', hub: figures.batch8, reference, ratio: figures.batch8.median / figures.ideal.median, target: 'reported', met: true }
+    ]
+  } finally {
+    ideal.close()
+    await store.shutdown()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
