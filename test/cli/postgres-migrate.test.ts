@@ -171,6 +171,8 @@ describe('migrate SQLite → PostgreSQL → SQLite with running hubs', () => {
     // One service more than at the first move, everything else as it was.
     expect(toSqlite.services[0]).toBe(toPostgres.services[0] + 1)
     expect(recordedHubUrl(backFile)).toBe(url)
+    // It holds every private key: readable by the hub's user only.
+    expect(fs.statSync(backFile).mode & 0o777).toBe(0o600)
 
     // The hub on the new SQLite file: the same data, and it federates once more.
     home = await startHubProcess({ dataDir: path.dirname(backFile), port, adminToken })
