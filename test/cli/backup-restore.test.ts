@@ -156,7 +156,8 @@ describe('backup, restore and migrate', () => {
 
     expect(await cli(dataDir, url, 'migrate', '--to', `sqlite:${path.join(targetDir, 'hub.sqlite')}`)).toEqual({ code: 1, output: expect.stringMatching(/already exists; choose a new file, or add --force/) })
     expect(await cli(dataDir, url, 'migrate', '--to', 'mongodb://127.0.0.1:27017/hub')).toEqual({ code: 1, output: expect.stringMatching(/The MongoDB adapter is not available in this build/) })
-    expect(await cli(dataDir, url, 'migrate', '--to', 'postgres://x')).toEqual({ code: 1, output: expect.stringMatching(/is not a store URL this hub knows; use sqlite:<path>/) })
+    expect(await cli(dataDir, url, 'migrate', '--to', 'mysql://x/hub')).toEqual({ code: 1, output: expect.stringMatching(/is not a store URL this hub knows; use sqlite:<path>/) })
+    expect(await cli(dataDir, url, 'migrate', '--to', 'postgres://x')).toEqual({ code: 1, output: expect.stringMatching(/^Error: --to must name the database the hub owns/) })
   })
 
   it('takes a snapshot that is one moment of the database while the hub and another writer write', async () => {

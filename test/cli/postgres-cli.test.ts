@@ -7,8 +7,8 @@ import { runCliCapturing, useCliDataDir } from '../helpers/cli-env'
 
 /**
  * The CLI with HUB_DATABASE_URL set: commands work on the PostgreSQL store (no SQLite file in
- * DATA_DIR), and backup, restore and migrate, which work on the SQLite file, refuse and point at
- * pg_dump, changing nothing.
+ * DATA_DIR); backup and restore, which work on the SQLite file, refuse and point at pg_dump,
+ * changing nothing; migrate copies the PostgreSQL store to a SQLite file.
  */
 describe('the CLI on a PostgreSQL store', () => {
   let database: TestDatabase
@@ -36,7 +36,7 @@ describe('the CLI on a PostgreSQL store', () => {
     }
   })
 
-  it('refuses backup, restore and migrate, pointing at pg_dump, and writes nothing', async () => {
+  it('refuses backup and restore, pointing at pg_dump, and writes nothing; migrate copies the store to SQLite', async () => {
     const target = path.join(dataDir(), 'snapshot.sqlite')
     const backup = await runCliCapturing('backup', target)
     expect(backup.code).toBe(1)
@@ -48,10 +48,14 @@ describe('the CLI on a PostgreSQL store', () => {
     expect(restore.code).toBe(1)
     expect(restore.output).toMatch(/^Error: ioocloud-hub restore .*pg_restore/)
 
-    const migrate = await runCliCapturing('migrate', '--to', `sqlite:${path.join(dataDir(), 'copy.sqlite')}`)
-    expect(migrate.code).toBe(1)
-    expect(migrate.output).toMatch(/^Error: ioocloud-hub migrate .*pg_dump/)
     expect(fs.readdirSync(dataDir()).sort()).toEqual(['snapshot.sqlite'])
+
+    // migrate reads the configured store (HUB_DATABASE_URL) and writes the SQLite file it is given.
+    const migrate = await runCliCapturing('migrate', '--to', `sqlite:${path.join(dataDir(), 'copy.sqlite')}`)
+    expect(migrate.code).toBe(0)
+    expect(migrate.output).toMatch(/^coops +1 → +1 +ok$/m)
+    expect(migrate.output).toMatch(/; every count matches\.$/)
+    expect(fs.readdirSync(dataDir()).sort()).toEqual(['copy.sqlite', 'snapshot.sqlite'])
   })
 
   it('says so when the database cannot be reached', async () => {
