@@ -9,7 +9,7 @@ import { createHttpServer } from './http-server'
 import { loosePermissions } from './store/private-files'
 import { openConfiguredStore } from './store/open-store'
 import { redactDatabaseUrl } from './config/database-url'
-import { ProcessPresence, presenceTiming } from './processes/process-presence'
+import { ProcessPresence, presenceTiming, WOKEN_POLL_MS } from './processes/process-presence'
 
 /** A running hub: its parts and a way to stop it cleanly. */
 export interface RunningHub {
@@ -23,12 +23,18 @@ export async function startHub (config: HubConfig): Promise<RunningHub> {
   const logger = createLogger(config.logLevel)
   const store = await openConfiguredStore(config, { serving: true })
   const hub = await createHubContext(config, store, logger).catch(async err => { await store.shutdown(); throw err })
+  // On PostgreSQL what any process queues wakes this one's workers; polling is then a slower fallback.
+  const listening = await hub.delivery.listenForWakeups().catch(err => {
+    logger.warn({ err }, 'could not listen for wake-ups from other processes: polling the queues on every heartbeat')
+    return false
+  })
+  const pollMs = config.queuePollMs ?? (listening ? WOKEN_POLL_MS : config.processHeartbeatMs)
   // Other processes may share the store (docs/scaling.md): register before claiming anything,
   // and release what processes that died held.
   const presence = new ProcessPresence(store, logger.child({ component: 'processes' }), {
     wakeDelivery: () => hub.delivery.wake(),
     replayInbox: () => hub.journal.replay(event => hub.inbox.dispatch(event))
-  }, presenceTiming(config.processHeartbeatMs))
+  }, presenceTiming(config.processHeartbeatMs, pollMs))
   await presence.register()
   const app = createApp(hub)
   const server = await new Promise<Server>((resolve, reject) => {

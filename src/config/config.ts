@@ -37,6 +37,11 @@ export interface HubConfig {
   sync: SyncConfig
   /** How often this process beats in the process registry and polls the delivery queue (docs/scaling.md). */
   processHeartbeatMs: number
+  /**
+   * How often each process polls the delivery queue and the outbox for work it was not woken for;
+   * null: every heartbeat on SQLite, 30 s where the store wakes the workers (PostgreSQL, docs/scaling.md).
+   */
+  queuePollMs: number | null
   /** How long the decision a `vote` umbrella opens on a Join stays open, in seconds (docs/umbrellas.md). */
   admissionVoteSeconds: number
   /** Followers read and queued per step when a publish's audience is resolved (docs/performance.md). */
@@ -64,11 +69,12 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): HubCon
   }
   const sync = loadSyncConfig(env)
   const processHeartbeatMs = parsePositiveInt(env.HUB_PROCESS_HEARTBEAT_MS, 'HUB_PROCESS_HEARTBEAT_MS', 5_000)
+  const queuePollMs = env.HUB_QUEUE_POLL_MS === undefined ? null : parsePositiveInt(env.HUB_QUEUE_POLL_MS, 'HUB_QUEUE_POLL_MS', 0)
   const http = loadHttpLimitsConfig(env, inboxRateLimitPerMinute)
   const admissionVoteSeconds = parsePositiveInt(env.HUB_ADMISSION_VOTE_SECONDS, 'HUB_ADMISSION_VOTE_SECONDS', 7 * 24 * 3600)
   const audiencePageSize = parsePositiveInt(env.HUB_AUDIENCE_PAGE_SIZE, 'HUB_AUDIENCE_PAGE_SIZE', 2_000)
   if (audiencePageSize > 50_000) throw new ConfigError('HUB_AUDIENCE_PAGE_SIZE', `must be at most 50000 (a page is held in memory); got ${audiencePageSize}`)
-  return { port, hubUrl, dataDir, databaseUrl, hubName, adminToken, allowPrivateAddresses, inboxRateLimitPerMinute, http, maxBodyBytes, logLevel, sync, processHeartbeatMs, admissionVoteSeconds, audiencePageSize }
+  return { port, hubUrl, dataDir, databaseUrl, hubName, adminToken, allowPrivateAddresses, inboxRateLimitPerMinute, http, maxBodyBytes, logLevel, sync, processHeartbeatMs, queuePollMs, admissionVoteSeconds, audiencePageSize }
 }
 
 function nonEmpty (value: string | undefined, name: string): string | undefined {

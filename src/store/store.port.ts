@@ -24,6 +24,7 @@ import type { HealthRepository } from './ports/health.port'
 import type { ProcessRepository } from './ports/processes.port'
 import type { OutboxRepository } from './ports/outbox.port'
 import type { UmbrellaRepository } from './ports/umbrella.port'
+import type { StoreWakeups } from './ports/wakeups.port'
 
 /** A JSON-LD node as apex holds it: compacted against the hub context, arrays not unboxed. */
 export interface ApexNode {
@@ -266,6 +267,8 @@ export interface HubQueries {
   readonly processes: ProcessRepository
   /** Umbrella organisations and their memberships. */
   readonly umbrellas: UmbrellaRepository
+  /** Wakes this process's workers when work is queued (by other processes too, where the store can tell). */
+  readonly wakeups: StoreWakeups
 
   /** Closes the store at once (background work may still finish); `shutdown` waits for it. */
   close(): Promise<void>

@@ -46,6 +46,14 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ HUB_AUDIENCE_PAGE_SIZE: '50001' })).toThrow(/HUB_AUDIENCE_PAGE_SIZE must be at most 50000/)
   })
 
+  it('reads the queue poll: unset means the store decides, else a positive whole number of ms', () => {
+    expect(loadConfig({}).queuePollMs).toBeNull()
+    expect(loadConfig({ HUB_QUEUE_POLL_MS: '60000' }).queuePollMs).toBe(60_000)
+    expect(() => loadConfig({ HUB_QUEUE_POLL_MS: '0' })).toThrow(/HUB_QUEUE_POLL_MS must be a positive whole number/)
+    expect(() => loadConfig({ HUB_QUEUE_POLL_MS: '30s' })).toThrow(/HUB_QUEUE_POLL_MS must be a positive whole number/)
+    expect(() => loadConfig({ HUB_QUEUE_POLL_MS: ' ' })).toThrow(/HUB_QUEUE_POLL_MS is set but empty/)
+  })
+
   it('stops the hub at start-up with exit code 2 and the variable named', () => {
     const main = path.join(__dirname, '..', '..', 'dist', 'main.js')
     const run = spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH, PORT: 'abc' }, encoding: 'utf8', timeout: 20_000 })

@@ -10,6 +10,8 @@ const ROOT = path.resolve(__dirname, '..', '..')
 export interface HubProcess {
   url: string
   port: number
+  /** The process's pid (it names the leases the process holds). */
+  pid: number
   dataDir: string
   adminToken: string
   output: () => string
@@ -50,6 +52,7 @@ export async function startHubProcess (options: { dataDir?: string, port?: numbe
   const hub: HubProcess = {
     url,
     port,
+    pid: child.pid ?? 0,
     dataDir,
     adminToken,
     output: () => log,

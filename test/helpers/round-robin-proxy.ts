@@ -24,14 +24,28 @@ export async function startRoundRobinProxy (upstreams: string[] = []): Promise<R
     if (proxy.upstreams.length === 0) { res.writeHead(503).end(); return }
     const target = new URL(proxy.upstreams[turn++ % proxy.upstreams.length])
     proxy.counts.set(target.origin, (proxy.counts.get(target.origin) ?? 0) + 1)
-    const upstream = http.request({
-      host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent
-    }, answer => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers)
-      answer.pipe(res)
+    const chunks: Buffer[] = []
+    req.on('data', chunk => chunks.push(chunk))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks)
+      const forward = (retried: boolean): void => {
+        const upstream = http.request({
+          host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent
+        }, answer => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers)
+          answer.pipe(res)
+        })
+        upstream.on('error', err => {
+          // A kept-alive connection the hub closed as idle just as it was reused: send once more
+          // on a fresh one, as a reverse proxy does (nothing reached the hub).
+          if (!retried && upstream.reusedSocket && (err as NodeJS.ErrnoException).code === 'ECONNRESET') { forward(true); return }
+          if (!res.headersSent) res.writeHead(502)
+          res.end()
+        })
+        upstream.end(body)
+      }
+      forward(false)
     })
-    upstream.on('error', () => { if (!res.headersSent) res.writeHead(502); res.end() })
-    req.pipe(upstream)
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   proxy.port = (server.address() as AddressInfo).port

@@ -1,5 +1,6 @@
 import { PostgresDatabase } from '../../src/store/postgres/postgres-database'
 import { notifyWakeup, PostgresWakeups, WAKEUP_CHANNELS } from '../../src/store/postgres/postgres-wakeups'
+import { PostgresStore } from '../../src/store/postgres/postgres.store'
 import { postgresRepositories } from '../helpers/postgres-repositories'
 import { usePostgresTestStore } from '../helpers/postgres-test-store'
 
@@ -65,5 +66,28 @@ describe('PostgreSQL wake-ups between processes', () => {
     } finally {
       await quick.close()
     }
+  })
+
+  it('wakes the store\'s listeners by topic, from another process, and stops when the store closes', async () => {
+    // Its own pool: closing the store ends it.
+    const store = new PostgresStore(new PostgresDatabase(pg.url()))
+    expect(store.wakeups.acrossProcesses).toBe(true)
+    const deliveries = { n: 0 }
+    const outbox = { n: 0 }
+    await store.wakeups.listen('deliveries', () => { deliveries.n++ })
+    await store.wakeups.listen('outbox', () => { outbox.n++ })
+    const other = postgresRepositories(pg.connect(), 'host-b:2:b')
+    await other.deliveryControl.enqueue('https://hub.test/u/alpha', '{}', ['https://a.example/inbox'], null)
+    await until(() => deliveries.n === 1)
+    await other.outbox.publish({ resolution: { activityId: 'https://hub.test/s/2', actorId: 'https://hub.test/u/alpha', body: '{}', audience: [], orderingKey: null } })
+    await until(() => outbox.n === 1)
+    expect(deliveries.n).toBe(1)
+
+    await store.close()
+    const listening = await pg.db().query("SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE application_name = 'ioocloud-hub wake-ups' AND datname = current_database()")
+    expect(listening.rows).toEqual([{ n: 0 }])
+    await other.deliveryControl.enqueue('https://hub.test/u/alpha', '{}', ['https://b.example/inbox'], null)
+    await new Promise(resolve => setTimeout(resolve, 200))
+    expect({ deliveries: deliveries.n, outbox: outbox.n }).toEqual({ deliveries: 1, outbox: 1 })
   })
 })

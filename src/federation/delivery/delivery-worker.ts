@@ -81,6 +81,19 @@ export class DeliveryWorker {
     this.pump().catch(err => this.logger.error({ err }, 'delivery: could not read the queue'))
   }
 
+  /**
+   * Listens for deliveries and publishes other processes queue, where the store can tell
+   * (PostgreSQL): they are sent at once rather than at the next poll. Answers whether it listens
+   * (then the poll can be slower).
+   */
+  async listenForWakeups (): Promise<boolean> {
+    const wakeups = this.store.wakeups
+    if (!wakeups.acrossProcesses) return false
+    await wakeups.listen('deliveries', () => this.wakeQueue())
+    await wakeups.listen('outbox', () => this.options.audiences?.wake())
+    return true
+  }
+
   /** Resolves when no audience is being resolved and no delivery is in flight (a test waits for quiet before comparing the store). */
   async idle (): Promise<void> {
     await this.options.audiences?.idle()

@@ -6,8 +6,9 @@
  */
 import pg from 'pg'
 import type { Queryable } from './postgres-database'
+import type { StoreWakeups, WakeupTopic } from '../ports/wakeups.port'
 
-/** The channels the store notifies. */
+/** The channels the store notifies, by topic. */
 export const WAKEUP_CHANNELS = {
   /** Deliveries were queued or released: claim them. */
   deliveries: 'hub_deliveries',
@@ -76,5 +77,27 @@ export class PostgresWakeups {
       if (!this.closed) this.connect().catch(() => { this.reconnectLater() })
     }, this.retryMs)
     this.retry.unref()
+  }
+}
+
+/**
+ * The store's wake-ups on PostgreSQL: the listening connection is opened at the first `listen`
+ * (a CLI command or a test that never listens opens none) and closed with the store.
+ */
+export class PostgresStoreWakeups implements StoreWakeups {
+  readonly acrossProcesses = true
+  private listener: PostgresWakeups | null = null
+
+  constructor (private readonly url: string) {}
+
+  /** Listens on the topic's channel (one connection for every topic). */
+  async listen (topic: WakeupTopic, onWake: () => void): Promise<void> {
+    this.listener ??= new PostgresWakeups(this.url)
+    await this.listener.listen(WAKEUP_CHANNELS[topic], onWake)
+  }
+
+  /** Closes the listening connection, if one was opened. */
+  async close (): Promise<void> {
+    await this.listener?.close()
   }
 }

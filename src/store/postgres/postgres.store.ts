@@ -27,6 +27,7 @@ import { PostgresJobRepository } from './postgres.jobs.repository'
 import { PostgresOutboxRepository } from './postgres.outbox.repository'
 import { PostgresPoolRepository, removePool, writePledge, writePool } from './postgres.pool.repository'
 import { PostgresProcessRepository } from './postgres.processes.repository'
+import { PostgresStoreWakeups } from './postgres-wakeups'
 import { PostgresSiblingRepository } from './postgres.siblings.repository'
 import { PostgresSourceRepository } from './postgres.sync-sources.repository'
 import { PostgresUmbrellaNotesRepository } from './postgres.umbrella-notes.repository'
@@ -67,6 +68,7 @@ export class PostgresStore implements HubStore {
   readonly health: PostgresHealthRepository
   readonly processes: PostgresProcessRepository
   readonly umbrellas: PostgresUmbrellaRepository
+  readonly wakeups: PostgresStoreWakeups
 
   /** Connects to `url` and brings the schema up to date. */
   static async open (url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -102,6 +104,7 @@ export class PostgresStore implements HubStore {
     this.health = new PostgresHealthRepository(db)
     this.processes = new PostgresProcessRepository(db, processId, now)
     this.umbrellas = new PostgresUmbrellaRepository(db)
+    this.wakeups = new PostgresStoreWakeups(db.pool.options.connectionString ?? '')
     this.outbox = new PostgresOutboxRepository(db, {
       saveObject: saveObjectOn,
       replaceObject: async (tx, object) => { await updateObjectOn(tx, object, true) },
@@ -192,6 +195,7 @@ export class PostgresStore implements HubStore {
 
   /** Closes every connection of the pool; later calls fail. */
   async close (): Promise<void> {
+    await this.wakeups.close()
     if (!this.db.pool.ended) await this.db.close()
   }
 

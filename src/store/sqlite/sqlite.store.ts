@@ -31,6 +31,7 @@ import { SqliteSourceRepository } from './sqlite.sync-sources.repository'
 import { SqliteSiblingRepository } from './sqlite.siblings.repository'
 import { SqliteHealthRepository } from './sqlite.health.repository'
 import { SqliteProcessRepository } from './sqlite.processes.repository'
+import { SqliteWakeups } from './sqlite-wakeups'
 import { SqliteOutboxRepository } from './sqlite.outbox.repository'
 import { SqliteUmbrellaRepository } from './sqlite.umbrella.repository'
 import { ConnectionTransactions } from './async-transactions'
@@ -97,6 +98,7 @@ export class SqliteStore implements HubStore {
   readonly health: HealthRepository
   readonly processes: ProcessRepository
   readonly umbrellas: UmbrellaRepository
+  readonly wakeups = new SqliteWakeups()
   private checkpointer: WalCheckpointer | undefined
   private searchThread: DirectorySearchThread | undefined
 
