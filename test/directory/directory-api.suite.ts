@@ -96,6 +96,11 @@ export function directoryApiTests (store: TestStoreKind): void {
       }
       const hosting = await allPages(new URLSearchParams({ q: 'hosting', sort: 'name' }), 3)
       expect(new Set(hosting.map(e => e.id)).size).toBe(hosting.length)
+      // Ranked pages: the cursor carries the rank, and small pages give the order one big page gives.
+      const ranked = await allPages(new URLSearchParams({ q: 'cooperative' }), 7)
+      const onePage = await directory('?q=cooperative&limit=100')
+      expect(ranked.length).toBe(onePage.total)
+      expect(ranked.slice(0, onePage.items.length).map(e => e.id)).toEqual(onePage.items.map((e: any) => e.id))
       const byName = await allPages(new URLSearchParams({ sort: 'name', kind: 'coop-cloud' }), 2)
       expect(byName.map(e => e.name)).toEqual(['Beta Commons Cloud', 'Gamma Files', 'Leaf Co-op', 'Webarchitects Co-operative'])
     })
