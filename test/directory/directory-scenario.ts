@@ -8,6 +8,7 @@ import { importIooDirectoryFile } from '../../src/directory/sources/import-file'
 import type { ImportReport } from '../../src/store/ports/directory.port'
 import { api, eventually } from '../helpers/hub-process'
 import { startTestHub, TestHub } from '../helpers/in-process-hub'
+import type { TestStoreKind } from '../helpers/test-store-choice'
 
 export const IOO_FILE = path.join(__dirname, '..', 'fixtures', 'directories', 'ioo-directory', 'converted_data.json')
 
@@ -43,9 +44,9 @@ const SIBLINGS = [
   }
 ]
 
-/** Starts both hubs and waits until B's directory lists every sibling service. */
-export async function startDirectoryScenario (): Promise<DirectoryScenario> {
-  const [a, b] = await Promise.all([startTestHub(), startTestHub()])
+/** Starts both hubs on `store` and waits until B's directory lists every sibling service. */
+export async function startDirectoryScenario (store: TestStoreKind = 'sqlite'): Promise<DirectoryScenario> {
+  const [a, b] = await Promise.all([startTestHub({}, store), startTestHub({}, store)])
   const stop = async (): Promise<void> => { await Promise.all([a.stop(), b.stop()]) }
   try {
     const imported = await importIooDirectoryFile(b.hub.store.directory, IOO_FILE, { snapshot: '742632ab24bfd9136513768a6dc013277b594197' })

@@ -9,8 +9,9 @@ import { loadConfig } from '../../src/config/config'
 import { createHubContext, HubContext } from '../../src/hub-context'
 import { createLogger } from '../../src/log/logger'
 import { ProcessPresence, presenceTiming } from '../../src/processes/process-presence'
-import { openStore } from '../../src/store/open-store'
+import { openConfiguredStore } from '../../src/store/open-store'
 import { freePort } from './ports'
+import { prepareTestStore, type TestStoreKind, type TestStorePlace } from './test-store-choice'
 
 /**
  * A hub's Express app built in the test process on a fresh DATA_DIR, listening nowhere: tests
@@ -37,6 +38,8 @@ export interface AppUnderTestOptions {
   hubUrl?: string
   adminToken?: string
   env?: Record<string, string>
+  /** SQLite in DATA_DIR (the default) or a fresh PostgreSQL database, dropped by `stop`. */
+  store?: TestStoreKind
 }
 
 /**
@@ -44,6 +47,11 @@ export interface AppUnderTestOptions {
  * as `startHub` does; `env` overrides the settings a test needs.
  */
 export async function startAppUnderTest (options: AppUnderTestOptions = {}): Promise<AppUnderTest> {
+  return await buildAppUnderTest(options, await prepareTestStore(options.store ?? 'sqlite'))
+}
+
+/** Builds the hub on `place`; a restart hands the same place (the same database) to the next build. */
+async function buildAppUnderTest (options: AppUnderTestOptions, place: TestStorePlace): Promise<AppUnderTest> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ioo-hub-'))
   // A port free now, so the URL looks like a loopback hub's; the hub never listens on it.
   const hubUrl = options.hubUrl ?? `http://127.0.0.1:${await freePort()}`
@@ -57,10 +65,11 @@ export async function startAppUnderTest (options: AppUnderTestOptions = {}): Pro
     LOG_LEVEL: 'silent',
     // Scheduled sync stays off unless a test turns it on: a tick must not change a test's data.
     HUB_SCHEDULER: '0',
+    ...place.env,
     ...options.env
   })
   const logger = createLogger(config.logLevel)
-  const store = openStore(config.dataDir, { serving: true })
+  const store = await openConfiguredStore(config, { serving: true })
   const hub = await createHubContext(config, store, logger).catch(async err => { await store.shutdown(); throw err })
   // The delivery queue and the inbox journal are kept going by the presence, as in a served hub.
   const presence = new ProcessPresence(store, logger.child({ component: 'processes' }), {
@@ -72,7 +81,7 @@ export async function startAppUnderTest (options: AppUnderTestOptions = {}): Pro
   await ensureAdminToken(hub.tokens, config.dataDir, config.adminToken)
   presence.start()
   let stopping: Promise<void> | null = null
-  const stop = (): Promise<void> => {
+  const close = (): Promise<void> => {
     stopping ??= (async () => {
       await presence.pause()
       await hub.sync.scheduler.stop()
@@ -85,9 +94,13 @@ export async function startAppUnderTest (options: AppUnderTestOptions = {}): Pro
     })()
     return stopping
   }
+  const stop = async (): Promise<void> => {
+    await close()
+    await place.drop()
+  }
   const restart = async (): Promise<AppUnderTest> => {
-    await stop()
-    return await startAppUnderTest({ ...options, dataDir, hubUrl, adminToken })
+    await close()
+    return await buildAppUnderTest({ ...options, dataDir, hubUrl, adminToken }, place)
   }
   return { app, hub, url: hubUrl, adminToken, dataDir, stop, restart }
 }
