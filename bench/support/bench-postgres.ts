@@ -1,4 +1,6 @@
 import crypto from 'crypto'
+import fs from 'fs'
+import path from 'path'
 import { Client } from 'pg'
 import { findPostgresBinaries, startThrowawayCluster } from '../../test/postgres/throwaway-cluster'
 
@@ -20,11 +22,13 @@ export interface BenchPostgres {
 export async function benchPostgres (env: NodeJS.ProcessEnv = process.env): Promise<BenchPostgres | { skipped: string }> {
   const given = env.BENCH_DATABASE_URL ?? env.HUB_TEST_DATABASE_URL
   if (given) return onServer(given, 'the server of BENCH_DATABASE_URL / HUB_TEST_DATABASE_URL', async () => undefined)
+  let bin: string
   try {
-    findPostgresBinaries(env)
+    bin = findPostgresBinaries(env)
   } catch (err) {
     return { skipped: (err as Error).message }
   }
+  if (!fs.existsSync(path.join(bin, 'initdb'))) return { skipped: `no initdb in ${bin} (HUB_TEST_POSTGRES_BIN)` }
   const cluster = await startThrowawayCluster()
   return onServer(cluster.adminUrl, 'a throwaway local cluster (fsync off, as in the tests)', async () => { cluster.stop() })
 }
