@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark, each figure next to a reference measured in the same run on
  * the same machine. Prints a table and writes bench/results/latest.json. `--only inbound,fanout`
- * runs a subset.
+ * runs a subset (inbound, fanout, fanout-scale, processes, postgres, sync, directory, mixed, memory).
  */
 import path from 'path'
 import { machineFacts } from './harness/machine'
@@ -13,6 +13,7 @@ import { fanoutScaleBenchmark } from './fanout-scale.bench'
 import { directoryBenchmarks } from './directory.bench'
 import { stopSharedRemotePeers } from './support/remote-peers'
 import { processesBenchmark } from './processes.bench'
+import { postgresBenchmark } from './postgres.bench'
 
 const ROOT = path.resolve(__dirname, '..', '..')
 
@@ -27,6 +28,7 @@ async function main (): Promise<void> {
   if (!only || only.has('fanout')) { const f = await fanoutBenchmark(runs, log); report.comparisons.push(...f.comparisons); report.notes.push(...f.notes) }
   if (!only || only.has('fanout-scale')) { const f = await fanoutScaleBenchmark(runs, log); report.absolutes.push(...f.absolutes); report.notes.push(...f.notes) }
   if (!only || only.has('processes')) { const p = await processesBenchmark(runs, log); report.comparisons.push(...p.comparisons); report.notes.push(...p.notes) }
+  if (!only || only.has('postgres')) { const p = await postgresBenchmark(runs, log); report.comparisons.push(...p.comparisons); report.notes.push(...p.notes) }
   // sync fills the hubs that directory, mixed and memory measure: any of them runs it.
   const directoryParts = new Set(['sync', 'directory', 'mixed', 'memory'].filter(p => !only || only.has(p)))
   if (directoryParts.size > 0) {

@@ -5,52 +5,23 @@ import type { Comparison } from './harness/report'
 import type { Summary } from './harness/stats'
 import { runLoad } from './harness/load'
 import { repeat, RepeatOptions } from './harness/repeat'
-import { randomPort } from './support/bench-hub'
-import { startChild, ChildServer } from './support/child-server'
+import { HubCluster, startHubCluster } from './support/hub-cluster'
 import { RemotePeers } from './support/remote-peers'
-import { startRoundRobinProxy } from './support/round-robin-proxy'
 
-// Compiled to dist-bench/bench/: the project root is two levels up.
-const ROOT = path.resolve(__dirname, '..', '..')
 const ACTORS = 100
 const PER_RUN = 900
 const CONCURRENCY = 30
-const TOKEN = 'bench-admin-token-0123456789abcdef'
 
-/** `count` hub processes on one DATA_DIR behind one round-robin proxy (their shared HUB_URL). */
-async function startCluster (count: number, dataDir: string): Promise<{ origin: string, stop: () => Promise<void> }> {
-  const proxy = await startRoundRobinProxy()
-  const hubs: ChildServer[] = []
-  const start = async (): Promise<void> => {
-    for (let attempt = 1; ; attempt++) {
-      const port = randomPort()
-      try {
-        hubs.push(await startChild(path.join(ROOT, 'dist', 'main.js'), {
-          PORT: String(port), HUB_URL: proxy.origin, DATA_DIR: dataDir, HUB_ADMIN_TOKEN: TOKEN, HUB_ALLOW_PRIVATE_ADDRESSES: '1',
-          LOG_LEVEL: 'error', HUB_INBOX_RATE_LIMIT: '1000000', HUB_KEY_FETCH_LIMIT: '100000000'
-        }, `http://127.0.0.1:${port}/nodeinfo/2.1`))
-        proxy.upstreams.push(`http://127.0.0.1:${port}`)
-        return
-      } catch (err) {
-        // The port drawn was taken meanwhile: draw another.
-        if (attempt >= 5 || !/already in use/.test((err as Error).message)) throw err
-      }
-    }
-  }
-  const stop = async (): Promise<void> => {
-    await Promise.all(hubs.map(h => h.stop()))
-    await proxy.stop()
-  }
+/** `count` hub processes on one DATA_DIR behind one round-robin proxy (their shared HUB_URL), with one co-op. */
+async function startCluster (count: number, dataDir: string): Promise<HubCluster> {
+  const cluster = await startHubCluster({ count, dataDirOf: () => dataDir })
   try {
-    await start()
-    await Promise.all(Array.from({ length: count - 1 }, start))
-    const res = await fetch(`${proxy.origin}/api/v1/coops`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ username: 'coop', name: 'Bench Co-op' }) })
-    if (res.status !== 201) throw new Error(`could not create the co-op: ${res.status} ${await res.text()}`)
+    await cluster.api('POST', '/coops', { username: 'coop', name: 'Bench Co-op' }, 201)
   } catch (err) {
-    await stop()
+    await cluster.stop()
     throw err
   }
-  return { origin: proxy.origin, stop }
+  return cluster
 }
 
 /** Signed Creates per second through the proxy into `count` processes. */

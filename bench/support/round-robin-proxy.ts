@@ -18,12 +18,26 @@ export async function startRoundRobinProxy (): Promise<BenchProxy> {
   const proxy: BenchProxy = { origin: '', upstreams: [], stop: async () => undefined }
   const server = http.createServer((req, res) => {
     const target = new URL(proxy.upstreams[turn++ % proxy.upstreams.length])
-    const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent }, answer => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers)
-      answer.pipe(res)
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks)
+      const send = (retry: boolean): void => {
+        const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent }, answer => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers)
+          answer.pipe(res)
+        })
+        upstream.on('error', err => {
+          // A kept-alive connection the hub closed as it was reused never carried the request:
+          // send it again on a new one (as Node's documentation advises), once.
+          if (retry && upstream.reusedSocket && (err as NodeJS.ErrnoException).code === 'ECONNRESET') { send(false); return }
+          if (!res.headersSent) res.writeHead(502)
+          res.end()
+        })
+        upstream.end(body)
+      }
+      send(true)
     })
-    upstream.on('error', () => { if (!res.headersSent) res.writeHead(502); res.end() })
-    req.pipe(upstream)
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   proxy.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`

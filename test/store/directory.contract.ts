@@ -111,6 +111,43 @@ export function directoryRepositoryContract (adapter: string, make: () => Promis
       expect((await repo.search(everything())).items.map(e => e.name)).toEqual(['A', 'B', 'C', 'D'])
     })
 
+    it('imports a batch of well over a thousand records: each counted and merged once, changes and gone records across the whole batch', async () => {
+      const first = Array.from({ length: 1234 }, (_v, i) => record({
+        sourceId: `r${i}`, name: `Cloud ${i}`,
+        // Every hundredth record names the website of the one before it: the two merge into one entry (13 pairs).
+        website: i % 100 === 1 ? `cloud-${i - 1}.example` : `cloud-${i}.example`
+      }))
+      expect(await repo.importBatch('ioo.coop/directory', first, { markMissingGone: true })).toEqual({ added: 1234, changed: 0, unchanged: 0, gone: 0 })
+      const at = async (website: string): Promise<string[]> => {
+        const entry = (await repo.listEntries()).find(e => e.url === `https://${website}`)
+        if (!entry) return []
+        return (await repo.listEntrySources(entry.id)).map(r => `${r.entry.sourceId}${r.entry.summary ? ` (${r.entry.summary})` : ''}`).sort()
+      }
+      expect(await repo.listEntries()).toHaveLength(1234 - 13)
+      expect(await at('cloud-1100.example')).toEqual(['r1100', 'r1101'])
+      const v1 = await repo.version()
+      // Second run: the first 934 records, every seventh changed (134), r901 moved to a website of
+      // its own (changed), 5 new records; the last 300 are gone.
+      const second = first.slice(0, 934).map((r, i) => i % 7 === 0 ? { ...r, summary: `changed ${i}` } : r)
+      second[901] = { ...second[901], website: 'cloud-901-own.example' }
+      second.push(...Array.from({ length: 5 }, (_v, i) => record({ sourceId: `new${i}`, website: `new-${i}.example`, name: `New ${i}` })))
+      expect(await repo.importBatch('ioo.coop/directory', second, { markMissingGone: true })).toEqual({ added: 5, changed: 135, unchanged: 799, gone: 300 })
+      expect(await repo.version()).toBeGreaterThan(v1)
+      // The first 934 records were on 924 websites; r901 now has its own, and 5 are new.
+      expect(await repo.listEntries()).toHaveLength(924 + 1 + 5)
+      expect(await at('cloud-900.example')).toEqual(['r900'])
+      expect(await at('cloud-901-own.example')).toEqual(['r901'])
+      expect(await at('cloud-800.example')).toEqual(['r800', 'r801'])
+      expect(await at('cloud-931.example')).toEqual(['r931 (changed 931)'])
+      expect(await at('cloud-934.example')).toEqual([])
+      expect(await at('new-4.example')).toEqual(['new4'])
+      expect(await repo.listLiveSourceIds('ioo.coop/directory')).toHaveLength(939)
+      // The same run again changes nothing, not even the version.
+      const v2 = await repo.version()
+      expect(await repo.importBatch('ioo.coop/directory', second, { markMissingGone: true })).toEqual({ added: 0, changed: 0, unchanged: 939, gone: 0 })
+      expect(await repo.version()).toBe(v2)
+    })
+
     it('lists the live records merged into one entry, most trusted first', async () => {
       await repo.importBatch('ioo.coop/directory', [record({ sourceId: 'x', website: 'https://x.example/', name: 'X imported' }), record({ sourceId: 'y', website: 'y.example', name: 'Y' })], { markMissingGone: true })
       await repo.upsertSourceEntry(record({ source: 'hub.example', kind: 'federated', sourceId: 'https://hub.example/u/x', website: 'x.example', name: 'X', services: [coopService('s1', 'chat')] }))
