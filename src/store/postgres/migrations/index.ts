@@ -17,6 +17,7 @@ import { migrationUmbrellas } from './007-umbrellas'
 import { migrationPoolCopies } from './008-pool-copies'
 import { migrationPagedAudiences } from './009-paged-audiences'
 import { migrationMembershipTargets } from './010-membership-targets'
+import { migrationDeferredCollectionCounts } from './011-deferred-collection-counts'
 
 export type { PostgresMigration } from './migration'
 
@@ -31,7 +32,8 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   migrationUmbrellas,
   migrationPoolCopies,
   migrationPagedAudiences,
-  migrationMembershipTargets
+  migrationMembershipTargets,
+  migrationDeferredCollectionCounts
 ]
 
 /** The advisory lock key the migrations are applied under ("ioom" in ASCII). */
