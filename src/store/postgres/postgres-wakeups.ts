@@ -6,6 +6,7 @@
  */
 import pg from 'pg'
 import type { Queryable } from './postgres-database'
+import { withLibpqSslModes } from './libpq-ssl-modes'
 
 /** The channels the store notifies. */
 export const WAKEUP_CHANNELS = {
@@ -51,7 +52,7 @@ export class PostgresWakeups {
   }
 
   private async connect (): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url, application_name: 'ioocloud-hub wake-ups' })
+    const client = new pg.Client({ connectionString: withLibpqSslModes(this.url), application_name: 'ioocloud-hub wake-ups' })
     client.on('notification', message => {
       for (const handler of this.handlers.get(message.channel) ?? []) handler()
     })
