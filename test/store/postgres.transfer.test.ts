@@ -146,3 +146,30 @@ describe('copying a hub from SQLite to PostgreSQL and back', () => {
     }
   })
 })
+
+describe('copying a PostgreSQL hub into SQLite', () => {
+  it('reads a large table a batch at a time (at most 500 rows in memory) and copies every row', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-copy-batches-'))
+    const database = await createTestDatabase()
+    const source = new SqliteStore(path.join(dir, 'hub.sqlite'))
+    let back: SqliteStore | undefined
+    try {
+      for (let i = 0; i < 1201; i++) await source.saveObject(fixtures.actor(`a${i}`, { host: 'https://far.test' }))
+      await copySqliteToPostgres(path.join(dir, 'hub.sqlite'), database.url)
+      const progress: Array<{ done: number, table: string }> = []
+      const counts = await copyPostgresToSqlite(database.url, path.join(dir, 'back.sqlite'), { onProgress: p => progress.push({ done: p.done, table: p.table }) })
+      expect(counts.find(c => c.table === 'objects')).toEqual({ table: 'objects', source: 1201, target: 1201 })
+      // Each report follows one FETCH: the objects arrive in steps of 500, 500 and 201.
+      const objects = progress.filter(p => p.table === 'objects').map(p => p.done)
+      const before = progress[progress.findIndex(p => p.table === 'objects') - 1]?.done ?? 0
+      expect([...new Set(objects)].map(done => done - before)).toEqual([500, 1000, 1201])
+      back = new SqliteStore(path.join(dir, 'back.sqlite'))
+      expect(await back.getObject('https://far.test/u/a1200')).toEqual(await source.getObject('https://far.test/u/a1200'))
+    } finally {
+      await back?.close()
+      await source.close()
+      await database.drop()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
