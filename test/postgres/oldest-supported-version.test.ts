@@ -19,7 +19,7 @@ function binariesReporting (reported: string): string {
 
 /** Runs scripts/ensure-postgresql.js with HUB_TEST_POSTGRES_BIN set; answers its exit code and stderr. */
 function ensure (bin: string): { status: number, stderr: string } {
-  const env = { ...process.env, HUB_TEST_POSTGRES_BIN: bin }
+  const env: NodeJS.ProcessEnv = { ...process.env, HUB_TEST_POSTGRES_BIN: bin }
   delete env.HUB_TEST_DATABASE_URL
   try {
     execFileSync(process.execPath, [script], { env, stdio: 'pipe' })

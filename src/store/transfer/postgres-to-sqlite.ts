@@ -17,6 +17,7 @@ import { PostgresDatabase } from '../postgres/postgres-database'
 import { encodeFacetPairs } from '../sqlite/facet-pairs'
 import { SqliteStore } from '../sqlite/sqlite.store'
 import { copiedTables } from './hub-database'
+import { LOCAL_KEYS_CHECK, postgresLocalKeys, sqliteLocalKeys } from './local-keys-check'
 import type { RowProgress, TableCount } from './store-copy'
 
 /** SQLite tables rebuilt from directory_entries rather than read from PostgreSQL. */
@@ -47,6 +48,7 @@ export async function copyPostgresToSqlite (url: string, target: string, options
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY')
       const counts: Record<string, number> = {}
       for (const table of tables) counts[table] = (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n
+      const keys = await postgresLocalKeys(tx)
       const total = Object.values(counts).reduce((a, b) => a + b, 0)
       let done = 0
       if (to.inTransaction) to.exec('ROLLBACK') // a retried snapshot starts the file over
@@ -81,7 +83,8 @@ export async function copyPostgresToSqlite (url: string, target: string, options
       to.exec('COMMIT')
       const copied: Record<string, number> = {}
       for (const table of tables) copied[table] = (to.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n
-      return tables.map(table => ({ table, source: counts[table], target: copied[table] }))
+      return [...tables.map(table => ({ table, source: counts[table], target: copied[table] })),
+        { table: LOCAL_KEYS_CHECK, source: keys, target: sqliteLocalKeys(to), check: true as const }]
     })
   } finally {
     if (to.inTransaction) to.exec('ROLLBACK')
