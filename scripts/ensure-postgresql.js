@@ -19,7 +19,29 @@ function findBinaries () {
   return null
 }
 
-if (findBinaries()) process.exit(0)
+/** The major version the `initdb` in `bin` reports ("initdb (PostgreSQL) 15.4" → 15), or null when it cannot say. */
+function majorVersion (bin) {
+  try {
+    const match = /\(PostgreSQL\)\s+(\d+)/.exec(execSync(`"${path.join(bin, 'initdb')}" --version`, { encoding: 'utf8' }))
+    return match ? Number(match[1]) : null
+  } catch {
+    return null
+  }
+}
+
+/** Exits: 0 when the binaries in `bin` are PostgreSQL 13 or later, else 1 with what to do. */
+function useBinaries (bin) {
+  const major = majorVersion(bin)
+  if (major !== null && major >= 13) process.exit(0)
+  // The migrations need 13: the unaccent extension is trusted (a database owner may create it) from 13 on.
+  console.error(`The PostgreSQL store tests need PostgreSQL 13 or later; ${path.join(bin, 'initdb')} is ${major === null ? 'a version that could not be read' : `PostgreSQL ${major}`}.
+Install a newer PostgreSQL (Debian/Ubuntu: sudo apt-get install postgresql) or set HUB_TEST_POSTGRES_BIN to the folder of a newer initdb,
+or set HUB_TEST_DATABASE_URL to a PostgreSQL 13+ server whose role may create databases; then run npm test again.`)
+  process.exit(1)
+}
+
+const found = findBinaries()
+if (found) useBinaries(found)
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
 let hasApt = false
@@ -29,7 +51,8 @@ if (isRoot && hasApt) {
   console.log('PostgreSQL is missing; installing Debian\'s postgresql package for the PostgreSQL store tests…')
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
   execSync('apt-get update -qq && apt-get install -y -qq postgresql', { stdio: 'inherit', env, shell: '/bin/bash' })
-  if (findBinaries()) process.exit(0)
+  const installed = findBinaries()
+  if (installed) useBinaries(installed)
 }
 console.error(`The PostgreSQL store tests need PostgreSQL's server binaries (initdb, pg_ctl, version 13 or later).
 Install them (Debian/Ubuntu: sudo apt-get install postgresql) or set HUB_TEST_POSTGRES_BIN to the folder holding initdb,

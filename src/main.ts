@@ -42,7 +42,15 @@ export async function startHub (config: HubConfig): Promise<RunningHub> {
     s.once('error', reject)
   })
   // Only once the port is ours: a start that cannot serve creates and prints no token.
-  const admin = await ensureAdminToken(hub.tokens, config.dataDir, config.adminToken)
+  const admin = await ensureAdminToken(hub.tokens, config.dataDir, config.adminToken, { sharedStore: config.databaseUrl !== null })
+    .catch(async err => {
+      // Refused (a shared store's token is elsewhere): leave nothing registered or open behind.
+      await new Promise<void>(resolve => server.close(() => resolve()))
+      await presence.leave().catch(() => {})
+      await hub.client.close().catch(() => {})
+      await store.shutdown()
+      throw err
+    })
   warnAboutLoosePermissions(config.dataDir, logger)
   if (admin.source === 'generated') {
     // Printed once, on the first start; afterwards it is only in the file.
@@ -99,6 +107,10 @@ async function main (): Promise<void> {
     running = await startHub(config)
   } catch (err) {
     const e = err as NodeJS.ErrnoException
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Cannot start: ${err.message}\nSee docs/configuration.md for every setting.\n`)
+      process.exit(2)
+    }
     if (e.code === 'EADDRINUSE') {
       process.stderr.write(`Cannot start: port ${config.port} is already in use. Stop the other program or set PORT to a free port.\n`)
     } else if (e.code === 'EACCES') {

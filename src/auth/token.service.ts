@@ -9,6 +9,9 @@ export function hashToken (token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex')
 }
 
+/** The settings key holding the hash of the admin token a hub process generated for a shared store. */
+export const GENERATED_ADMIN_SETTING = 'generated_admin_token'
+
 /** A new random token, prefixed so people recognise it in a config file. */
 export function newToken (): string {
   return `ioo_${crypto.randomBytes(32).toString('base64url')}`
@@ -28,6 +31,15 @@ export class TokenService {
   /** Stores the hash of a token chosen elsewhere (the admin's HUB_ADMIN_TOKEN). */
   async register (token: string, scope: string, label: string): Promise<void> {
     await this.store.saveToken({ hash: hashToken(token), scope, label, createdAt: new Date().toISOString() })
+  }
+
+  /**
+   * Makes `token` the generated admin token of the store unless another process's is already:
+   * true when `token` is (now) that one. Only the token's hash is kept.
+   */
+  async claimGeneratedAdmin (token: string): Promise<boolean> {
+    const hash = hashToken(token)
+    return await this.store.claimSetting(GENERATED_ADMIN_SETTING, hash) === hash
   }
 
   /** The record of a presented token, or null when it is unknown. */

@@ -43,6 +43,11 @@ export function parseDatabaseUrl (raw: string | undefined): string | null {
   if (sslmode !== null && !SSL_MODES.includes(sslmode)) {
     throw new ConfigError('HUB_DATABASE_URL', `sslmode must be one of ${SSL_MODES.join(', ')}; got "${sslmode}"`)
   }
+  // libpq's verify-ca checks the certificate against the CA file alone: without one, any server a
+  // public CA signed would pass. The client refuses it at the first query; say so at start-up.
+  if (sslmode === 'verify-ca' && !url.searchParams.get('sslrootcert') && url.searchParams.get('uselibpqcompat') !== 'false') {
+    throw new ConfigError('HUB_DATABASE_URL', 'sslmode=verify-ca needs sslrootcert=/path/to/ca.pem, the CA that signed the server\'s certificate; or use sslmode=verify-full to check the server\'s name against the system\'s CAs')
+  }
   if (!url.hostname && !url.searchParams.get('host')) {
     throw new ConfigError('HUB_DATABASE_URL', `must name the server: postgres://HOST/DATABASE, or ?host=/path/to/socket-folder for a unix socket; got "${shown}"`)
   }

@@ -230,6 +230,11 @@ export interface HubQueries {
 
   getSetting(key: string): Promise<string | null>
   setSetting(key: string, value: string): Promise<void>
+  /**
+   * Stores `value` under `key` unless the key already holds one, and answers the value it holds
+   * afterwards: of processes claiming the key at the same moment, exactly one wins.
+   */
+  claimSetting(key: string, value: string): Promise<string>
 
   /** The directory of participating clouds: source records, merged entries, search. */
   readonly directory: DirectoryRepository

@@ -144,6 +144,8 @@ describe('backup, restore and migrate', () => {
     for (const table of ['objects', 'streams', 'coops', 'tokens', 'services', 'deliveries', 'directory_entries', 'directory_fts', 'job_runs', 'sync_sources']) {
       expect(migrated.output).toMatch(new RegExp(`^${table} +\\d+ → +\\d+ +ok$`, 'm'))
     }
+    // The co-ops' keys, counted on both sides beside the tables.
+    expect(migrated.output).toMatch(/^local actors with a private key +([2-9]|\d{2,}) → +\1 +ok$/m)
     // Row for row the same data (full-text index internals, the process registry and when each
     // migration was applied aside), at the same migration versions.
     const ignore = ['hub_processes', 'schema_migrations', 'directory_fts_data', 'directory_fts_idx', 'directory_fts_docsize', 'directory_fts_config', 'directory_fts_content']

@@ -23,7 +23,8 @@ describe('HUB_DATABASE_URL', () => {
     ['postgres://hub:s3cret@db.example.coop:5432/', /must name the database/],
     ['postgres:///hub', /must name the server/],
     ['postgres://hub@db.example.coop/hub?sslmod=require', /options the PostgreSQL client does not know: sslmod/],
-    ['postgres://hub@db.example.coop/hub?sslmode=always', /sslmode must be one of disable, prefer, require/]
+    ['postgres://hub@db.example.coop/hub?sslmode=always', /sslmode must be one of disable, prefer, require/],
+    ['postgres://hub@db.example.coop/hub?sslmode=verify-ca', /sslmode=verify-ca needs sslrootcert=/]
   ])('refuses %s with a ConfigError that says why', (url, message) => {
     let error: unknown
     try { loadConfig({ HUB_DATABASE_URL: url }) } catch (err) { error = err }

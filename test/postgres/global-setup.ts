@@ -37,16 +37,22 @@ export default async function globalSetup (globalConfig: { rootDir: string, test
     return
   }
   const cluster = await startThrowawayCluster()
-  ;(globalThis as { hubTestCluster?: RunningCluster }).hubTestCluster = cluster
   const password = crypto.randomBytes(18).toString('base64url')
-  const admin = new Client({ connectionString: cluster.adminUrl })
-  await admin.connect()
   try {
-    // The hub needs only to own its database: no superuser, no CREATEDB.
-    await admin.query(`CREATE ROLE ${OWNER} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${password}'`)
-  } finally {
-    await admin.end()
+    const admin = new Client({ connectionString: cluster.adminUrl })
+    await admin.connect()
+    try {
+      // The hub needs only to own its database: no superuser, no CREATEDB.
+      await admin.query(`CREATE ROLE ${OWNER} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${password}'`)
+    } finally {
+      await admin.end()
+    }
+  } catch (err) {
+    // jest runs no teardown when the set-up fails: stop the cluster here, or it outlives the run.
+    cluster.stop()
+    throw err
   }
+  ;(globalThis as { hubTestCluster?: RunningCluster }).hubTestCluster = cluster
   const server: TestServer = { adminUrl: cluster.adminUrl, owner: { user: OWNER, password } }
   process.env[TEST_SERVER_ENV] = JSON.stringify(server)
 }

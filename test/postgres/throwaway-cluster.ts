@@ -30,6 +30,24 @@ export function findPostgresBinaries (env: NodeJS.ProcessEnv = process.env): str
   throw new Error('No PostgreSQL server binaries found (apt-get install postgresql, or set HUB_TEST_POSTGRES_BIN or HUB_TEST_DATABASE_URL)')
 }
 
+/** The oldest PostgreSQL the hub supports: unaccent is a trusted extension (a database owner may create it) from 13 on. */
+export const OLDEST_POSTGRES = 13
+
+/** Throws, saying what to do, unless the `initdb` in `bin` is PostgreSQL 13 or later. */
+export function requireSupportedPostgres (bin: string): void {
+  const initdb = path.join(bin, 'initdb')
+  let reported: string
+  try {
+    reported = execFileSync(initdb, ['--version'], { encoding: 'utf8' })
+  } catch (err) {
+    throw new Error(`Cannot run ${initdb} --version: ${(err as Error).message}`)
+  }
+  const major = Number(/\(PostgreSQL\)\s+(\d+)/.exec(reported)?.[1] ?? NaN)
+  if (!(major >= OLDEST_POSTGRES)) {
+    throw new Error(`The PostgreSQL store needs PostgreSQL ${OLDEST_POSTGRES} or later; ${initdb} reports "${reported.trim()}". Install a newer PostgreSQL, or set HUB_TEST_POSTGRES_BIN or HUB_TEST_DATABASE_URL to one`)
+  }
+}
+
 /** A port nobody listens on at this moment, on 127.0.0.1. */
 async function freePort (): Promise<number> {
   return await new Promise((resolve, reject) => {
@@ -45,6 +63,7 @@ async function freePort (): Promise<number> {
 /** Starts a new cluster; throws with PostgreSQL's own log when it cannot. */
 export async function startThrowawayCluster (): Promise<RunningCluster> {
   const bin = findPostgresBinaries()
+  requireSupportedPostgres(bin)
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-test-pg-'))
   const data = path.join(folder, 'data')

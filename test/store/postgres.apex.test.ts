@@ -9,7 +9,8 @@ const apex = (): PostgresApexDocuments => new PostgresApexDocuments(pg.db())
 describe('apex documents on PostgreSQL', () => {
   describeApexActivityContract(apex)
 
-  // The objects and contexts cases of store.contract.ts, until the whole contract runs on PostgreSQL.
+  // The objects and contexts cases of store.contract.ts on the apex documents class alone, without
+  // the store around it (postgres.store.test.ts runs the whole contract through PostgresStore).
   const alice = fixtures.actor('alice', { local: true })
 
   it('saves an object once (first writer wins) and reads it back, _meta only when includeMeta === true', async () => {

@@ -88,6 +88,27 @@ describe('PostgreSQL migrations', () => {
       await db.close()
     }
   })
+  it('defines hub_unaccent with a quoted body (PostgreSQL 13 has no RETURN body) that works under an empty search_path, as pg_restore sets', async () => {
+    const db = new PostgresDatabase(database.url)
+    try {
+      await migratePostgres(db)
+      // prosqlbody (PostgreSQL 14+) holds a RETURN body; read through jsonb so that PostgreSQL 13 answers too.
+      const fn = (await db.query("SELECT to_jsonb(p) ->> 'prosqlbody' AS sqlbody, prosrc, provolatile, proparallel, proisstrict FROM pg_proc p WHERE proname = 'hub_unaccent'")).rows
+      expect(fn).toHaveLength(1)
+      expect(fn[0]).toMatchObject({ sqlbody: null, provolatile: 'i', proparallel: 's', proisstrict: true })
+      expect(fn[0].prosrc).toMatch(/unaccent\(/)
+      const schema = (await db.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s
+      await db.transaction(async tx => {
+        await tx.query("SET LOCAL search_path = ''")
+        expect((await tx.query(`SELECT "${schema}".hub_unaccent('Café Coopératif') AS t`)).rows[0].t).toBe('Cafe Cooperatif')
+        await tx.query(`INSERT INTO "${schema}".directory_entries (id, canonical, name_key, kind_rank, updated_at, doc, name)
+          VALUES ('e1', 'coop.example', 'cafe', 0, '2026-01-01', '{}', 'Crème Brûlée')`)
+        expect((await tx.query(`SELECT search::text AS s FROM "${schema}".directory_entries`)).rows[0].s).toMatch(/'brule'/)
+      })
+    } finally {
+      await db.close()
+    }
+  })
 })
 
 describe('the test server', () => {

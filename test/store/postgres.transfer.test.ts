@@ -15,6 +15,7 @@ import { PostgresUmbrellaWorkRepository } from '../../src/store/postgres/postgre
 import { SqliteStore } from '../../src/store/sqlite/sqlite.store'
 import { copyPostgresToSqlite } from '../../src/store/transfer/postgres-to-sqlite'
 import { copySqliteToPostgres } from '../../src/store/transfer/sqlite-to-postgres'
+import { LOCAL_KEYS_CHECK, postgresLocalKeys } from '../../src/store/transfer/local-keys-check'
 import { postgresRepositories } from '../helpers/postgres-repositories'
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres-test-database'
 import { record } from './directory.contract'
@@ -79,9 +80,15 @@ describe('copying a SQLite hub into PostgreSQL', () => {
     expect(counts.map(c => c.table)).toEqual(expect.arrayContaining(['objects', 'streams', 'deliveries', 'delivery_failures', 'coops', 'settings', 'pools', 'pledges', 'agreements', 'directory_entries', 'job_runs', 'sync_documents', 'umbrella_decisions']))
     expect(counts.map(c => c.table)).not.toContain('hub_processes')
     expect(counts.filter(c => c.source > 0).length).toBeGreaterThanOrEqual(15)
+    // alpha's key came along, checked beside the tables; a copy that lost it would count as many objects.
+    expect(counts.find(c => c.table === LOCAL_KEYS_CHECK)).toEqual({ table: LOCAL_KEYS_CHECK, source: 1, target: 1, check: true })
 
     const pg = new PostgresDatabase(database.url)
     db = pg
+    await pg.query("UPDATE objects SET meta = meta - 'privateKey' WHERE id = $1", [ACTOR])
+    expect(await postgresLocalKeys(pg)).toBe(0)
+    expect((await pg.query('SELECT count(*)::int AS n FROM objects')).rows[0].n).toBe(counts.find(c => c.table === 'objects')?.source)
+    await pg.query("UPDATE objects SET meta = meta || '{\"privateKey\": \"PRIVATE-KEY-alpha\"}' WHERE id = $1", [ACTOR])
     const apex = new PostgresApexDocuments(pg)
     expect(await apex.getObject(`${ACTOR}`, true)).toEqual(await sqlite.getObject(ACTOR, true))
     expect(await apex.getStream(`${ACTOR}/inbox`, 10)).toEqual(await sqlite.getStream(`${ACTOR}/inbox`, 10))
@@ -120,11 +127,13 @@ describe('copying a hub from SQLite to PostgreSQL and back', () => {
       const there = await copySqliteToPostgres(path.join(dir, 'hub.sqlite'), database.url)
       const home = await copyPostgresToSqlite(database.url, path.join(dir, 'back.sqlite'))
       expect(home.filter(c => c.source !== c.target)).toEqual([])
-      const sqliteCounts = Object.fromEntries(there.map(c => [c.table, c.source]))
+      expect(home.find(c => c.table === LOCAL_KEYS_CHECK)).toEqual({ table: LOCAL_KEYS_CHECK, source: 1, target: 1, check: true })
+      expect(there.find(c => c.table === LOCAL_KEYS_CHECK)).toEqual({ table: LOCAL_KEYS_CHECK, source: 1, target: 1, check: true })
+      const sqliteCounts = Object.fromEntries(there.filter(c => c.check !== true).map(c => [c.table, c.source]))
       // Every table of the original, the directory's indexes too, holds as many rows after the round trip.
       const check = new SqliteStore(path.join(dir, 'back.sqlite'))
       back = check
-      for (const table of [...there.map(c => c.table), 'directory_facets', 'directory_entry_facets']) {
+      for (const table of [...there.filter(c => c.check !== true).map(c => c.table), 'directory_facets', 'directory_entry_facets']) {
         const n = (name: string, store: string): number => {
           const db = new Database(store, { readonly: true })
           try { return (db.prepare(`SELECT COUNT(*) AS n FROM "${name}"`).get() as { n: number }).n } finally { db.close() }
@@ -141,6 +150,33 @@ describe('copying a hub from SQLite to PostgreSQL and back', () => {
     } finally {
       await back?.close()
       await original.close()
+      await database.drop()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('copying a PostgreSQL hub into SQLite', () => {
+  it('reads a large table a batch at a time (at most 500 rows in memory) and copies every row', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-copy-batches-'))
+    const database = await createTestDatabase()
+    const source = new SqliteStore(path.join(dir, 'hub.sqlite'))
+    let back: SqliteStore | undefined
+    try {
+      for (let i = 0; i < 1201; i++) await source.saveObject(fixtures.actor(`a${i}`, { host: 'https://far.test' }))
+      await copySqliteToPostgres(path.join(dir, 'hub.sqlite'), database.url)
+      const progress: Array<{ done: number, table: string }> = []
+      const counts = await copyPostgresToSqlite(database.url, path.join(dir, 'back.sqlite'), { onProgress: p => progress.push({ done: p.done, table: p.table }) })
+      expect(counts.find(c => c.table === 'objects')).toEqual({ table: 'objects', source: 1201, target: 1201 })
+      // Each report follows one FETCH: the objects arrive in steps of 500, 500 and 201.
+      const objects = progress.filter(p => p.table === 'objects').map(p => p.done)
+      const before = progress[progress.findIndex(p => p.table === 'objects') - 1]?.done ?? 0
+      expect([...new Set(objects)].map(done => done - before)).toEqual([500, 1000, 1201])
+      back = new SqliteStore(path.join(dir, 'back.sqlite'))
+      expect(await back.getObject('https://far.test/u/a1200')).toEqual(await source.getObject('https://far.test/u/a1200'))
+    } finally {
+      await back?.close()
+      await source.close()
       await database.drop()
       fs.rmSync(dir, { recursive: true, force: true })
     }

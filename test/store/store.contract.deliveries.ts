@@ -1,4 +1,5 @@
 /** Contract for the delivery queue: apex's enqueue/dequeue/requeue plus the hub's crash-safe completion. */
+import type { HubStore } from '../../src/store/store.port'
 import { claimed, waiting, type StoreRef } from './store.fixtures'
 
 const ACTOR = 'https://hub.test/u/alpha'
@@ -130,6 +131,41 @@ export function describeDeliveryQueueContract (store: StoreRef): void {
       expect(failures[1]).toMatchObject({ id: a.id, address: a.address, reason: 'HTTP 410' })
       expect(Number.isNaN(Date.parse(failures[0].failedAt))).toBe(false)
       expect(await store().listDeliveryFailures(1)).toEqual([failures[0]])
+    })
+  })
+}
+
+/** A clock and a delivery lease of the test's choosing. */
+export interface StoreTiming { now: () => number, deliveryLeaseMs: number }
+
+/** Opens two stores on one new, empty database (two hub processes), both with `timing`. */
+export type OpenSharedStores = (timing: StoreTiming) => Promise<[HubStore, HubStore]>
+
+/** Registers the part of the delivery contract that needs two processes on one database and a clock it moves. */
+export function describeDeliveryLeaseContract (adapterName: string, openShared: OpenSharedStores): void {
+  describe(`delivery leases between processes: ${adapterName}`, () => {
+    const opened: HubStore[] = []
+    afterEach(async () => { for (const s of opened.splice(0)) await s.close() })
+
+    it('a delivery whose lease ran out (its process crashed) is taken back by another process, and only then', async () => {
+      let now = Date.parse('2024-01-01T00:00:00.000Z')
+      const [a, b] = await openShared({ now: () => now, deliveryLeaseMs: 30_000 })
+      opened.push(a, b)
+
+      await a.deliveryEnqueue(ACTOR, BODY, 'https://far.test/inbox')
+      const taken = claimed(await a.deliveryDequeue())
+      expect(waiting(await b.deliveryDequeue()).getTime()).toBe(now + 30_000)
+
+      now += 29_999
+      expect(waiting(await b.deliveryDequeue()).getTime()).toBe(taken.after.getTime() + 30_000)
+      now += 1
+      // the lease ran out (say a crashed) so b gets the same delivery, which a no longer holds
+      const retaken = claimed(await b.deliveryDequeue())
+      expect(retaken).toMatchObject({ id: taken.id, attempt: 0, address: 'https://far.test/inbox' })
+      expect(waiting(await a.deliveryDequeue()).getTime()).toBe(now + 30_000)
+      await b.deliveryComplete(retaken.id)
+      expect(await a.deliveryDequeue()).toBeNull()
+      expect(await b.deliveryQueueSize()).toBe(0)
     })
   })
 }

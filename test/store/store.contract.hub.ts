@@ -158,6 +158,15 @@ export function describeHubQueriesContract (store: StoreRef): void {
       await store().setSetting('instance.name', 'two')
       expect(await store().getSetting('instance.name')).toBe('two')
     })
+
+    it('claimSetting stores a value only where none is, and answers the one that holds; of simultaneous claims one wins', async () => {
+      expect(await store().claimSetting('claimed', 'first')).toBe('first')
+      expect(await store().claimSetting('claimed', 'second')).toBe('first')
+      expect(await store().getSetting('claimed')).toBe('first')
+      const answers = await Promise.all(['a', 'b', 'c', 'd'].map(async v => await store().claimSetting('raced', v)))
+      expect(new Set(answers).size).toBe(1)
+      expect(await store().getSetting('raced')).toBe(answers[0])
+    })
   })
 
   describe('transaction', () => {

@@ -1,5 +1,5 @@
 /**
- * The storage port's contract: every adapter (SQLite now, MongoDB later) must pass this suite.
+ * The storage port's contract: every adapter (SQLite, PostgreSQL) must pass this suite.
  * It tests through `HubStore` only. Hub queries are awaited so the suite survives a port that
  * turns them asynchronous.
  */

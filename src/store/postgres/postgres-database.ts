@@ -7,6 +7,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import pg from 'pg'
+import { withLibpqSslModes } from './libpq-ssl-modes'
 
 /** What runs SQL: the pool, or one connection inside a transaction. */
 export interface Queryable {
@@ -40,7 +41,7 @@ export class PostgresDatabase implements Queryable {
 
   constructor (url: string, options: { max?: number, applicationName?: string } = {}) {
     this.pool = new pg.Pool({
-      connectionString: url,
+      connectionString: withLibpqSslModes(url),
       max: options.max ?? 10,
       application_name: options.applicationName ?? 'ioocloud-hub',
       types: typeParsers

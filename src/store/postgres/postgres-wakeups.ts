@@ -7,6 +7,7 @@
 import pg from 'pg'
 import type { Queryable } from './postgres-database'
 import type { StoreWakeups, WakeupTopic } from '../ports/wakeups.port'
+import { withLibpqSslModes } from './libpq-ssl-modes'
 
 /** The channels the store notifies, by topic. */
 export const WAKEUP_CHANNELS = {
@@ -52,7 +53,7 @@ export class PostgresWakeups {
   }
 
   private async connect (): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url, application_name: 'ioocloud-hub wake-ups' })
+    const client = new pg.Client({ connectionString: withLibpqSslModes(this.url), application_name: 'ioocloud-hub wake-ups' })
     client.on('notification', message => {
       for (const handler of this.handlers.get(message.channel) ?? []) handler()
     })

@@ -151,6 +151,12 @@ export class PostgresHubTables {
   async setSetting (key: string, value: string): Promise<void> {
     await this.db.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value])
   }
+
+  /** See `HubQueries.claimSetting`: a concurrent insert of the same key waits for the first to commit, then does nothing. */
+  async claimSetting (key: string, value: string): Promise<string> {
+    await this.db.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, value])
+    return (await this.getSetting(key)) ?? value
+  }
 }
 
 /** See `HubQueries.upsertService`, on the pool or inside the caller's transaction (the outbox's). */

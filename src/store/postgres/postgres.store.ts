@@ -192,6 +192,7 @@ export class PostgresStore implements HubStore {
   async listDeliveryFailures (limit: number): Promise<DeliveryFailure[]> { return await this.deliveries.listFailures(limit) }
   async getSetting (key: string): Promise<string | null> { return await this.hub.getSetting(key) }
   async setSetting (key: string, value: string): Promise<void> { await this.hub.setSetting(key, value) }
+  async claimSetting (key: string, value: string): Promise<string> { return await this.hub.claimSetting(key, value) }
 
   /** Closes every connection of the pool; later calls fail. */
   async close (): Promise<void> {

@@ -41,6 +41,7 @@ export class SqliteHubTables {
   private readonly followRequests
   private readonly settingByKey
   private readonly upsertSetting
+  private readonly insertSettingIfAbsent
 
   /** Prepares every statement once; `now` (ms) stamps follow state changes. */
   constructor (private readonly db: Database.Database, private readonly now: () => number) {
@@ -103,6 +104,7 @@ export class SqliteHubTables {
        ORDER BY received_at, follow_id`)
 
     this.settingByKey = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?')
+    this.insertSettingIfAbsent = db.prepare<[string, string]>('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING')
     this.upsertSetting = db.prepare<[string, string]>(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
   }
@@ -245,6 +247,12 @@ export class SqliteHubTables {
   /** See `HubQueries.setSetting`. */
   setSetting (key: string, value: string): void {
     this.upsertSetting.run(key, value)
+  }
+
+  /** See `HubQueries.claimSetting` (SQLite's write lock orders concurrent claims). */
+  claimSetting (key: string, value: string): string {
+    this.insertSettingIfAbsent.run(key, value)
+    return this.getSetting(key) ?? value
   }
 }
 

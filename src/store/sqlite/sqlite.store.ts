@@ -302,6 +302,7 @@ export class SqliteStore implements HubStore {
 
   getSetting (key: string): Promise<string | null> { return this.tx.run(() => this.hub.getSetting(key)) }
   setSetting (key: string, value: string): Promise<void> { return this.tx.run(() => this.hub.setSetting(key, value)) }
+  claimSetting (key: string, value: string): Promise<string> { return this.tx.run(() => this.hub.claimSetting(key, value)) }
 
   async close (): Promise<void> {
     this.closeNow()

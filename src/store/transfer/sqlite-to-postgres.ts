@@ -15,6 +15,7 @@ import { PostgresDatabase, type Queryable } from '../postgres/postgres-database'
 import { facetKey } from '../postgres/postgres.directory.search'
 import { SqliteStore } from '../sqlite/sqlite.store'
 import { copiedTables, countRows } from './hub-database'
+import { LOCAL_KEYS_CHECK, postgresLocalKeys, sqliteLocalKeys } from './local-keys-check'
 import type { RowProgress, TableCount } from './store-copy'
 
 /** SQLite tables PostgreSQL does without: its directory keeps facets and search text in directory_entries. */
@@ -39,6 +40,7 @@ export async function copySqliteToPostgres (source: string, url: string, options
     try {
       const tables = copiedTables(from).filter(t => !NOT_COPIED.includes(t))
       const counts = countRows(from, tables)
+      const keys = sqliteLocalKeys(from)
       const total = Object.values(counts).reduce((a, b) => a + b, 0)
       let done = 0
       await to.transaction(async tx => {
@@ -85,7 +87,8 @@ export async function copySqliteToPostgres (source: string, url: string, options
       })
       const copied: Record<string, number> = {}
       for (const table of tables) copied[table] = (await to.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n
-      return tables.map(table => ({ table, source: counts[table], target: copied[table] }))
+      return [...tables.map(table => ({ table, source: counts[table], target: copied[table] })),
+        { table: LOCAL_KEYS_CHECK, source: keys, target: await postgresLocalKeys(to), check: true as const }]
     } finally {
       from.exec('COMMIT')
     }

@@ -10,12 +10,15 @@ import Database from 'better-sqlite3'
 import { ConflictError, ValidationError } from '../../errors/app-errors'
 import { SqliteStore } from '../sqlite/sqlite.store'
 import { copiedTables, countRows } from './hub-database'
+import { LOCAL_KEYS_CHECK, sqliteLocalKeys } from './local-keys-check'
 
-/** One table's rows in the source snapshot and in the copy. */
+/** One table's rows in the source snapshot and in the copy, or (`check`) one kind of row across tables. */
 export interface TableCount {
   table: string
   source: number
   target: number
+  /** True for a count of one kind of row (see local-keys-check.ts), not a table's rows. */
+  check?: true
 }
 
 /** Rows copied so far of the total. */
@@ -48,6 +51,7 @@ export async function copySqliteStore (source: string, target: string, options: 
       const missing = tables.filter(t => !copiedTables(to).includes(t))
       if (missing.length > 0) throw new ValidationError(`The target has no table ${missing.join(', ')}: is it the same hub version?`)
       const counts = countRows(from, tables)
+      const keys = sqliteLocalKeys(from)
       const total = Object.values(counts).reduce((a, b) => a + b, 0)
       let done = 0
       to.transaction(() => {
@@ -74,7 +78,8 @@ export async function copySqliteStore (source: string, target: string, options: 
       const broken = to.pragma('foreign_key_check') as unknown[]
       if (broken.length > 0) throw new ValidationError(`The copy has ${broken.length} rows whose references do not hold`)
       const copied = countRows(to, tables)
-      return tables.map(table => ({ table, source: counts[table], target: copied[table] }))
+      return [...tables.map(table => ({ table, source: counts[table], target: copied[table] })),
+        { table: LOCAL_KEYS_CHECK, source: keys, target: sqliteLocalKeys(to), check: true as const }]
     } finally {
       from.exec('COMMIT')
     }

@@ -3,17 +3,25 @@ import { sqlMigration } from './migration'
 /**
  * Migration 3: the directory of participating clouds, with PostgreSQL's own full-text search.
  * `unaccent` is a trusted extension (PostgreSQL 13+): the database's owner creates it, no
- * superuser needed. unaccent() itself is not immutable, so a generated column cannot call it;
- * `hub_unaccent` pins the dictionary and is declared immutable. The entry's search text is kept
+ * superuser needed. Every statement here runs on PostgreSQL 13. unaccent() itself is not
+ * immutable, so a generated column cannot call it; `hub_unaccent` pins the dictionary and is
+ * declared immutable. The entry's search text is kept
  * in plain columns, and `search` (weighted tsvector, GIN index) is generated from them.
  * `hub_search` is PostgreSQL's English configuration (Snowball stemming, as SQLite's porter)
  * without its stop-word list: as on SQLite, every word a visitor types must match, "the" too.
  */
 export const migrationDirectory = sqlMigration(3, 'directory of participating clouds, full-text search', `
   CREATE EXTENSION IF NOT EXISTS unaccent;
-  CREATE FUNCTION hub_unaccent (text) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-    RETURN unaccent('unaccent'::regdictionary, $1);
+  -- A quoted body (a RETURN body needs PostgreSQL 14), naming unaccent's schema: it is read
+  -- at each call, also under pg_restore's empty search_path.
+  DO $create$
+  DECLARE home text := (SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'unaccent');
+  BEGIN
+    EXECUTE format($fn$CREATE FUNCTION hub_unaccent (text) RETURNS text
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+      AS $body$ SELECT %1$s.unaccent(%2$L::regdictionary, $1) $body$$fn$, home, home || '.unaccent');
+  END
+  $create$;
   CREATE TEXT SEARCH DICTIONARY hub_english_stem (TEMPLATE = snowball, Language = english);
   CREATE TEXT SEARCH CONFIGURATION hub_search (COPY = english);
   ALTER TEXT SEARCH CONFIGURATION hub_search ALTER MAPPING REPLACE english_stem WITH hub_english_stem;
