@@ -227,7 +227,7 @@ describe('hostile inbound requests', () => {
     }
     const note = cavage(ctx, ctx.alice, activityOf(ctx.alice, 'note-kept', { type: 'Create', to: ctx.coopId, object: { id: ctx.aliceNoteId, type: 'Note', attributedTo: ctx.alice.id, content: 'alice\'s words' } }))
     expect((await postRaw(`${ctx.hub.url}${INBOX}`, note.body, note.headers)).status).toBe(202)
-    await ctx.hub.hub.inbox.idle()
+    await ctx.hub.hub.journal.idle()
     await waitForQuietQueue(ctx)
   })
 
@@ -245,7 +245,7 @@ describe('hostile inbound requests', () => {
     const before = snapshotDatabase(ctx.hub.hub.config.dataDir)
     const { path, body, headers } = request(ctx, id)
     const res = await postRaw(`${ctx.hub.url}${path ?? INBOX}`, body, headers)
-    await ctx.hub.hub.inbox.idle()
+    await ctx.hub.hub.journal.idle()
     expect({ status: res.status, message: res.json?.message }).toEqual({ status, message: message ? expect.stringMatching(message) : undefined })
     expect(snapshotDatabase(ctx.hub.hub.config.dataDir)).toEqual(before)
   })

@@ -33,6 +33,7 @@ export type DispatchInboxEvent = (event: InboxEvent) => Promise<void>
  */
 export class InboxJournal {
   private readonly gates = new Map<string, Promise<void>>()
+  private readonly dispatching = new Set<Promise<void>>()
   private replaying: Promise<number> | null = null
   private lastPrune = 0
   private readonly receipts: GroupCommit<InboxReceipt, InboxReceiptResult>
@@ -104,12 +105,25 @@ export class InboxJournal {
 
   /** Runs the handlers for an event apex emitted, then closes its journal entry. */
   async dispatch (event: InboxEvent, handlers: DispatchInboxEvent): Promise<void> {
+    const run = (async () => {
+      try {
+        await handlers(event)
+      } finally {
+        // apex sets the event's actor only when it is the verified sender. Finishes arriving together share one write.
+        await this.finishes.add({ sender: event.actor.id, activityId: event.activity.id, recipientId: event.recipient.id })
+      }
+    })()
+    this.dispatching.add(run)
     try {
-      await handlers(event)
+      await run
     } finally {
-      // apex sets the event's actor only when it is the verified sender. Finishes arriving together share one write.
-      await this.finishes.add({ sender: event.actor.id, activityId: event.activity.id, recipientId: event.recipient.id })
+      this.dispatching.delete(run)
     }
+  }
+
+  /** Resolves when every event dispatched so far has been handled and its journal entry closed. */
+  async idle (): Promise<void> {
+    while (this.dispatching.size > 0) await Promise.allSettled([...this.dispatching])
   }
 
   /**

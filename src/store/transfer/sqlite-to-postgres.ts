@@ -49,6 +49,9 @@ export async function copySqliteToPostgres (source: string, url: string, options
         }
         const targetTables = (await tx.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'")).rows.map(r => r.name)
         await tx.query(`TRUNCATE ${targetTables.join(', ')} RESTART IDENTITY CASCADE`)
+        // Deferred triggers (a collection's count) fire as each row is copied, not at the commit,
+        // so the copied counts below replace what they wrote instead of being added to at the end.
+        await tx.query('SET CONSTRAINTS ALL IMMEDIATE')
         for (const table of tables) {
           const columns = await writableColumns(tx, table)
           // Rows a trigger wrote while earlier tables were copied (collection counts) give way to the source's.
