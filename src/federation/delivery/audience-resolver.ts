@@ -6,6 +6,7 @@ import type { Apex } from '../apex-setup'
 import { PUBLIC_ADDRESSES, first } from '../../domain/activity-streams/nodes'
 import { hostOf } from '../../domain/domain-block'
 import { crashPoint } from '../crash-point'
+import { afterPendingIo } from '../pending-io'
 
 /** Jobs resolved at once (each may wait on a fetch of an actor it has not cached). */
 const BATCH = 8
@@ -97,6 +98,10 @@ export class AudienceResolver {
 
   private async drain (): Promise<void> {
     while (!this.stopped) {
+      // Woken by a publish, this would run in the publishing request's task: that request's
+      // answer and whatever arrived meanwhile go first.
+      await afterPendingIo()
+      if (this.stopped) return
       const jobs = await this.store.outbox.claimResolutions(BATCH)
       if (jobs.length === 0) return
       await Promise.all(jobs.map(job => this.resolve(job)))
