@@ -18,7 +18,7 @@ const TABLES = ['objects', 'streams', 'stream_collections', 'stream_embedded_obj
 /** A copy of the large store ready for one hub: its data directory and the port its ids name. */
 export interface LargeStore { dataDir: string, port: number }
 
-interface CacheFacts { port: number, coopToken: string, filling: number, schema: number, activities: number }
+interface CacheFacts { port: number, filling: number, schema: number, activities: number }
 
 const schemaVersion = (): number => Math.max(...migrations.map(m => m.version))
 const cacheDir = (): string => path.join(os.tmpdir(), `ioo-bench-inbox-1m-schema${schemaVersion()}-filling${FILLING_VERSION}`)
@@ -64,12 +64,11 @@ async function fillCache (dir: string, log: (line: string) => void): Promise<voi
   const dataDir = path.join(work, 'data')
   const template = await new RemotePeers().start(1)
   let port: number
-  let coopToken: string
   try {
     const hub = await startBenchHub(dataDir, { env: { HUB_INBOX_RATE_LIMIT: '100000000' } })
     port = hub.port
     try {
-      coopToken = (await hub.api('POST', '/coops', { username: 'coop', name: 'Bench Co-op' }, 201) as { token: string }).token
+      await hub.api('POST', '/coops', { username: 'coop', name: 'Bench Co-op' }, 201)
       const [create] = template.prepareCreates(`${hub.origin}/u/coop/inbox`, `${hub.origin}/u/coop`, 1)
       const res = await fetch(`${hub.origin}${create.path}`, { method: 'POST', headers: create.headers, body: create.body })
       if (res.status !== 202) throw new Error(`the hub refused the template Create: ${res.status} ${await res.text()}`)
@@ -85,7 +84,7 @@ async function fillCache (dir: string, log: (line: string) => void): Promise<voi
   fs.rmSync(dir, { recursive: true, force: true })
   fs.mkdirSync(dir, { recursive: true })
   fs.renameSync(path.join(dataDir, 'hub.sqlite'), path.join(dir, 'hub.sqlite'))
-  const facts: CacheFacts = { port, coopToken, filling: FILLING_VERSION, schema: schemaVersion(), activities: LARGE_STORE.activities }
+  const facts: CacheFacts = { port, filling: FILLING_VERSION, schema: schemaVersion(), activities: LARGE_STORE.activities }
   fs.writeFileSync(path.join(dir, 'facts.json'), JSON.stringify(facts))
   fs.rmSync(work, { recursive: true, force: true })
   log(`inbound at scale: store filled in ${((Date.now() - started) / 1000).toFixed(0)} s`)
