@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
+import { Worker } from 'worker_threads'
 import { openStore } from '../src/store/open-store'
 import type { ApexNode } from '../src/store/store.port'
 import { processCpuMs, processRssMiB } from './harness/process-cpu'
@@ -31,8 +32,9 @@ interface ScenarioFigures {
  * inboxes (50 deliveries a publish) and by 10,000 accounts with their own inboxes (10,000
  * deliveries). One follower follows for real (a signed Follow, accepted); the others are its
  * rows copied through the store with their own ids, as real Follows leave them (the cached actor
- * and the Follow in the followers collection). During each counted publish a probe GETs
- * /nodeinfo/2.1 every 5 ms and the hub's resident memory is sampled.
+ * and the Follow in the followers collection). During each counted publish, from the PUT until
+ * the last page was resolved, a probe on a thread of its own GETs /nodeinfo/2.1 every 5 ms and
+ * the hub's resident memory is sampled.
  */
 export async function fanoutScaleBenchmark (options: { runs: number }, log: (line: string) => void): Promise<{ absolutes: Absolute[], notes: string[] }> {
   const scenarios: Scenario[] = [{ followers: 10_000, shared: true }, { followers: 100_000, shared: true }, { followers: 10_000, shared: false }]
@@ -67,6 +69,7 @@ export async function runScenario (scenario: Scenario, runs: number, log: (line:
   const dataDir = path.join(dir, 'data')
   const hosts = await new FollowerHosts(scenario.shared).start(HOSTS)
   let hub: BenchHub | null = null
+  let probe: Probe | null = null
   try {
     hub = await startBenchHub(dataDir)
     const coop = await hub.api('POST', '/coops', { username: 'coop', name: 'Bench Co-op' }, 201) as { id: string, token: string }
@@ -95,15 +98,16 @@ export async function runScenario (scenario: Scenario, runs: number, log: (line:
     await put('first')
     await hosts.waitFor('Create', deliveries)
     await new Promise(resolve => setTimeout(resolve, 1_000))
+    probe = await startProbe(current.origin)
     const out: Array<{ putMs: number, probeMax: number, probeP99: number, peak: number, seconds: number, cpu: number }> = []
     for (let run = 1; run <= runs; run++) {
       const idle = processRssMiB(current.server.pid) ?? 0
       const before = hosts.count('Update')
-      const probe = startProbe(current.origin)
       let peak = idle
       const sampler = setInterval(() => { peak = Math.max(peak, processRssMiB(current.server.pid) ?? 0) }, 10)
       const cpu0 = processCpuMs(current.server.pid) ?? 0
       const started = performance.now()
+      probe.start()
       const putMs = await put(`version ${run}`)
       await hosts.waitFor('Update', before + deliveries)
       // Every target may be queued by the first page: done is when the last page was resolved too.
@@ -130,6 +134,7 @@ export async function runScenario (scenario: Scenario, runs: number, log: (line:
       cpuMsPerFollower: summarise(out.map(o => o.cpu))
     }
   } finally {
+    await probe?.close()
     await hub?.server.stop()
     await hosts.stop()
     fs.rmSync(dir, { recursive: true, force: true })
@@ -176,25 +181,29 @@ async function resolved (dataDir: string): Promise<void> {
   }
 }
 
-/** GETs /nodeinfo/2.1 every 5 ms (one at a time) until stopped; answers each answer's latency in ms. */
-function startProbe (origin: string): { stop: () => Promise<number[]> } {
-  const latencies: number[] = []
-  let running = true
-  const loop = (async () => {
-    while (running) {
-      const started = performance.now()
-      const res = await fetch(`${origin}/nodeinfo/2.1`)
-      await res.arrayBuffer()
-      const took = performance.now() - started
-      latencies.push(took)
-      await new Promise(resolve => setTimeout(resolve, Math.max(0, PROBE_EVERY_MS - took)))
-    }
-  })()
+/** The probe (bench/support/probe-worker.ts): GETs /nodeinfo/2.1 every 5 ms from each `start()` until the next `stop()`. */
+interface Probe {
+  start: () => void
+  /** Stops probing; answers the latency of each probe since `start()`, in ms. */
+  stop: () => Promise<number[]>
+  close: () => Promise<void>
+}
+
+/** Starts the probe's thread; resolves once it got a first answer from the hub. */
+async function startProbe (origin: string): Promise<Probe> {
+  const worker = new Worker(path.join(__dirname, 'support', 'probe-worker.js'), { workerData: { url: `${origin}/nodeinfo/2.1`, everyMs: PROBE_EVERY_MS } })
+  const next = async <T>(): Promise<T> => await new Promise<T>((resolve, reject) => {
+    worker.once('message', resolve)
+    worker.once('error', reject)
+  })
+  await next<string>()
   return {
+    start: () => { worker.postMessage('start') },
     stop: async () => {
-      running = false
-      await loop
-      return latencies
-    }
+      const latencies = next<number[]>()
+      worker.postMessage('stop')
+      return await latencies
+    },
+    close: async () => { await worker.terminate() }
   }
 }

@@ -11,7 +11,8 @@ import { startBenchHub } from './support/bench-hub'
 
 const ROOT = path.resolve(__dirname, '..', '..')
 const ACTORS = 200
-const PER_RUN = 1000
+/** Activities in each counted run (and warm-up) of `measureInbound`. */
+export const PER_RUN = 1000
 
 /** An inbox under test: where to POST and which local actor the activities address. */
 export interface InboxTarget {

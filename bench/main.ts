@@ -8,6 +8,7 @@ import { machineFacts } from './harness/machine'
 import { BenchReport, printReport, writeReport } from './harness/report'
 import { inboundBenchmark } from './inbound.bench'
 import { inboundWriteFloor } from './inbound-write-floor'
+import { inboundAtScaleBenchmark } from './inbound-at-scale.bench'
 import { fanoutBenchmark } from './fanout.bench'
 import { fanoutScaleBenchmark } from './fanout-scale.bench'
 import { directoryBenchmarks } from './directory.bench'
@@ -25,6 +26,7 @@ async function main (): Promise<void> {
   const report: BenchReport = { startedAt: new Date().toISOString(), machine: machineFacts(), comparisons: [], absolutes: [], notes: [] }
   if (!only || only.has('inbound')) report.comparisons.push(...await inboundBenchmark(runs, log))
   if (!only || only.has('inbound') || only.has('inbound-floor')) report.comparisons.push(...await inboundWriteFloor(runs, log))
+  if (!only || only.has('inbound-at-scale')) { const s = await inboundAtScaleBenchmark(runs, log); report.comparisons.push(...s.comparisons); report.notes.push(...s.notes) }
   if (!only || only.has('fanout')) { const f = await fanoutBenchmark(runs, log); report.comparisons.push(...f.comparisons); report.notes.push(...f.notes) }
   if (!only || only.has('fanout-scale')) { const f = await fanoutScaleBenchmark(runs, log); report.absolutes.push(...f.absolutes); report.notes.push(...f.notes) }
   if (!only || only.has('processes')) { const p = await processesBenchmark(runs, log); report.comparisons.push(...p.comparisons); report.notes.push(...p.notes) }

@@ -13,18 +13,22 @@ interface RemoteActor {
 }
 
 /**
- * Remote actors on one loopback server: each serves its actor document (fetched once by the
+ * Remote actors on loopback servers: each serves its actor document (fetched once by the
  * inbox under test, then cached) and signs the activities the load generator sends.
  */
 export class RemotePeers {
   readonly actors: RemoteActor[] = []
-  private server!: http.Server
+  private readonly servers: http.Server[] = []
   origin = ''
   private sequence = 0
 
-  /** Generates `count` key pairs and serves the actors. */
-  async start (count: number): Promise<this> {
-    this.server = http.createServer((req, res) => {
+  /**
+   * Generates `count` key pairs and serves the actors: all on one loopback server, or with
+   * `hostPerActor` each on a server (a port: a host) of its own, so their ids spread over the
+   * hub's indexes as traffic from many servers does.
+   */
+  async start (count: number, options: { hostPerActor?: boolean } = {}): Promise<this> {
+    const serve = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       const match = /^\/users\/(\d+)/.exec(req.url ?? '')
       const actor = match ? this.actors[Number(match[1])] : undefined
       if (!actor) { res.writeHead(404).end(); return }
@@ -36,12 +40,18 @@ export class RemotePeers {
         inbox: `${actor.id}/inbox`,
         publicKey: { id: actor.keyId, owner: actor.id, publicKeyPem: actor.publicKeyPem }
       }))
-    })
-    await new Promise<void>(resolve => this.server.listen(0, '127.0.0.1', resolve))
-    this.origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
+    }
+    const listen = async (): Promise<string> => {
+      const server = http.createServer(serve)
+      this.servers.push(server)
+      await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    }
+    this.origin = await listen()
     for (let i = 0; i < count; i++) {
+      const origin = options.hostPerActor === true && i > 0 ? await listen() : this.origin
       const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })
-      const id = `${this.origin}/users/${i}`
+      const id = `${origin}/users/${i}`
       this.actors.push({
         id,
         keyId: `${id}#main-key`,
@@ -75,7 +85,7 @@ export class RemotePeers {
   }
 
   async stop (): Promise<void> {
-    await new Promise<void>(resolve => this.server.close(() => resolve()))
+    await Promise.all(this.servers.map(async server => { await new Promise<void>(resolve => server.close(() => resolve())) }))
   }
 }
 

@@ -3,6 +3,7 @@ import type { OutboxEntry, OutboxRecordChange } from '../store/ports/outbox.port
 import { AS_PUBLIC, first, idOf } from '../domain/activity-streams/nodes'
 import type { Apex } from './apex-setup'
 import { crashPoint } from './crash-point'
+import { afterPendingIo } from './pending-io'
 
 /** What is stored in the same transaction as a published activity. */
 export interface Alongside {
@@ -55,6 +56,7 @@ export class Publisher {
   /** `publishObject` built but not stored: pass it to `commit`. */
   async prepareObject (actor: ApexNode, kind: 'Create' | 'Update', object: Record<string, unknown>, records: OutboxRecordChange[] = []): Promise<PreparedPublish> {
     const node = await this.nodeOf(object)
+    await afterPendingIo()
     return await this.prepare(actor, kind, { object: node }, undefined, { objects: [node], records })
   }
 
@@ -120,6 +122,7 @@ export class Publisher {
    */
   async commit (publishes: PreparedPublish[]): Promise<void> {
     if (publishes.length === 0) return
+    await afterPendingIo()
     // A crash here must leave nothing of the change: its records are stored only below.
     crashPoint('outbox-storing')
     await this.store.outbox.publishAll(publishes.map(p => p.entry))
@@ -129,6 +132,9 @@ export class Publisher {
   }
 
   private async withResolution (actor: ApexNode, activity: ApexNode, entry: Omit<OutboxEntry, 'resolution'>, audience?: string[]): Promise<OutboxEntry> {
+    // Building, serialising and storing a publish are each a few ms of JSON-LD or SQLite: requests
+    // that arrived meanwhile are answered between them, not after all of them.
+    await afterPendingIo()
     const body = this.apex.stringifyPublicJSONLD(await this.apex.toJSONLD(activity))
     return {
       ...entry,

@@ -6,6 +6,7 @@ import type { Apex } from '../apex-setup'
 import { PUBLIC_ADDRESSES, first } from '../../domain/activity-streams/nodes'
 import { hostOf } from '../../domain/domain-block'
 import { crashPoint } from '../crash-point'
+import { afterPendingIo } from '../pending-io'
 
 /** Jobs resolved at once (each may wait on a fetch of an actor it has not cached). */
 const BATCH = 8
@@ -97,6 +98,10 @@ export class AudienceResolver {
 
   private async drain (): Promise<void> {
     while (!this.stopped) {
+      // Woken by a publish, this would run in the publishing request's task: that request's
+      // answer and whatever arrived meanwhile go first.
+      await afterPendingIo()
+      if (this.stopped) return
       const jobs = await this.store.outbox.claimResolutions(BATCH)
       if (jobs.length === 0) return
       await Promise.all(jobs.map(job => this.resolve(job)))
@@ -139,7 +144,7 @@ export class AudienceResolver {
     for (let position = job.cursor.position; position < job.audience.length; position++) {
       const entry = job.audience[position]
       if (PUBLIC.has(entry)) continue
-      if (await this.store.outbox.isLocalFollowersCollection(entry)) {
+      if (await this.isFollowersHeldHere(entry, actor)) {
         let after = position === job.cursor.position ? job.cursor.seq : 0
         for (;;) {
           if (this.stopped) return -1
@@ -180,6 +185,18 @@ export class AudienceResolver {
     const queued = await this.store.outbox.queuePage(job.id, addresses, cursor)
     if (queued > 0) this.options.onQueued()
     return queued
+  }
+
+  /**
+   * Whether `entry` is a followers collection this hub holds: a local actor's, or the sender's own
+   * when the sender has been deleted since it published. A deleted actor's Delete is resolved
+   * after its Tombstone replaced its document (which names no followers collection any more); its
+   * followers' rows are still there and must still get the Delete.
+   */
+  private async isFollowersHeldHere (entry: string, sender: ApexNode): Promise<boolean> {
+    if (await this.store.outbox.isLocalFollowersCollection(entry)) return true
+    const deletedHere = first<string>(sender.type) === 'Tombstone' && sender._meta?.privateKey !== undefined
+    return deletedHere && entry === `${sender.id}/followers`
   }
 
   /** The ids of the actors the sender blocked (apex leaves them out of its audiences). */

@@ -53,6 +53,8 @@ export class DeliveryWorker {
   private heldSince = 0
   /** 2xx answers whose rows are removed together at the end of this turn of the event loop. */
   private completing: { ids: number[], done: Promise<void> } | null = null
+  /** Removals of delivered rows not yet written: `idle()` and `stop()` wait for them too. */
+  private readonly removals = new Set<Promise<void>>()
 
   constructor (
     private readonly store: HubStore,
@@ -98,6 +100,7 @@ export class DeliveryWorker {
   async idle (): Promise<void> {
     await this.options.audiences?.idle()
     if (this.inFlight > 0) await new Promise<void>(resolve => this.idleWaiters.push(resolve))
+    await this.removalsWritten()
   }
 
   /** Stops claiming new deliveries, hands back those claimed but not started, and waits for those in flight. */
@@ -115,6 +118,11 @@ export class DeliveryWorker {
       }
     }
     if (this.inFlight > 0) await new Promise<void>(resolve => this.idleWaiters.push(resolve))
+    await this.removalsWritten()
+  }
+
+  private async removalsWritten (): Promise<void> {
+    while (this.removals.size > 0) await Promise.all(this.removals)
   }
 
   /**
@@ -224,7 +232,17 @@ export class DeliveryWorker {
     if (countsAsHostFailure(status)) this.breaker.failed(host)
     else this.breaker.succeeded(host)
     if (status !== null && status >= 200 && status < 300) {
-      await this.complete(delivery.id)
+      // The slot is free as soon as the peer answered: the next delivery starts while this row's
+      // removal waits for the others of this turn. Until it is written the row stays leased, so
+      // no claim hands it out again; a crash before then sends it again (at least once).
+      const removal = this.complete(delivery.id)
+        .catch(err => this.logger.error({ err, to: delivery.address }, 'delivery: sent, but could not remove it from the queue'))
+        .finally(() => {
+          this.removals.delete(removal)
+          // A later delivery of the same object to this inbox waited for this row to go.
+          this.wakeQueue()
+        })
+      this.removals.add(removal)
       this.logger.debug({ to: delivery.address, status }, 'delivery: sent')
       return
     }

@@ -1,0 +1,73 @@
+import fs from 'fs'
+import os from 'os'
+import path from 'path'
+import type { Comparison } from './harness/report'
+import type { RepeatOptions } from './harness/repeat'
+import { InboxTarget, measureInbound, PER_RUN } from './inbound.bench'
+import { processCpuMs } from './harness/process-cpu'
+import { startBenchHub } from './support/bench-hub'
+import { LARGE_STORE, largeInboxStore } from './support/large-inbox-store'
+import { RemotePeers } from './support/remote-peers'
+
+// The inbound benchmark's senders (its first-sight warm-up sends one activity each).
+const ACTORS = 200
+// A big sibling's fan-out comes from one host: the per-host inbox rate limit is raised (its check still runs).
+const ENV = { HUB_INBOX_RATE_LIMIT: '100000000' }
+
+/**
+ * Inbound at scale: the inbound benchmark's signed Creates, from 200 actors each on a server of
+ * its own, to a hub whose store already holds a million inbound activities from 2,000 servers,
+ * against the same load on an empty store, in the same run.
+ */
+export async function inboundAtScaleBenchmark (options: RepeatOptions, log: (line: string) => void): Promise<{ comparisons: Comparison[], notes: string[] }> {
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioo-bench-inbound-scale-'))
+  log(`inbound at scale: generating ${ACTORS} remote actors' keys, each on a server of its own`)
+  const peers = await new RemotePeers().start(ACTORS, { hostPerActor: true })
+  const comparisons: Comparison[] = []
+  const notes: string[] = []
+  try {
+    for (const concurrency of [10, 50]) {
+      const empty = await measureOn(async () => {
+        const hub = await startBenchHub(path.join(runDir, `empty-${concurrency}`), { env: ENV })
+        await hub.api('POST', '/coops', { username: 'coop', name: 'Bench Co-op' }, 201)
+        return hub
+      }, concurrency, 'empty store')
+      const copyDir = path.join(runDir, `large-${concurrency}`)
+      const large = await measureOn(async () => {
+        const started = Date.now()
+        const store = await largeInboxStore(copyDir, log)
+        notes.push(`inbound at scale: the ${LARGE_STORE.activities}-activity store was ready (copied) in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+        return await startBenchHub(store.dataDir, { port: store.port, env: ENV })
+      }, concurrency, `${LARGE_STORE.activities} activities`)
+      // About 2 GB a copy: gone before the next.
+      fs.rmSync(copyDir, { recursive: true, force: true })
+      comparisons.push({
+        name: `inbound at scale, ${concurrency} connections: a store holding ${LARGE_STORE.activities} activities from ${LARGE_STORE.hosts} servers, 200 senders on servers of their own`,
+        unit: 'activities/s',
+        hub: large.perSecond,
+        reference: { name: 'the same hub and load on an empty store', value: empty.perSecond },
+        ratio: large.perSecond.median / empty.perSecond.median, target: '≥ 0.8', met: large.perSecond.median >= 0.8 * empty.perSecond.median
+      })
+      notes.push(`inbound at scale, ${concurrency} connections: hub CPU ${large.cpuMsPerActivity.toFixed(2)} ms an activity on the large store, ${empty.cpuMsPerActivity.toFixed(2)} ms on the empty one (warm-ups included); p99 ${large.p99.median.toFixed(1)} ms and ${empty.p99.median.toFixed(1)} ms`)
+    }
+  } finally {
+    await peers.stop()
+    fs.rmSync(runDir, { recursive: true, force: true })
+  }
+  return { comparisons, notes }
+
+  /** The inbound figures of the hub `start` starts, and the hub's CPU per activity over the whole measurement. */
+  async function measureOn (start: () => Promise<{ server: InboxTarget['server'], origin: string }>, concurrency: number, label: string): Promise<Awaited<ReturnType<typeof measureInbound>> & { cpuMsPerActivity: number }> {
+    const hub = await start()
+    try {
+      log(`inbound at scale: ${label}, ${concurrency} connections`)
+      const target: InboxTarget = { name: 'hub', server: hub.server, inboxUrl: `${hub.origin}/u/coop/inbox`, recipient: `${hub.origin}/u/coop` }
+      const cpu0 = processCpuMs(hub.server.pid) ?? NaN
+      const figures = await measureInbound(target, peers, concurrency, options)
+      const activities = ACTORS + (options.warmups + options.runs) * PER_RUN
+      return { ...figures, cpuMsPerActivity: ((processCpuMs(hub.server.pid) ?? NaN) - cpu0) / activities }
+    } finally {
+      await hub.server.stop()
+    }
+  }
+}
