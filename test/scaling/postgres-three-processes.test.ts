@@ -6,8 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/postgres-test-
 import { RoundRobinProxy, startRoundRobinProxy } from '../helpers/round-robin-proxy'
 import { PostgresStore } from '../../src/store/postgres/postgres.store'
 import {
-  AS, checkFanOutSentOnce, checkInboundProcessedOnce, checkJobOncePerTick, checkOneInstanceKey, checkReplacedKeyUsedByAll,
-  createCoop, quiet, sign, ThreeProcesses
+  AS, checkOneInstanceKey, createCoop, quiet, registerSharedChecks, sign, ThreeProcesses
 } from './three-process-checks'
 
 /** Far longer than any wait below: what is sent sooner was woken, not polled for. */
@@ -100,21 +99,7 @@ describe('three hub processes on one PostgreSQL database', () => {
     }
   })
 
-  it('stores and processes each of 300 signed inbound activities once, each POSTed to two processes at the same moment', async () => {
-    await checkInboundProcessedOnce(setup())
-  }, 90_000)
-
-  it('sends one publish to 50 sibling inboxes exactly 50 times, whichever processes send them', async () => {
-    await checkFanOutSentOnce(setup())
-  }, 60_000)
-
-  it('signs with the new key in every process once another replaced it', async () => {
-    await checkReplacedKeyUsedByAll(setup())
-  })
-
-  it('records each tick of a job scheduled every 2 seconds once, by one of the three', async () => {
-    await checkJobOncePerTick(setup())
-  })
+  registerSharedChecks(setup)
 
   // Last: it kills one of the three.
   it('delivers one publish to all 200 inboxes when a process holding its deliveries is killed in the middle', async () => {

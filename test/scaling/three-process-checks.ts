@@ -179,3 +179,26 @@ export async function checkJobOncePerTick (setup: ThreeProcesses): Promise<void>
     .filter(l => l.msg === 'job started' && l.job === 'expiry')
   for (const run of runs) expect(started.filter(l => l.slot === run.slot)).toHaveLength(1)
 }
+
+/**
+ * Registers the checks every store must pass as tests of the calling `describe`, in order:
+ * inbound processed once, one publish sent once per inbox, a replaced key used by all, each tick
+ * of a job run once. `setup` is read when each test runs (after the file's `beforeAll`).
+ */
+export function registerSharedChecks (setup: () => ThreeProcesses): void {
+  it('stores and processes each of 300 signed inbound activities once, each POSTed to two processes at the same moment', async () => {
+    await checkInboundProcessedOnce(setup())
+  }, 90_000)
+
+  it('sends one publish to 50 sibling inboxes exactly 50 times, whichever processes send them', async () => {
+    await checkFanOutSentOnce(setup())
+  }, 60_000)
+
+  it('signs with the new key in every process once another replaced it', async () => {
+    await checkReplacedKeyUsedByAll(setup())
+  })
+
+  it('records each tick of a job scheduled every 2 seconds once, by one of the three', async () => {
+    await checkJobOncePerTick(setup())
+  })
+}

@@ -6,7 +6,7 @@ import { FakePeer } from '../helpers/fake-peer'
 import { HubProcess, startHubProcess } from '../helpers/hub-process'
 import { RoundRobinProxy, startRoundRobinProxy } from '../helpers/round-robin-proxy'
 import { SqliteStore } from '../../src/store/sqlite/sqlite.store'
-import { checkFanOutSentOnce, checkInboundProcessedOnce, checkJobOncePerTick, checkOneInstanceKey, checkReplacedKeyUsedByAll, ThreeProcesses } from './three-process-checks'
+import { checkOneInstanceKey, registerSharedChecks, ThreeProcesses } from './three-process-checks'
 
 /**
  * Three hub processes with one HUB_URL and one DATA_DIR (one SQLite database in WAL mode),
@@ -62,19 +62,5 @@ describe('three hub processes on one SQLite database', () => {
     await checkOneInstanceKey(setup())
   })
 
-  it('stores and processes each of 300 signed inbound activities once, each POSTed to two processes at the same moment', async () => {
-    await checkInboundProcessedOnce(setup())
-  }, 90_000)
-
-  it('sends one publish to 50 sibling inboxes exactly 50 times, whichever processes send them', async () => {
-    await checkFanOutSentOnce(setup())
-  }, 60_000)
-
-  it('signs with the new key in every process once another replaced it', async () => {
-    await checkReplacedKeyUsedByAll(setup())
-  })
-
-  it('records each tick of a job scheduled every 2 seconds once, by one of the three', async () => {
-    await checkJobOncePerTick(setup())
-  })
+  registerSharedChecks(setup)
 })
