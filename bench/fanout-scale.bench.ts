@@ -118,7 +118,7 @@ export async function runScenario (scenario: Scenario, runs: number, log: (line:
       peak = Math.max(peak, processRssMiB(current.server.pid) ?? 0)
       const latencies = await probe.stop()
       out.push({ putMs, probeMax: Math.max(...latencies), probeP99: percentile(latencies, 0.99), peak: peak - idle, seconds, cpu: cpu / scenario.followers })
-      log(`fan-out at scale, ${label}: run ${run}: PUT ${putMs.toFixed(0)} ms, done in ${seconds.toFixed(2)} s, probe max ${Math.max(...latencies).toFixed(0)} ms (${latencies.length} answers), RSS +${(peak - idle).toFixed(0)} MiB`)
+      log(`fan-out at scale, ${label}: run ${run}: PUT ${putMs.toFixed(0)} ms, done in ${seconds.toFixed(2)} s, probe max ${Math.max(...latencies).toFixed(0)} ms, p99 ${percentile(latencies, 0.99).toFixed(0)} ms (${latencies.length} answers), RSS +${(peak - idle).toFixed(0)} MiB`)
       await new Promise(resolve => setTimeout(resolve, 500))
     }
     const duplicates = [...hosts.paths.entries()].filter(([key, n]) => key.startsWith('Update ') && n > runs)
