@@ -256,8 +256,15 @@ function cavageOrRfc (c: Context, actor: PeerActor, doc: unknown): { body: strin
   return actor === c.bob ? rfc9421(c, actor, doc) : cavage(c, actor, doc)
 }
 
-/** The warm-up Follows are answered with Accepts; let those deliveries finish before comparing snapshots. */
+/**
+ * The warm-up Follows are answered with Accepts: let their audiences be resolved and their
+ * deliveries finish before comparing snapshots.
+ */
 async function waitForQuietQueue (c: Context): Promise<void> {
   const deadline = Date.now() + 10_000
-  while (await c.hub.hub.store.deliveryQueueSize() > 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50))
+  const busy = async (): Promise<boolean> => await c.hub.hub.store.outbox.pendingResolutions() > 0 || await c.hub.hub.store.deliveryQueueSize() > 0
+  while (await busy()) {
+    if (Date.now() > deadline) throw new Error('the Accepts of the warm-up Follows were still queued after 10 s')
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
 }
