@@ -9,7 +9,7 @@ import type { Delivery, DeliveryClaim, DeliveryFailure, DeliveryWait } from '../
 import type { PostgresDatabase } from './postgres-database'
 import { notifyWakeup, WAKEUP_CHANNELS } from './postgres-wakeups'
 
-interface DeliveryRow { id: number, actor_id: string, address: string, body: string, attempt: number, after_ms: number }
+interface DeliveryRow { id: number, actor_id: string, address: string, body: string | null, attempt: number, after_ms: number }
 interface FailureRow { id: number, actor_id: string, address: string, attempt: number, reason: string, failed_at: string }
 
 /** SQL: an earlier queued delivery of the same object (ordering key) to the same inbox as row `d`. */
@@ -66,10 +66,15 @@ export class PostgresDeliveryQueue {
         ORDER BY d.after_ms, d.id LIMIT $4
         FOR UPDATE OF d SKIP LOCKED)
       UPDATE deliveries SET lease_until_ms = $2, lease_owner = $3 FROM picked WHERE deliveries.id = picked.id
-      RETURNING deliveries.id, deliveries.actor_id, deliveries.address, deliveries.body, deliveries.attempt, deliveries.after_ms`,
+      RETURNING deliveries.id, deliveries.actor_id, deliveries.address, deliveries.attempt, deliveries.after_ms,
+        CASE WHEN deliveries.body = '' AND deliveries.activity_id IS NOT NULL
+          THEN (SELECT b.body FROM delivery_bodies b WHERE b.activity_id = deliveries.activity_id)
+          ELSE deliveries.body END AS body`,
     [now, now + this.leaseMs, this.owner, limit])).rows.sort((a, b) => a.after_ms - b.after_ms || a.id - b.id)
     if (rows.length > 0) {
-      return { deliveries: rows.map(row => ({ id: row.id, actorId: row.actor_id, address: row.address, body: row.body, attempt: row.attempt, after: new Date(row.after_ms) })), waitUntil: null }
+      const missing = rows.find(row => row.body === null)
+      if (missing !== undefined) throw new Error(`The body of delivery ${missing.id} is missing from delivery_bodies`)
+      return { deliveries: (rows as Array<DeliveryRow & { body: string }>).map(row => ({ id: row.id, actorId: row.actor_id, address: row.address, body: row.body, attempt: row.attempt, after: new Date(row.after_ms) })), waitUntil: null }
     }
     // A leased row is available when its lease ends; one behind an earlier one of its object when that one is gone.
     const at = (await this.db.query<{ at: number | null }>(`

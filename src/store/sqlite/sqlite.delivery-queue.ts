@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3'
 import type { Delivery, DeliveryClaim, DeliveryFailure, DeliveryWait } from '../store.port'
 
-interface DeliveryRow { id: number, actor_id: string, address: string, body: string, attempt: number, after_ms: number }
+interface DeliveryRow { id: number, actor_id: string, address: string, body: string, attempt: number, after_ms: number, activity_id: string | null }
 interface FailureRow { id: number, actor_id: string, address: string, attempt: number, reason: string, failed_at: string }
 
 /** SQL: an earlier queued delivery of the same object (ordering key) to the same inbox as row `d`. */
@@ -26,6 +26,7 @@ export function deliveryHost (address: string): string | null {
 export class SqliteDeliveryQueue {
   private readonly insert
   private readonly claim
+  private readonly sharedBody
   private readonly nextDue
   private readonly requeue
   private readonly remove
@@ -51,7 +52,7 @@ export class SqliteDeliveryQueue {
          WHERE d.after_ms <= :now AND (d.lease_until_ms IS NULL OR d.lease_until_ms <= :now)
            AND NOT EXISTS (${EARLIER_OF_SAME_OBJECT})
          ORDER BY d.after_ms, d.id LIMIT :limit)
-       RETURNING id, actor_id, address, body, attempt, after_ms`)
+       RETURNING id, actor_id, address, body, attempt, after_ms, activity_id`)
     // A leased row becomes available when its lease ends, even if it was due earlier; a row
     // waiting behind an earlier one of its object is due when that one is gone (which wakes the worker).
     this.nextDue = db.prepare<[], { at: number | null }>(
@@ -67,6 +68,7 @@ export class SqliteDeliveryQueue {
     this.recordFailure = db.prepare<[string, string, number]>(
       `INSERT INTO delivery_failures (id, actor_id, address, attempt, reason, failed_at, host)
        SELECT id, actor_id, address, attempt, ?, ?, host FROM deliveries WHERE id = ?`)
+    this.sharedBody = db.prepare<[string], { body: string }>('SELECT body FROM delivery_bodies WHERE activity_id = ?')
     this.size = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM deliveries')
     this.failures = db.prepare<[number], FailureRow>(
       `SELECT id, actor_id, address, attempt, reason, failed_at FROM delivery_failures
@@ -100,7 +102,18 @@ export class SqliteDeliveryQueue {
     const rows = this.claim.all({ now, leaseUntil: now + this.leaseMs, owner: this.owner, limit })
       .sort((a, b) => a.after_ms - b.after_ms || a.id - b.id)
     if (rows.length > 0) {
-      return { deliveries: rows.map(row => ({ id: row.id, actorId: row.actor_id, address: row.address, body: row.body, attempt: row.attempt, after: new Date(row.after_ms) })), waitUntil: null }
+      const bodies = new Map<string, string>()
+      const bodyOf = (row: DeliveryRow): string => {
+        if (row.body !== '' || row.activity_id === null) return row.body
+        let body = bodies.get(row.activity_id)
+        if (body === undefined) {
+          body = this.sharedBody.get(row.activity_id)?.body
+          if (body === undefined) throw new Error(`The body of delivery ${row.id} (${row.activity_id}) is missing from delivery_bodies`)
+          bodies.set(row.activity_id, body)
+        }
+        return body
+      }
+      return { deliveries: rows.map(row => ({ id: row.id, actorId: row.actor_id, address: row.address, body: bodyOf(row), attempt: row.attempt, after: new Date(row.after_ms) })), waitUntil: null }
     }
     const at = this.nextDue.get()?.at ?? null
     return { deliveries: [], waitUntil: at === null ? null : new Date(at) }

@@ -28,6 +28,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
   private readonly jobById
   private readonly claim
   private readonly insertDelivery
+  private readonly keepBody
   private readonly removeJob
   private readonly retry
   private readonly count
@@ -58,9 +59,11 @@ export class SqliteOutboxRepository implements OutboxRepository {
            AND NOT EXISTS (SELECT 1 FROM outbox_resolutions e WHERE e.ordering_key = r.ordering_key AND e.id < r.id)
          ORDER BY r.id LIMIT :limit)
        RETURNING ${JOB_COLUMNS}`)
-    this.insertDelivery = db.prepare<[string, string, string, number, string, string | null, string | null, string]>(
+    // The body is kept once per publish (migration 17): the rows hold '' and name it by activity id.
+    this.insertDelivery = db.prepare<[string, string, number, string, string | null, string | null, string]>(
       `INSERT OR IGNORE INTO deliveries (actor_id, address, body, attempt, after_ms, lease_until_ms, created_at, host, ordering_key, activity_id)
-       VALUES (?, ?, ?, 0, ?, NULL, ?, ?, ?, ?)`)
+       VALUES (?, ?, '', 0, ?, NULL, ?, ?, ?, ?)`)
+    this.keepBody = db.prepare<[string, string]>('INSERT OR IGNORE INTO delivery_bodies (activity_id, body) VALUES (?, ?)')
     this.removeJob = db.prepare<[number]>('DELETE FROM outbox_resolutions WHERE id = ?')
     this.retry = db.prepare<[number, string, number]>(
       `UPDATE outbox_resolutions SET after_ms = ?, attempt = attempt + 1, last_error = ?, lease_until_ms = NULL, lease_owner = NULL
@@ -183,8 +186,10 @@ export class SqliteOutboxRepository implements OutboxRepository {
     let queued = 0
     for (const address of new Set(addresses)) {
       if (this.rememberTarget.run(job.id, address).changes === 0) continue
-      queued += this.insertDelivery.run(job.actor_id, address, job.body, now, createdAt, deliveryHost(address), job.ordering_key, job.activity_id).changes
+      queued += this.insertDelivery.run(job.actor_id, address, now, createdAt, deliveryHost(address), job.ordering_key, job.activity_id).changes
     }
+    // Again for each page: the deliveries of an earlier page may all be done, and the body gone with them.
+    if (queued > 0) this.keepBody.run(job.activity_id, job.body)
     return queued
   }
 

@@ -18,6 +18,7 @@ import { migrationPoolCopies } from './008-pool-copies'
 import { migrationPagedAudiences } from './009-paged-audiences'
 import { migrationMembershipTargets } from './010-membership-targets'
 import { migrationDeferredCollectionCounts } from './011-deferred-collection-counts'
+import { migrationDeliveryBodies } from './012-delivery-bodies'
 
 export type { PostgresMigration } from './migration'
 
@@ -33,7 +34,8 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   migrationPoolCopies,
   migrationPagedAudiences,
   migrationMembershipTargets,
-  migrationDeferredCollectionCounts
+  migrationDeferredCollectionCounts,
+  migrationDeliveryBodies
 ]
 
 /** The advisory lock key the migrations are applied under ("ioom" in ASCII). */

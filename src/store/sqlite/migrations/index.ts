@@ -20,6 +20,7 @@ import { migrationUmbrellaNotes } from './013-umbrella-notes'
 import { migrationPoolCopies } from './014-pool-copies'
 import { migrationPagedAudiences } from './015-paged-audiences'
 import { migrationMembershipTargets } from './016-membership-targets'
+import { migrationDeliveryBodies } from './017-delivery-bodies'
 
 export type { Migration } from './migration'
 
@@ -39,7 +40,8 @@ export const migrations: readonly Migration[] = [
   migrationUmbrellaNotes,
   migrationPoolCopies,
   migrationPagedAudiences,
-  migrationMembershipTargets
+  migrationMembershipTargets,
+  migrationDeliveryBodies
 ]
 
 /** Applies the migrations `db` lacks, each in its own transaction; answers the versions applied. */
