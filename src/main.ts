@@ -71,6 +71,8 @@ export async function startHub (config: HubConfig): Promise<RunningHub> {
       await hub.sync.catchUp.stop()
       await hub.delivery.stop()
       await hub.inbox.idle()
+      // Handlers done, then the journal entries they finished are closed before the store is.
+      await hub.journal.idle()
       await presence.leave()
       await hub.client.close()
       await store.shutdown()

@@ -88,6 +88,8 @@ async function buildAppUnderTest (options: AppUnderTestOptions, place: TestStore
       await hub.sync.catchUp.stop()
       await hub.delivery.stop()
       await hub.inbox.idle()
+      // Handlers done, then the journal entries they finished are closed before the store is.
+      await hub.journal.idle()
       await presence.leave()
       await hub.client.close()
       await store.shutdown()
