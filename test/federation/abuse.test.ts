@@ -6,6 +6,7 @@ import { FakePeer } from '../helpers/fake-peer'
 import { api, eventually, HubProcess, startHubProcess } from '../helpers/hub-process'
 import { startTestHub, TestHub } from '../helpers/in-process-hub'
 import { PeerActor, postRaw, servePeerActor, signedHeaders } from '../helpers/peer-actors'
+import { waitForQuietHub } from '../helpers/quiet-hub'
 
 /**
  * Abuse controls: the per-host inbox rate limit, domain blocks from the admin API and the CLI
@@ -41,9 +42,8 @@ describe('per-host inbox rate limit', () => {
     const flood = servePeerActor(peerA, 'flood')
     const calm = servePeerActor(peerB, 'calm')
     for (let i = 0; i < 3; i++) expect((await signedPost(hub.url, '/u/limited/inbox', flood, followOf(flood, coopId, `ok-${i}`))).status).toBe(202)
-    await hub.hub.inbox.idle()
-    // The three Accepts leave the queue in the background: let them go before the snapshot.
-    await eventually(async () => await hub.hub.store.deliveryQueueSize() === 0 ? true : undefined, 'the Accepts to be delivered')
+    // The three Accepts are resolved and delivered in the background: let them go before the snapshot.
+    await waitForQuietHub(hub.hub)
     const before = snapshotDatabase(hub.hub.config.dataDir)
     const limited = await signedPost(hub.url, '/u/limited/inbox', flood, followOf(flood, coopId, 'too-many'))
     expect(limited.status).toBe(429)

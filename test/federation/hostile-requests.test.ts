@@ -4,6 +4,7 @@ import { snapshotDatabase } from '../helpers/db-snapshot'
 import { FakePeer, MastodonSignOptions } from '../helpers/fake-peer'
 import { startTestHub, TestHub } from '../helpers/in-process-hub'
 import { PeerActor, postRaw, servePeerActor, signedHeaders } from '../helpers/peer-actors'
+import { waitForQuietHub } from '../helpers/quiet-hub'
 import { ed25519KeyPair } from '../helpers/rfc9421-signer'
 
 /**
@@ -227,8 +228,8 @@ describe('hostile inbound requests', () => {
     }
     const note = cavage(ctx, ctx.alice, activityOf(ctx.alice, 'note-kept', { type: 'Create', to: ctx.coopId, object: { id: ctx.aliceNoteId, type: 'Note', attributedTo: ctx.alice.id, content: 'alice\'s words' } }))
     expect((await postRaw(`${ctx.hub.url}${INBOX}`, note.body, note.headers)).status).toBe(202)
-    await ctx.hub.hub.journal.idle()
-    await waitForQuietQueue(ctx)
+    // The warm-up Follows are answered with Accepts: let them be resolved and delivered first.
+    await waitForQuietHub(ctx.hub.hub)
   })
 
   afterAll(async () => {
@@ -254,17 +255,4 @@ describe('hostile inbound requests', () => {
 function cavageOrRfc (c: Context, actor: PeerActor, doc: unknown): { body: string, headers: Record<string, string> } {
   // Ed25519 keys are only sent with RFC 9421 (the Mastodon-style cavage helper signs RSA).
   return actor === c.bob ? rfc9421(c, actor, doc) : cavage(c, actor, doc)
-}
-
-/**
- * The warm-up Follows are answered with Accepts: let their audiences be resolved and their
- * deliveries finish before comparing snapshots.
- */
-async function waitForQuietQueue (c: Context): Promise<void> {
-  const deadline = Date.now() + 10_000
-  const busy = async (): Promise<boolean> => await c.hub.hub.store.outbox.pendingResolutions() > 0 || await c.hub.hub.store.deliveryQueueSize() > 0
-  while (await busy()) {
-    if (Date.now() > deadline) throw new Error('the Accepts of the warm-up Follows were still queued after 10 s')
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
 }
