@@ -10,6 +10,7 @@ import { loosePermissions } from './store/private-files'
 import { openConfiguredStore } from './store/open-store'
 import { redactDatabaseUrl } from './config/database-url'
 import { ProcessPresence, presenceTiming, WOKEN_POLL_MS } from './processes/process-presence'
+import { stopHub } from './hub-shutdown'
 
 /** A running hub: its parts and a way to stop it cleanly. */
 export interface RunningHub {
@@ -64,19 +65,7 @@ export async function startHub (config: HubConfig): Promise<RunningHub> {
   if (config.sync.scheduler) hub.sync.scheduler.start()
   let stopping: Promise<void> | null = null
   const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      await presence.pause()
-      await new Promise<void>(resolve => server.close(() => resolve()))
-      await hub.sync.scheduler.stop()
-      await hub.sync.catchUp.stop()
-      await hub.delivery.stop()
-      await hub.inbox.idle()
-      // Handlers done, then the journal entries they finished are closed before the store is.
-      await hub.journal.idle()
-      await presence.leave()
-      await hub.client.close()
-      await store.shutdown()
-    })()
+    stopping ??= stopHub(hub, presence, async () => await new Promise<void>(resolve => server.close(() => resolve())))
     return stopping
   }
   return { hub, server, stop }

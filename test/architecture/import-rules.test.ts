@@ -15,7 +15,7 @@ const LAYERS: Record<string, number> = {
   federation: 2,
   coops: 3, umbrellas: 3, pools: 3, agreements: 3, follows: 3, 'hosted-services': 3, directory: 3, sync: 3, auth: 3, events: 3, processes: 3,
   api: 4,
-  'main.ts': 5, 'app.ts': 5, 'hub-context.ts': 5, 'http-server.ts': 5, cli: 5, demo: 5
+  'main.ts': 5, 'app.ts': 5, 'hub-context.ts': 5, 'hub-shutdown.ts': 5, 'http-server.ts': 5, cli: 5, demo: 5
 }
 const LAYER_NAMES = ['domain', 'store', 'federation core', 'features', 'api', 'entry']
 /** The layers whose imports are checked: each may import only layers below it (or its own). */

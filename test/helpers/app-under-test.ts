@@ -10,6 +10,7 @@ import { createHubContext, HubContext } from '../../src/hub-context'
 import { createLogger } from '../../src/log/logger'
 import { ProcessPresence, presenceTiming } from '../../src/processes/process-presence'
 import { openConfiguredStore } from '../../src/store/open-store'
+import { stopHub } from '../../src/hub-shutdown'
 import { freePort } from './ports'
 import { prepareTestStore, type TestStoreKind, type TestStorePlace } from './test-store-choice'
 
@@ -82,18 +83,8 @@ async function buildAppUnderTest (options: AppUnderTestOptions, place: TestStore
   presence.start()
   let stopping: Promise<void> | null = null
   const close = (): Promise<void> => {
-    stopping ??= (async () => {
-      await presence.pause()
-      await hub.sync.scheduler.stop()
-      await hub.sync.catchUp.stop()
-      await hub.delivery.stop()
-      await hub.inbox.idle()
-      // Handlers done, then the journal entries they finished are closed before the store is.
-      await hub.journal.idle()
-      await presence.leave()
-      await hub.client.close()
-      await store.shutdown()
-    })()
+    // Nothing listens: supertest calls the app directly.
+    stopping ??= stopHub(hub, presence, async () => {})
     return stopping
   }
   const stop = async (): Promise<void> => {

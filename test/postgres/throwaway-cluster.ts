@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import net from 'node:net'
+import { freePort } from '../helpers/ports'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -46,18 +46,6 @@ export function requireSupportedPostgres (bin: string): void {
   if (!(major >= OLDEST_POSTGRES)) {
     throw new Error(`The PostgreSQL store needs PostgreSQL ${OLDEST_POSTGRES} or later; ${initdb} reports "${reported.trim()}". Install a newer PostgreSQL, or set HUB_TEST_POSTGRES_BIN or HUB_TEST_DATABASE_URL to one`)
   }
-}
-
-/** A port nobody listens on at this moment, on 127.0.0.1. */
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** Starts a new cluster; throws with PostgreSQL's own log when it cannot. */

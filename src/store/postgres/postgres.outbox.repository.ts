@@ -6,6 +6,7 @@
  */
 import type { ApexNode } from '../store.port'
 import type { AudiencePage, AudienceResolution, OutboxEntry, OutboxRecordChange, OutboxRepository, ResolutionCursor } from '../ports/outbox.port'
+import { audiencePageOf } from '../audience-page-rows'
 import type { PostgresDatabase, Queryable } from './postgres-database'
 import { deliveryHost } from './postgres.delivery-queue'
 import { notifyWakeup, WAKEUP_CHANNELS } from './postgres-wakeups'
@@ -118,13 +119,7 @@ export class PostgresOutboxRepository implements OutboxRepository {
           FROM (SELECT seq, target FROM stream_collections WHERE collection = $1 AND seq > $2 ORDER BY seq LIMIT $3) p
           JOIN streams s ON s.seq = p.seq
           GROUP BY 1`, [collection, afterSeq, limit, blocked])).rows
-    let lastSeq: number | null = null
-    const targets: string[] = []
-    for (const row of rows) {
-      if (lastSeq === null || row.last > lastSeq) lastSeq = row.last
-      if (row.target !== null) targets.push(row.target)
-    }
-    return { targets, lastSeq }
+    return audiencePageOf(rows)
   }
 
   async isLocalFollowersCollection (iri: string): Promise<boolean> {

@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3'
 import type { ApexNode } from '../store.port'
 import type { AudiencePage, AudienceResolution, OutboxEntry, OutboxRecordChange, OutboxRepository, ResolutionCursor } from '../ports/outbox.port'
+import { audiencePageOf } from '../audience-page-rows'
 import { deliveryHost } from './sqlite.delivery-queue'
 
 interface JobRow {
@@ -151,13 +152,7 @@ export class SqliteOutboxRepository implements OutboxRepository {
     const rows = blocked.length === 0
       ? this.page.all({ collection, after: afterSeq, limit })
       : this.pageWithBlocked.all({ collection, after: afterSeq, limit, blocked: JSON.stringify(blocked) })
-    let lastSeq: number | null = null
-    const targets: string[] = []
-    for (const row of rows) {
-      if (lastSeq === null || row.last > lastSeq) lastSeq = row.last
-      if (row.target !== null) targets.push(row.target)
-    }
-    return { targets, lastSeq }
+    return audiencePageOf(rows)
   }
 
   async isLocalFollowersCollection (iri: string): Promise<boolean> {
