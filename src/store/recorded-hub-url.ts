@@ -12,14 +12,13 @@ export async function recordedHubUrl (store: HubStore): Promise<string | null> {
 /**
  * Records `hubUrl` in a store that has none yet, and refuses one that differs from the recorded
  * one: every actor id in the store starts with the recorded URL, and a hub (or CLI command)
- * running under another one would create actors whose ids point at the wrong place.
+ * running under another one would create actors whose ids point at the wrong place. Processes
+ * claiming at the same moment on one store: the first one's URL is recorded.
  */
 export async function claimHubUrl (store: HubStore, hubUrl: string): Promise<void> {
-  const recorded = await store.transaction(async () => {
-    const existing = await recordedHubUrl(store)
-    if (existing === null) await store.setSetting(HUB_URL_SETTING, hubUrl)
-    return existing ?? hubUrl
-  })
+  // One insert-if-absent: of processes starting at once on a shared database with different URLs,
+  // the first records its URL and every other is refused (a read then a write let both pass).
+  const recorded = await store.claimSetting(HUB_URL_SETTING, hubUrl)
   if (recorded !== hubUrl) throw hubUrlMismatch(hubUrl, recorded)
 }
 
