@@ -2,7 +2,7 @@
  * Profiles the hub's inbox under the inbound benchmark's load: starts the hub with `--cpu-prof`,
  * sends the warm-up and `count` signed Creates at `concurrency`, stops the hub and prints where
  * its CPU time went. `node dist-bench/bench/profile/profile-inbound.js [concurrency] [count] [keepDir]`;
- * TARGET=ideal or apex profiles a reference inbox instead, PROFILE=0 only measures.
+ * TARGET=ideal, apex or lean profiles a reference inbox instead, PROFILE=0 only measures.
  */
 import fs from 'fs'
 import os from 'os'
@@ -24,7 +24,7 @@ async function main (): Promise<void> {
   // Only the measured run counts in the summary: not start-up, not the warm-up.
   const window = { fromUs: 0, toUs: Infinity }
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []
-  const reference = process.env.TARGET === 'ideal' || process.env.TARGET === 'apex' ? process.env.TARGET : null
+  const reference = ['ideal', 'apex', 'lean'].includes(process.env.TARGET ?? '') ? process.env.TARGET as string : null
   fs.mkdirSync(dir, { recursive: true })
   const hub = reference === null
     ? await startBenchHub(path.join(dir, 'data'), { env: { HUB_INBOX_RATE_LIMIT: '100000000' }, nodeArgs })
