@@ -2,6 +2,7 @@ import fs from 'fs'
 import path from 'path'
 import { api, eventually } from '../helpers/hub-process'
 import { snapshotDatabase } from '../helpers/db-snapshot'
+import { waitForStillHub } from '../helpers/quiet-hub'
 import { FakePeer } from '../helpers/fake-peer'
 import { startTestHub, TestHub } from '../helpers/in-process-hub'
 import { PeerActor, postRaw, servePeerActor, signedHeaders } from '../helpers/peer-actors'
@@ -33,17 +34,7 @@ describe('inbox: activity ids, replays after Undo, owners of stored objects', ()
     return { status: res.status, message: res.json?.message }
   }
   /** Waits until the handlers and the deliveries (Accepts) they queued are done and the database is still. */
-  const settle = async (): Promise<void> => {
-    let last = ''
-    for (let i = 0; i < 100; i++) {
-      await hub.hub.inbox.idle()
-      await hub.hub.delivery.idle()
-      await new Promise(resolve => setTimeout(resolve, 5))
-      const now = JSON.stringify(snapshotDatabase(hub.hub.config.dataDir))
-      if (now === last) return
-      last = now
-    }
-  }
+  const settle = async (): Promise<void> => { await waitForStillHub(hub.hub) }
   const followersOf = async (): Promise<number> => await hub.hub.store.getStreamCount(`${coop.id}/followers`)
   const follows = async (actor: PeerActor): Promise<boolean> =>
     (await hub.hub.store.findActivityByCollectionAndActorId(`${coop.id}/followers`, actor.id)) !== null

@@ -4,6 +4,7 @@ import { DatabaseSnapshot, snapshotDatabase } from '../helpers/db-snapshot'
 import { FakePeer, mastodonSignedHeaders, testKeyPair } from '../helpers/fake-peer'
 import { startTestHub, TestHub } from '../helpers/in-process-hub'
 import { PeerActor, postRaw, servePeerActor, signedHeaders } from '../helpers/peer-actors'
+import { waitForStillHub } from '../helpers/quiet-hub'
 
 /**
  * Property-based tests: random and mutated activities (validly signed, so they reach everything
@@ -54,17 +55,9 @@ describe('property-based: random input never breaks the hub', () => {
     return status
   }
 
-  /** Waits until the handlers and the deliveries an earlier request caused are done. */
+  /** Waits until the handlers and the deliveries an earlier request caused are done and the database is still. */
   async function settle (): Promise<void> {
-    let last = ''
-    for (let i = 0; i < 100; i++) {
-      await hub.hub.inbox.idle()
-      await hub.hub.delivery.idle()
-      await new Promise(resolve => setTimeout(resolve, 5))
-      const now = JSON.stringify(snapshotDatabase(hub.hub.config.dataDir))
-      if (now === last) return
-      last = now
-    }
+    await waitForStillHub(hub.hub)
   }
 
   const signedPost = async (path: string, doc: unknown): Promise<number> => {
