@@ -10,6 +10,7 @@ import type { InboxEvent } from './federation/inbox/inbox-registry'
 import { inboxAuthentication } from './federation/inbox/inbox-authentication'
 import { refuseDeepJson } from './federation/inbox/activity-body-parser'
 import { inboxRoutes } from './federation/routes/inbox.routes'
+import { answerInboxesFirst } from './federation/routes/inbox-first'
 import { activityPubRoutes } from './federation/routes/activitypub.routes'
 import { hubObjectRoutes } from './federation/routes/hub-object.routes'
 import { ROUTES } from './federation/routes/route-paths'
@@ -47,8 +48,8 @@ export function createApp (hub: HubContext): Express {
     afterBody: [refuseBlockedDomains(hub.domainBlocks)],
     afterAuthentication: [verifiedHostRateLimit(hub.rateLimiter, inboxLog)]
   }
-  // First: an inbound POST meets the three inbox routes only, not every router below.
-  app.use(inboxRoutes({ apex: hub.apex, store: hub.store, authenticate, maxBodyBytes: hub.config.maxBodyBytes, guards, remote: hub.remote, journal: hub.journal, hubUrl: hub.config.hubUrl, logger: inboxLog }))
+  // First: an inbound POST meets the three inbox routes only, before Express's router.
+  const inboxes = inboxRoutes({ apex: hub.apex, store: hub.store, authenticate, maxBodyBytes: hub.config.maxBodyBytes, guards, remote: hub.remote, journal: hub.journal, hubUrl: hub.config.hubUrl, logger: inboxLog })
   app.use(wellKnownRoutes({ hubUrl: hub.config.hubUrl, hubName: hub.config.hubName ?? hostFromUrl(hub.config.hubUrl), version: hub.version, store: hub.store }))
   app.use(hubObjectRoutes(hub.apex, hub.store, hub.config.hubUrl))
   app.use(umbrellaCollectionRoutes(hub))
@@ -78,6 +79,8 @@ export function createApp (hub: HubContext): Express {
   app.use(webRoutes(hub))
 
   app.use(notFoundResponder)
-  app.use(errorResponder(hub.logger))
+  const respondError = errorResponder(hub.logger)
+  app.use(respondError)
+  answerInboxesFirst(app, inboxes, respondError)
   return app
 }

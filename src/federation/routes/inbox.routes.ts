@@ -1,4 +1,4 @@
-import { RequestHandler, Router } from 'express'
+import type { RequestHandler } from 'express'
 import type { Apex } from '../apex-setup'
 import { activityBodyParser } from '../inbox/activity-body-parser'
 import { parseActivityJsonLd } from '../inbox/activity-json-ld'
@@ -18,6 +18,7 @@ import { valueFlowsAlias } from '../inbox/valueflows-alias'
 import type { HubStore } from '../../store/store.port'
 import { ROUTES } from './route-paths'
 import { respondInbox } from './apex-responders'
+import type { InboxRoute } from './inbox-first'
 
 /** What the inbox routes need. */
 export interface InboxRouteDeps {
@@ -38,16 +39,15 @@ export interface InboxRouteDeps {
 }
 
 /**
- * The hub's own inbox path: the co-ops' inboxes, the shared inbox and the instance actor's. It
- * is mounted before every other route, so an inbound POST meets only these three routes; each is
- * one handler running the receiving steps in series (limits, body, domain blocks, signature,
- * rate limit per verified host), then, per recipient, the checks and apex's validation and side
- * effects, with the journal claim, the embedded object and the activity written in one
- * transaction shared with the activities arriving at the same moment. apex still serves the
- * actors, collections and outbox (`activitypub.routes.ts`).
+ * The hub's own inbox path: the co-ops' inboxes, the shared inbox and the instance actor's,
+ * answered before Express's router (`inbox-first.ts`). Each is one handler running the receiving
+ * steps in series (limits, body, domain blocks, signature, rate limit per verified host), then,
+ * per recipient, the checks and apex's validation and side effects, with the journal claim, the
+ * embedded object and the activity written in one transaction shared with the activities
+ * arriving at the same moment. apex still serves the actors, collections and outbox
+ * (`activitypub.routes.ts`).
  */
-export function inboxRoutes ({ apex, store, authenticate, maxBodyBytes, guards, remote, journal, hubUrl, logger }: InboxRouteDeps): Router {
-  const router = Router()
+export function inboxRoutes ({ apex, store, authenticate, maxBodyBytes, guards, remote, journal, hubUrl, logger }: InboxRouteDeps): InboxRoute[] {
   const a = apex.net.activity
   // Everything after authentication, for one recipient; the shared inbox runs it once per recipient.
   const perRecipient: RequestHandler[] = [
@@ -66,10 +66,24 @@ export function inboxRoutes ({ apex, store, authenticate, maxBodyBytes, guards, 
     a.inboxSideEffects,
     respondInbox
   ]
-  const receive = [...guards.beforeBody, ...activityBodyParser(maxBodyBytes), ...guards.afterBody, authenticate, ...guards.afterAuthentication]
-  router.post(ROUTES.inbox, handlerSeries([...receive, personalInbox(perRecipient, logger)]))
-  router.post(ROUTES.sharedInbox, handlerSeries([...receive, sharedInbox(store, perRecipient, logger)]))
-  // The instance actor publishes nothing; what reaches its inbox is authenticated and dropped.
-  router.post(ROUTES.instanceInbox, handlerSeries([...receive, (_req, res) => { res.status(202).end() }]))
-  return router
+  const receive = [apexLocals(apex), ...guards.beforeBody, ...activityBodyParser(maxBodyBytes), ...guards.afterBody, authenticate, ...guards.afterAuthentication]
+  return [
+    { path: ROUTES.inbox, handler: handlerSeries([...receive, personalInbox(perRecipient, logger)]) },
+    { path: ROUTES.sharedInbox, handler: handlerSeries([...receive, sharedInbox(store, perRecipient, logger)]) },
+    // The instance actor publishes nothing; what reaches its inbox is authenticated and dropped.
+    { path: ROUTES.instanceInbox, handler: handlerSeries([...receive, (_req, res) => { res.status(202).end() }]) }
+  ]
+}
+
+/**
+ * What apex's own middleware gives a request, without its after-answer hook: the inbox runs
+ * apex's after-answer work itself, per recipient (`shared-inbox.ts`), so the request's own
+ * response carries only the verified sender.
+ */
+function apexLocals (apex: Apex): RequestHandler {
+  return (req, res, next) => {
+    req.app.locals.apex = apex
+    res.locals.apex = { eventName: null, eventMessage: {}, postWork: [] }
+    next()
+  }
 }

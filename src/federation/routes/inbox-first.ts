@@ -1,0 +1,90 @@
+import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandler, Response } from 'express'
+import type { IncomingMessage, ServerResponse } from 'http'
+
+/** One inbox POST route: an Express path with at most one `:param` segment, and its handler. */
+export interface InboxRoute {
+  path: string
+  handler: RequestHandler
+}
+
+interface CompiledRoute {
+  pattern: RegExp
+  param: string | null
+  handler: RequestHandler
+}
+
+/**
+ * Compiles an Express 4 path the way its router does for these routes: case-insensitive, an
+ * optional trailing slash, a `:param` matching one non-empty segment.
+ */
+function compile ({ path, handler }: InboxRoute): CompiledRoute {
+  let param: string | null = null
+  const source = path.split('/').map(segment => {
+    if (!segment.startsWith(':')) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    if (param !== null) throw new Error(`inbox route ${path}: one parameter at most`)
+    param = segment.slice(1)
+    return '([^/]+?)'
+  }).join('/')
+  return { pattern: new RegExp(`^${source}/?$`, 'i'), param, handler }
+}
+
+/** The parameter as Express decodes it, or null when it does not decode (Express answers that). */
+function decodeParam (value: string): string | null {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Answers inbox POSTs before Express's router: the request and response get what Express's own
+ * start gives every request (its request and response methods, `locals`, `originalUrl`,
+ * `params`), then the route's handler runs. An error goes to `onError`, the app's JSON error
+ * responder; a handler that passes the request on (`next()`) hands it to the app as it is, which
+ * is where it would have gone next. Everything else is the app's. Applied to the app itself
+ * (its `handle`), so the listening server and supertest take the same path.
+ */
+export function answerInboxesFirst (app: Express, routes: readonly InboxRoute[], onError: ErrorRequestHandler): void {
+  const compiled = routes.map(compile)
+  const appHandle = (app as unknown as { handle: (req: IncomingMessage, res: ServerResponse, done?: NextFunction) => void }).handle.bind(app)
+  const appRequest = app.request
+  const appResponse = app.response
+  ;(app as unknown as { handle: typeof appHandle }).handle = (rawReq, rawRes, done) => {
+    const url = rawReq.url ?? ''
+    if (rawReq.method !== 'POST' || !url.startsWith('/')) return appHandle(rawReq, rawRes, done)
+    const query = url.indexOf('?')
+    const pathname = query === -1 ? url : url.slice(0, query)
+    for (const route of compiled) {
+      const match = route.pattern.exec(pathname)
+      if (match === null) continue
+      const params: Record<string, string> = {}
+      if (route.param !== null) {
+        const value = decodeParam(match[1])
+        if (value === null) return appHandle(rawReq, rawRes, done)
+        params[route.param] = value
+      }
+      const req = Object.setPrototypeOf(rawReq, appRequest) as Request
+      const res = Object.setPrototypeOf(rawRes, appResponse) as Response
+      req.originalUrl = req.originalUrl ?? url
+      req.baseUrl = ''
+      req.params = params
+      req.query = {}
+      req.res = res
+      res.req = req
+      res.locals = res.locals ?? Object.create(null)
+      const next: NextFunction = (err?: unknown) => {
+        if (err !== undefined && err !== 'route' && err !== 'router') return onError(err, req, res, () => { if (!res.headersSent) res.status(500).end() })
+        appHandle(rawReq, rawRes, done)
+      }
+      req.next = next
+      try {
+        route.handler(req, res, next)
+      } catch (error) {
+        next(error)
+      }
+      return
+    }
+    appHandle(rawReq, rawRes, done)
+  }
+}
