@@ -28,6 +28,9 @@ class AsyncMutex {
 
   get busy (): boolean { return this.holders > 0 }
 
+  /** How many sections run or wait, the calling one included. */
+  get queued (): number { return this.holders }
+
   /** Runs `section` once every earlier one has settled; answers what it answers. */
   run<T>(section: () => Promise<T> | T): Promise<T> {
     this.holders++
@@ -69,6 +72,12 @@ export class ConnectionTransactions {
         frame.open = false
         if (this.db.inTransaction) this.db.exec('ROLLBACK')
         throw err
+      } finally {
+        // While any AsyncLocalStorage is enabled, Node runs a hook on every promise the process
+        // makes (a few percent of an inbox request's CPU). Between transactions nobody needs the
+        // frame — a call outside one finds none either way — so the storage is switched off until
+        // the next transaction's `run` switches it on again.
+        if (this.topLevel.queued === 1) this.frames.disable()
       }
     })
   }
