@@ -99,6 +99,22 @@ export function describeApexActivityContract (store: () => ApexActivitiesStore):
       expect((await store().getActivity('https://hub.test/s/2'))?.object).toEqual([{ ...createDoc, likes: ['L'] }])
     })
 
+    it('updating an object refreshes every embedded copy, first or later in `object`, and leaves mere references alone', async () => {
+      const note = fixtures.note(1, bob.id)
+      const other = fixtures.note(2, bob.id)
+      await store().saveObject(note)
+      await store().saveObject(other)
+      await store().saveActivity(fixtures.activity(1, 'Create', bob.id, note, [INBOX]))
+      await store().saveActivity({ ...fixtures.activity(2, 'Add', bob.id, other, [INBOX]), object: [other, note] })
+      await store().saveActivity(fixtures.activity(3, 'Like', carol.id, note.id, [INBOX]))
+      await store().updateObject({ ...note, content: 'edited' }, bob.id, true)
+      expect((await store().getActivity('https://hub.test/s/1'))?.object).toEqual([{ ...note, content: 'edited' }])
+      expect((await store().getActivity('https://hub.test/s/2'))?.object).toEqual([other, { ...note, content: 'edited' }])
+      expect((await store().getActivity('https://hub.test/s/3'))?.object).toEqual([note.id])
+      await store().updateObject({ ...other, content: 'also edited' }, bob.id, true)
+      expect((await store().getActivity('https://hub.test/s/2'))?.object).toEqual([{ ...other, content: 'also edited' }, { ...note, content: 'edited' }])
+    })
+
     it('updateActivityMeta adds to and removes from a set, keeping collection membership in step', async () => {
       await store().saveActivity(follow)
       const added = await store().updateActivityMeta({ id: follow.id }, 'collection', OUTBOX)

@@ -72,9 +72,11 @@ export class SqliteApexStreams {
     this.count = db.prepare<[string], { n: number }>(
       'SELECT total AS n FROM collection_counts WHERE collection = ?')
     this.removeByIdAndActor = db.prepare<[string, string]>('DELETE FROM streams WHERE id = ? AND actor_id = ?')
-    this.copiesOf = db.prepare<[string], { seq: number, doc: string }>(
-      `SELECT s.seq, s.doc FROM stream_embedded_objects e JOIN streams s ON s.seq = e.seq
-       WHERE e.object_id = ?`)
+    // The first object is found by `streams.object_id`, so only the others have rows of their own
+    // (`embeddedRowIds`); a Create's one embedded object costs no index entry beyond the activity's.
+    this.copiesOf = db.prepare<[string, string], { seq: number, doc: string }>(
+      `SELECT seq, doc FROM streams WHERE object_id = ?
+       UNION SELECT s.seq, s.doc FROM stream_embedded_objects e JOIN streams s ON s.seq = e.seq WHERE e.object_id = ?`)
     this.writeDoc = db.prepare<[string, number]>('UPDATE streams SET doc = ? WHERE seq = ?')
     this.cachedActor = db.prepare<[string], { doc: string }>('SELECT doc FROM objects WHERE id = ?')
   }
@@ -89,7 +91,7 @@ export class SqliteApexStreams {
       if (result.changes === 0) return undefined
       const seq = Number(result.lastInsertRowid)
       for (const collection of collectionsOf(meta)) this.addCollection.run(collection, seq)
-      for (const objectId of embeddedObjectIds(doc)) this.addEmbedded.run(objectId, seq)
+      for (const objectId of embeddedRowIds(doc)) this.addEmbedded.run(objectId, seq)
       return true as const
     })()
   }
@@ -197,7 +199,7 @@ export class SqliteApexStreams {
   refreshEmbeddedCopies (object: JsonObject): void {
     if (typeof object.id !== 'string') return
     const { doc: copy } = splitMeta(object)
-    for (const row of this.copiesOf.all(object.id)) {
+    for (const row of this.copiesOf.all(object.id, object.id)) {
       const doc = parseObject(row.doc)
       if (replaceEmbeddedObject(doc, copy)) this.writeDoc.run(JSON.stringify(doc), row.seq)
     }
@@ -209,8 +211,14 @@ export class SqliteApexStreams {
     this.clearCollections.run(seq)
     for (const collection of collectionsOf(meta)) this.addCollection.run(collection, seq)
     this.clearEmbedded.run(seq)
-    for (const objectId of embeddedObjectIds(doc)) this.addEmbedded.run(objectId, seq)
+    for (const objectId of embeddedRowIds(doc)) this.addEmbedded.run(objectId, seq)
   }
+}
+
+/** The embedded objects that need a `stream_embedded_objects` row: all but the one `object_id` indexes. */
+function embeddedRowIds (doc: JsonObject): string[] {
+  const indexed = firstId(doc.object)
+  return embeddedObjectIds(doc).filter(id => id !== indexed)
 }
 
 /** The indexed columns derived from an activity document: type, actor_id, object_id. */
