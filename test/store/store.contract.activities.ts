@@ -4,7 +4,7 @@ import { fixtures, withoutMeta } from './store.fixtures'
 
 /** What the part uses of a store: apex's activity and stream methods, and saveObject for actors. */
 export type ApexActivitiesStore = Pick<ApexStore, 'saveObject' | 'saveActivity' | 'getActivity' | 'removeActivity' | 'updateActivity' |
-'updateActivityMeta' | 'findActivityByCollectionAndObjectId' | 'findActivityByCollectionAndActorId' | 'getStream' | 'getStreamCount'>
+'updateActivityMeta' | 'updateObject' | 'findActivityByCollectionAndObjectId' | 'findActivityByCollectionAndActorId' | 'getStream' | 'getStreamCount'>
 
 const INBOX = 'https://hub.test/u/alice/inbox'
 const OUTBOX = 'https://hub.test/u/alice/outbox'
