@@ -1,3 +1,5 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import express, { ErrorRequestHandler, Express, RequestHandler } from 'express'
 import request from 'supertest'
 import { answerInboxesFirst } from '../../src/federation/routes/inbox-first'
@@ -41,6 +43,28 @@ describe('inbox POSTs answered before Express\'s router', () => {
       const inboxAnswered = actual.status === 202
       expect({ path, matched: inboxAnswered }).toEqual({ path, matched: expressMatched })
       if (expressMatched && expected.body.actor !== undefined) expect(actual.body.params.actor).toBe(expected.body.actor)
+    }
+  })
+
+  it('takes the absolute form of the request target, as Express\'s router does', async () => {
+    const server = appWithInboxes().listen(0, '127.0.0.1')
+    await new Promise<void>(resolve => server.once('listening', () => resolve()))
+    try {
+      const { port } = server.address() as AddressInfo
+      const post = async (target: string): Promise<{ status: number, body: Record<string, unknown> }> => await new Promise((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: target, headers: { 'content-type': 'application/json' } }, res => {
+          let text = ''
+          res.on('data', (chunk: Buffer) => { text += chunk.toString() })
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }))
+        })
+        req.on('error', reject)
+        req.end('{}')
+      })
+      expect(await post('http://hub.example/u/coop/inbox?x=1')).toMatchObject({ status: 202, body: { route: 'inbox', params: { actor: 'coop' }, originalUrl: 'http://hub.example/u/coop/inbox?x=1' } })
+      expect(await post('https://hub.example:8443/inbox')).toMatchObject({ status: 202, body: { route: 'shared' } })
+      expect(await post('http://hub.example/elsewhere')).toMatchObject({ status: 201, body: { route: 'app elsewhere' } })
+    } finally {
+      await new Promise<void>(resolve => server.close(() => resolve()))
     }
   })
 

@@ -28,6 +28,9 @@ function compile ({ path, handler }: InboxRoute): CompiledRoute {
   return { pattern: new RegExp(`^${source}/?$`, 'i'), param, handler }
 }
 
+/** The scheme and authority of an absolute-form request target. */
+const ABSOLUTE_FORM_ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i
+
 /** The parameter as Express decodes it, or null when it does not decode (Express answers that). */
 function decodeParam (value: string): string | null {
   try {
@@ -52,9 +55,13 @@ export function answerInboxesFirst (app: Express, routes: readonly InboxRoute[],
   const appResponse = app.response
   ;(app as unknown as { handle: typeof appHandle }).handle = (rawReq, rawRes, done) => {
     const url = rawReq.url ?? ''
-    if (rawReq.method !== 'POST' || !url.startsWith('/')) return appHandle(rawReq, rawRes, done)
-    const query = url.indexOf('?')
-    const pathname = query === -1 ? url : url.slice(0, query)
+    if (rawReq.method !== 'POST') return appHandle(rawReq, rawRes, done)
+    // The absolute form (`POST http://host/u/x/inbox`), which a server must accept, is matched
+    // on its path as Express's router matches it.
+    const target = url.startsWith('/') ? url : url.replace(ABSOLUTE_FORM_ORIGIN, '')
+    if (!target.startsWith('/')) return appHandle(rawReq, rawRes, done)
+    const query = target.indexOf('?')
+    const pathname = query === -1 ? target : target.slice(0, query)
     for (const route of compiled) {
       const match = route.pattern.exec(pathname)
       if (match === null) continue
