@@ -18,7 +18,8 @@ export async function startChild (script: string, env: Record<string, string>, r
   child.stderr?.on('data', d => { log += String(d) })
   const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
   const origin = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${log}`)), 30_000)
+    // A server that never says it is ready is killed, not left running behind the benchmark.
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${script} did not start:\n${log}`)) }, 30_000)
     child.once('exit', code => { clearTimeout(timer); reject(new Error(`${script} exited with ${code}:\n${log}`)) })
     child.stdout?.on('data', d => {
       log += String(d)
