@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandler, Response } from 'express'
 import type { IncomingMessage, ServerResponse } from 'http'
+import pathToRegexp from 'path-to-regexp'
 
 /** One inbox POST route: an Express path with at most one `:param` segment, and its handler. */
 export interface InboxRoute {
@@ -13,19 +14,12 @@ interface CompiledRoute {
   handler: RequestHandler
 }
 
-/**
- * Compiles an Express 4 path the way its router does for these routes: case-insensitive, an
- * optional trailing slash, a `:param` matching one non-empty segment.
- */
+/** Compiles a route's path with the matcher and options Express 4's router uses for its routes. */
 function compile ({ path, handler }: InboxRoute): CompiledRoute {
-  let param: string | null = null
-  const source = path.split('/').map(segment => {
-    if (!segment.startsWith(':')) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-    if (param !== null) throw new Error(`inbox route ${path}: one parameter at most`)
-    param = segment.slice(1)
-    return '([^/]+?)'
-  }).join('/')
-  return { pattern: new RegExp(`^${source}/?$`, 'i'), param, handler }
+  const keys: pathToRegexp.Key[] = []
+  const pattern = pathToRegexp(path, keys, { sensitive: false, strict: false, end: true })
+  if (keys.length > 1) throw new Error(`inbox route ${path}: one parameter at most`)
+  return { pattern, param: keys.length === 1 ? String(keys[0].name) : null, handler }
 }
 
 /** The scheme and authority of an absolute-form request target. */
