@@ -37,6 +37,8 @@ export function createApp (hub: HubContext): Express {
   // Behind a reverse proxy the public URL comes from HUB_URL, never from forwarded headers.
   app.set('trust proxy', false)
   app.use(hub.apex)
+  // apex's handlers read it from here; its middleware sets it per request, the inbox path never runs that.
+  app.locals.apex = hub.apex
   // apex emits this on the app after an inbox POST was answered; Express's types only know 'mount'.
   // The journal entry written before the activity was stored is closed once its handlers ran.
   ;(app as unknown as EventEmitter).on('apex-inbox', (event: InboxEvent) => { void hub.journal.dispatch(event, e => hub.inbox.dispatch(e)) })

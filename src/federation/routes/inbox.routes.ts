@@ -66,7 +66,7 @@ export function inboxRoutes ({ apex, store, authenticate, maxBodyBytes, guards, 
     a.inboxSideEffects,
     respondInbox
   ]
-  const receive = [apexLocals(apex), ...guards.beforeBody, ...activityBodyParser(maxBodyBytes), ...guards.afterBody, authenticate, ...guards.afterAuthentication]
+  const receive = [apexLocals, ...guards.beforeBody, ...activityBodyParser(maxBodyBytes), ...guards.afterBody, authenticate, ...guards.afterAuthentication]
   return [
     { path: ROUTES.inbox, handler: handlerSeries([...receive, personalInbox(perRecipient, logger)]) },
     { path: ROUTES.sharedInbox, handler: handlerSeries([...receive, sharedInbox(store, perRecipient, logger)]) },
@@ -76,14 +76,12 @@ export function inboxRoutes ({ apex, store, authenticate, maxBodyBytes, guards, 
 }
 
 /**
- * What apex's own middleware gives a request, without its after-answer hook: the inbox runs
+ * What apex's own middleware gives a response, without its after-answer hook: the inbox runs
  * apex's after-answer work itself, per recipient (`shared-inbox.ts`), so the request's own
- * response carries only the verified sender.
+ * response carries only the verified sender. (apex's handlers find apex in `app.locals`, set
+ * once by `createApp`.)
  */
-function apexLocals (apex: Apex): RequestHandler {
-  return (req, res, next) => {
-    req.app.locals.apex = apex
-    res.locals.apex = { eventName: null, eventMessage: {}, postWork: [] }
-    next()
-  }
+const apexLocals: RequestHandler = (_req, res, next) => {
+  res.locals.apex = { eventName: null, eventMessage: {}, postWork: [] }
+  next()
 }
