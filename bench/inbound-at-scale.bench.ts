@@ -2,8 +2,9 @@ import fs from 'fs'
 import os from 'os'
 import path from 'path'
 import type { Comparison } from './harness/report'
-import type { RepeatOptions } from './harness/repeat'
-import { InboxTarget, measureInbound, PER_RUN } from './inbound.bench'
+import { repeatInterleaved, RepeatOptions } from './harness/repeat'
+import type { Summary } from './harness/stats'
+import { firstSight, InboundFigures, InboxTarget, inboundRun, PER_RUN } from './inbound.bench'
 import { processCpuMs } from './harness/process-cpu'
 import { startBenchHub } from './support/bench-hub'
 import { LARGE_STORE, largeInboxStore } from './support/large-inbox-store'
@@ -17,7 +18,8 @@ const ENV = { HUB_INBOX_RATE_LIMIT: '100000000' }
 /**
  * Inbound at scale: the inbound benchmark's signed Creates, from 200 actors each on a server of
  * its own, to a hub whose store already holds a million inbound activities from 2,000 servers,
- * against the same load on an empty store, in the same run.
+ * against the same load on an empty store, in the same run: the two hubs run side by side and are
+ * measured in turns.
  */
 export async function inboundAtScaleBenchmark (options: RepeatOptions, log: (line: string) => void): Promise<{ comparisons: Comparison[], notes: string[] }> {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioo-bench-inbound-scale-'))
@@ -27,20 +29,38 @@ export async function inboundAtScaleBenchmark (options: RepeatOptions, log: (lin
   const notes: string[] = []
   try {
     for (const concurrency of [10, 50]) {
-      const empty = await measureOn(async () => {
-        const hub = await startBenchHub(path.join(runDir, `empty-${concurrency}`), { env: ENV })
-        await hub.api('POST', '/coops', { username: 'coop', name: 'Bench Co-op' }, 201)
-        return hub
-      }, concurrency, 'empty store')
       const copyDir = path.join(runDir, `large-${concurrency}`)
-      const large = await measureOn(async () => {
+      const hubs: Array<{ target: InboxTarget, cpu0: number }> = []
+      let cpuPerActivity: number[] = []
+      let figures: Record<'empty' | 'large', Record<keyof InboundFigures, Summary>>
+      try {
+        const emptyHub = await startBenchHub(path.join(runDir, `empty-${concurrency}`), { env: ENV })
+        hubs.push(asTarget(emptyHub))
+        await emptyHub.api('POST', '/coops', { username: 'coop', name: 'Bench Co-op' }, 201)
         const started = Date.now()
         const store = await largeInboxStore(copyDir, log)
         notes.push(`inbound at scale: the ${LARGE_STORE.activities}-activity store was ready (copied) in ${((Date.now() - started) / 1000).toFixed(0)} s`)
-        return await startBenchHub(store.dataDir, { port: store.port, env: ENV })
-      }, concurrency, `${LARGE_STORE.activities} activities`)
-      // About 2 GB a copy: gone before the next.
-      fs.rmSync(copyDir, { recursive: true, force: true })
+        hubs.push(asTarget(await startBenchHub(store.dataDir, { port: store.port, env: ENV })))
+        const [empty, large] = hubs
+        for (const hub of hubs) {
+          hub.cpu0 = processCpuMs(hub.target.server.pid) ?? NaN
+          await firstSight(hub.target, peers, concurrency)
+        }
+        log(`inbound at scale: the empty store and ${LARGE_STORE.activities} activities in turns, ${concurrency} connections`)
+        figures = await repeatInterleaved(options, {
+          empty: async () => await inboundRun(empty.target, peers, concurrency),
+          large: async () => await inboundRun(large.target, peers, concurrency)
+        })
+      } finally {
+        // The hub's CPU per activity over the whole measurement, warm-ups included.
+        const activities = ACTORS + (options.warmups + options.runs) * PER_RUN
+        cpuPerActivity = hubs.map(hub => ((processCpuMs(hub.target.server.pid) ?? NaN) - hub.cpu0) / activities)
+        for (const hub of hubs) await hub.target.server.stop()
+        // About 2 GB a copy: gone before the next.
+        fs.rmSync(copyDir, { recursive: true, force: true })
+      }
+      const { empty, large } = figures
+      const [emptyCpu, largeCpu] = cpuPerActivity
       comparisons.push({
         name: `inbound at scale, ${concurrency} connections: a store holding ${LARGE_STORE.activities} activities from ${LARGE_STORE.hosts} servers, 200 senders on servers of their own`,
         unit: 'activities/s',
@@ -48,7 +68,7 @@ export async function inboundAtScaleBenchmark (options: RepeatOptions, log: (lin
         reference: { name: 'the same hub and load on an empty store', value: empty.perSecond },
         ratio: large.perSecond.median / empty.perSecond.median, target: '≥ 0.8', met: large.perSecond.median >= 0.8 * empty.perSecond.median
       })
-      notes.push(`inbound at scale, ${concurrency} connections: hub CPU ${large.cpuMsPerActivity.toFixed(2)} ms an activity on the large store, ${empty.cpuMsPerActivity.toFixed(2)} ms on the empty one (warm-ups included); p99 ${large.p99.median.toFixed(1)} ms and ${empty.p99.median.toFixed(1)} ms`)
+      notes.push(`inbound at scale, ${concurrency} connections: hub CPU ${largeCpu.toFixed(2)} ms an activity on the large store, ${emptyCpu.toFixed(2)} ms on the empty one (warm-ups included); p99 ${large.p99.median.toFixed(1)} ms and ${empty.p99.median.toFixed(1)} ms`)
     }
   } finally {
     await peers.stop()
@@ -56,18 +76,8 @@ export async function inboundAtScaleBenchmark (options: RepeatOptions, log: (lin
   }
   return { comparisons, notes }
 
-  /** The inbound figures of the hub `start` starts, and the hub's CPU per activity over the whole measurement. */
-  async function measureOn (start: () => Promise<{ server: InboxTarget['server'], origin: string }>, concurrency: number, label: string): Promise<Awaited<ReturnType<typeof measureInbound>> & { cpuMsPerActivity: number }> {
-    const hub = await start()
-    try {
-      log(`inbound at scale: ${label}, ${concurrency} connections`)
-      const target: InboxTarget = { name: 'hub', server: hub.server, inboxUrl: `${hub.origin}/u/coop/inbox`, recipient: `${hub.origin}/u/coop` }
-      const cpu0 = processCpuMs(hub.server.pid) ?? NaN
-      const figures = await measureInbound(target, peers, concurrency, options)
-      const activities = ACTORS + (options.warmups + options.runs) * PER_RUN
-      return { ...figures, cpuMsPerActivity: ((processCpuMs(hub.server.pid) ?? NaN) - cpu0) / activities }
-    } finally {
-      await hub.server.stop()
-    }
+  /** The inbox of the bench co-op on a started hub, and its CPU count (taken before its first sight). */
+  function asTarget (hub: { server: InboxTarget['server'], origin: string }): { target: InboxTarget, cpu0: number } {
+    return { target: { name: 'hub', server: hub.server, inboxUrl: `${hub.origin}/u/coop/inbox`, recipient: `${hub.origin}/u/coop` }, cpu0: NaN }
   }
 }

@@ -4,7 +4,7 @@ import path from 'path'
 import type { Comparison } from './harness/report'
 import type { Summary } from './harness/stats'
 import { runLoad } from './harness/load'
-import { repeat, RepeatOptions } from './harness/repeat'
+import { repeat, repeatInterleaved, RepeatOptions } from './harness/repeat'
 import { startChild, ChildServer } from './support/child-server'
 import { RemotePeers, sharedRemotePeers } from './support/remote-peers'
 import { startBenchHub } from './support/bench-hub'
@@ -36,24 +36,38 @@ async function startReference (name: string, script: string, dataDir: string): P
   return { name, server, inboxUrl: `${server.origin}/u/coop/inbox`, recipient: `${server.origin}/u/coop` }
 }
 
-/** Activities per second and latency of one inbox at one concurrency. */
-export async function measureInbound (target: InboxTarget, peers: RemotePeers, concurrency: number, options: RepeatOptions): Promise<Record<'perSecond' | 'p50' | 'p99' | 'cpuMs', Summary>> {
-  // First sight of every actor (key fetch) happens here, before anything is counted.
-  const firstSight = await runLoad(new URL(target.inboxUrl).origin, peers.prepareCreates(target.inboxUrl, target.recipient, ACTORS), concurrency)
-  if (firstSight.failed > 0) throw new Error(`${target.name} refused ${firstSight.failed} warm-up activities: ${JSON.stringify(firstSight.statuses)}\n${target.server.output().slice(-2000)}`)
-  return await repeat(options, async () => {
-    const requests = peers.prepareCreates(target.inboxUrl, target.recipient, PER_RUN)
-    const cpuBefore = processCpuMs(target.server.pid) ?? NaN
-    const result = await runLoad(new URL(target.inboxUrl).origin, requests, concurrency)
-    // The server process's own CPU per activity (all its threads, from /proc): it barely moves when
-    // other work shares the cores, so it is the figure to read when the throughputs do.
-    const cpuMs = ((processCpuMs(target.server.pid) ?? NaN) - cpuBefore) / PER_RUN
-    if (result.failed > 0) throw new Error(`${target.name} refused ${result.failed} of ${PER_RUN}: ${JSON.stringify(result.statuses)}`)
-    return { perSecond: result.perSecond, p50: result.p50Ms, p99: result.p99Ms, cpuMs }
-  })
+/** The figures of one counted run of the inbound load. */
+export type InboundFigures = Record<'perSecond' | 'p50' | 'p99' | 'cpuMs', number>
+
+/** Sends every actor's first activity (its key is fetched then) to the target, before anything is counted. */
+export async function firstSight (target: InboxTarget, peers: RemotePeers, concurrency: number): Promise<void> {
+  const result = await runLoad(new URL(target.inboxUrl).origin, peers.prepareCreates(target.inboxUrl, target.recipient, ACTORS), concurrency)
+  if (result.failed > 0) throw new Error(`${target.name} refused ${result.failed} warm-up activities: ${JSON.stringify(result.statuses)}\n${target.server.output().slice(-2000)}`)
 }
 
-/** The inbound benchmark: the hub against the ideal inbox and apex's default pipeline. */
+/** One run of `PER_RUN` signed Creates at `concurrency`: throughput, latency, the server's CPU per activity. */
+export async function inboundRun (target: InboxTarget, peers: RemotePeers, concurrency: number): Promise<InboundFigures> {
+  const requests = peers.prepareCreates(target.inboxUrl, target.recipient, PER_RUN)
+  const cpuBefore = processCpuMs(target.server.pid) ?? NaN
+  const result = await runLoad(new URL(target.inboxUrl).origin, requests, concurrency)
+  // The server process's own CPU per activity (all its threads, from /proc): it barely moves when
+  // other work shares the cores, so it is the figure to read when the throughputs do.
+  const cpuMs = ((processCpuMs(target.server.pid) ?? NaN) - cpuBefore) / PER_RUN
+  if (result.failed > 0) throw new Error(`${target.name} refused ${result.failed} of ${PER_RUN}: ${JSON.stringify(result.statuses)}`)
+  return { perSecond: result.perSecond, p50: result.p50Ms, p99: result.p99Ms, cpuMs }
+}
+
+/** Activities per second and latency of one inbox at one concurrency. */
+export async function measureInbound (target: InboxTarget, peers: RemotePeers, concurrency: number, options: RepeatOptions): Promise<Record<keyof InboundFigures, Summary>> {
+  await firstSight(target, peers, concurrency)
+  return await repeat(options, async () => await inboundRun(target, peers, concurrency))
+}
+
+/**
+ * The inbound benchmark: the hub against the ideal inbox, apex's default pipeline and the lean
+ * reference. The four run side by side and are measured in turns (`repeatInterleaved`), so each
+ * ratio compares runs made minutes apart at most, on a machine whose speed may drift.
+ */
 export async function inboundBenchmark (options: RepeatOptions, log: (line: string) => void): Promise<Comparison[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioo-bench-inbound-'))
   log(`inbound: generating ${ACTORS} remote actors' keys`)
@@ -61,21 +75,24 @@ export async function inboundBenchmark (options: RepeatOptions, log: (line: stri
   const comparisons: Comparison[] = []
   try {
     for (const concurrency of [10, 50]) {
-      const results: Record<string, Awaited<ReturnType<typeof measureInbound>>> = {}
-      const starts = [
-        () => startHub(path.join(dataDir, `hub-${concurrency}`)),
-        () => startReference('ideal', 'ideal-inbox.js', dataDir),
-        () => startReference('apex', 'apex-inbox.js', dataDir),
-        () => startReference('lean', 'lean-inbox.js', dataDir)
-      ]
-      for (const start of starts) {
-        const target = await start()
-        try {
-          log(`inbound: ${target.name}, ${concurrency} connections`)
-          results[target.name] = await measureInbound(target, peers, concurrency, options)
-        } finally {
-          await target.server.stop()
-        }
+      const targets: InboxTarget[] = []
+      let results: Record<'hub' | 'ideal' | 'apex' | 'lean', Record<keyof InboundFigures, Summary>>
+      try {
+        targets.push(await startHub(path.join(dataDir, `hub-${concurrency}`)))
+        targets.push(await startReference('ideal', 'ideal-inbox.js', dataDir))
+        targets.push(await startReference('apex', 'apex-inbox.js', dataDir))
+        targets.push(await startReference('lean', 'lean-inbox.js', dataDir))
+        for (const target of targets) await firstSight(target, peers, concurrency)
+        log(`inbound: ${targets.map(t => t.name).join(', ')} in turns, ${concurrency} connections`)
+        const [hubTarget, idealTarget, apexTarget, leanTarget] = targets
+        results = await repeatInterleaved(options, {
+          hub: async () => await inboundRun(hubTarget, peers, concurrency),
+          ideal: async () => await inboundRun(idealTarget, peers, concurrency),
+          apex: async () => await inboundRun(apexTarget, peers, concurrency),
+          lean: async () => await inboundRun(leanTarget, peers, concurrency)
+        })
+      } finally {
+        for (const target of targets) await target.server.stop()
       }
       const { hub, ideal, apex, lean } = results
       comparisons.push({
