@@ -40,7 +40,7 @@ export async function directoryBenchmarks (options: RepeatOptions, log: (line: s
       log(`sync: generating a ${size}-entry directory.json`)
       const url = feeds.serve(`/directory-${size}.json`, directoryFeed(size))
       const dataDir = path.join(dir, `hub-${size}`)
-      const env = { HUB_SYNC_MAX_BYTES: String(500 * 1024 * 1024), HUB_SYNC_TIMEOUT_SECONDS: '600', HUB_SCHEDULER: '0', HUB_INBOX_RATE_LIMIT: '100000000' }
+      const env = { HUB_SYNC_MAX_BYTES: String(500 * 1024 * 1024), HUB_SYNC_TIMEOUT_SECONDS: '600', HUB_INBOX_RATE_LIMIT: '100000000' }
       let hub = await startBenchHub(dataDir, { env })
       try {
         await syncFigures(hub, url, size, options, log, figures)

@@ -66,6 +66,11 @@ async function startBenchHubOn (port: number, dataDir: string, options: BenchHub
     // The benchmarks play many remote servers on 127.0.0.1 (one host name, many ports): the cap on
     // key fetches per host name would take them for one server.
     HUB_KEY_FETCH_LIMIT: '100000000',
+    // No schedules: they fire at the wall clock's minute, whatever is being measured. The health
+    // job probes the bench services' made-up addresses (off loopback) and, when a probe changes a
+    // service's status, sends an Update to every follower: a fan-out run that crossed a tick of
+    // it counted that Update as a second delivery. A benchmark that needs a job runs it by the API.
+    HUB_SCHEDULER: '0',
     ...options.env
   }, `${origin}/nodeinfo/2.1`, [...(options.nodeArgs ?? []), ...profileArgs()])
   const api = async (method: string, apiPath: string, body?: unknown, expect = 200): Promise<unknown> => {

@@ -38,7 +38,8 @@ export async function startHubCluster (options: HubClusterOptions): Promise<HubC
       try {
         hubs.push(await startChild(path.join(ROOT, 'dist', 'main.js'), {
           PORT: String(port), HUB_URL: proxy.origin, DATA_DIR: options.dataDirOf(index), HUB_ADMIN_TOKEN: CLUSTER_TOKEN, HUB_ALLOW_PRIVATE_ADDRESSES: '1',
-          LOG_LEVEL: 'error', HUB_INBOX_RATE_LIMIT: '1000000', HUB_KEY_FETCH_LIMIT: '100000000', ...options.env
+          // No schedules, as for every bench hub (bench-hub.ts says why).
+          LOG_LEVEL: 'error', HUB_INBOX_RATE_LIMIT: '1000000', HUB_KEY_FETCH_LIMIT: '100000000', HUB_SCHEDULER: '0', ...options.env
         }, `http://127.0.0.1:${port}/nodeinfo/2.1`))
         proxy.upstreams.push(`http://127.0.0.1:${port}`)
         return
