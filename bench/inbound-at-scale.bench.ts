@@ -29,38 +29,7 @@ export async function inboundAtScaleBenchmark (options: RepeatOptions, log: (lin
   const notes: string[] = []
   try {
     for (const concurrency of [10, 50]) {
-      const copyDir = path.join(runDir, `large-${concurrency}`)
-      const hubs: Array<{ target: InboxTarget, cpu0: number }> = []
-      let cpuPerActivity: number[] = []
-      let figures: Record<'empty' | 'large', Record<keyof InboundFigures, Summary>>
-      try {
-        const emptyHub = await startBenchHub(path.join(runDir, `empty-${concurrency}`), { env: ENV })
-        hubs.push(asTarget(emptyHub))
-        await emptyHub.api('POST', '/coops', { username: 'coop', name: 'Bench Co-op' }, 201)
-        const started = Date.now()
-        const store = await largeInboxStore(copyDir, log)
-        notes.push(`inbound at scale: the ${LARGE_STORE.activities}-activity store was ready (copied) in ${((Date.now() - started) / 1000).toFixed(0)} s`)
-        hubs.push(asTarget(await startBenchHub(store.dataDir, { port: store.port, env: ENV })))
-        const [empty, large] = hubs
-        for (const hub of hubs) {
-          hub.cpu0 = processCpuMs(hub.target.server.pid) ?? NaN
-          await firstSight(hub.target, peers, concurrency)
-        }
-        log(`inbound at scale: the empty store and ${LARGE_STORE.activities} activities in turns, ${concurrency} connections`)
-        figures = await repeatInterleaved(options, {
-          empty: async () => await inboundRun(empty.target, peers, concurrency),
-          large: async () => await inboundRun(large.target, peers, concurrency)
-        })
-      } finally {
-        // The hub's CPU per activity over the whole measurement, warm-ups included.
-        const activities = ACTORS + (options.warmups + options.runs) * PER_RUN
-        cpuPerActivity = hubs.map(hub => ((processCpuMs(hub.target.server.pid) ?? NaN) - hub.cpu0) / activities)
-        for (const hub of hubs) await hub.target.server.stop()
-        // About 2 GB a copy: gone before the next.
-        fs.rmSync(copyDir, { recursive: true, force: true })
-      }
-      const { empty, large } = figures
-      const [emptyCpu, largeCpu] = cpuPerActivity
+      const { empty, large, emptyCpu, largeCpu } = await measureInTurns(concurrency)
       comparisons.push({
         name: `inbound at scale, ${concurrency} connections: a store holding ${LARGE_STORE.activities} activities from ${LARGE_STORE.hosts} servers, 200 senders on servers of their own`,
         unit: 'activities/s',
@@ -76,8 +45,43 @@ export async function inboundAtScaleBenchmark (options: RepeatOptions, log: (lin
   }
   return { comparisons, notes }
 
-  /** The inbox of the bench co-op on a started hub, and its CPU count (taken before its first sight). */
-  function asTarget (hub: { server: InboxTarget['server'], origin: string }): { target: InboxTarget, cpu0: number } {
-    return { target: { name: 'hub', server: hub.server, inboxUrl: `${hub.origin}/u/coop/inbox`, recipient: `${hub.origin}/u/coop` }, cpu0: NaN }
+  /**
+   * Starts a hub on an empty store and one on a copy of the large store, gives each its first
+   * sight, measures them in turns, and answers their figures with each hub's CPU per activity
+   * over the whole measurement (first sight and warm-ups included); stops both, removes the copy.
+   */
+  async function measureInTurns (concurrency: number): Promise<Record<'empty' | 'large', Record<keyof InboundFigures, Summary>> & { emptyCpu: number, largeCpu: number }> {
+    const copyDir = path.join(runDir, `large-${concurrency}`)
+    const hubs: InboxTarget[] = []
+    try {
+      const emptyHub = await startBenchHub(path.join(runDir, `empty-${concurrency}`), { env: ENV })
+      hubs.push(coopInbox(emptyHub))
+      await emptyHub.api('POST', '/coops', { username: 'coop', name: 'Bench Co-op' }, 201)
+      const started = Date.now()
+      const store = await largeInboxStore(copyDir, log)
+      notes.push(`inbound at scale: the ${LARGE_STORE.activities}-activity store was ready (copied) in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+      hubs.push(coopInbox(await startBenchHub(store.dataDir, { port: store.port, env: ENV })))
+      const [empty, large] = hubs
+      const cpu = (hub: InboxTarget): number => processCpuMs(hub.server.pid) ?? NaN
+      const cpuBefore = hubs.map(cpu)
+      for (const hub of hubs) await firstSight(hub, peers, concurrency)
+      log(`inbound at scale: the empty store and ${LARGE_STORE.activities} activities in turns, ${concurrency} connections`)
+      const figures = await repeatInterleaved(options, {
+        empty: async () => await inboundRun(empty, peers, concurrency),
+        large: async () => await inboundRun(large, peers, concurrency)
+      })
+      const activities = ACTORS + (options.warmups + options.runs) * PER_RUN
+      const [emptyCpu, largeCpu] = hubs.map((hub, i) => (cpu(hub) - cpuBefore[i]) / activities)
+      return { ...figures, emptyCpu, largeCpu }
+    } finally {
+      for (const hub of hubs) await hub.server.stop()
+      // About 2 GB a copy: gone before the next.
+      fs.rmSync(copyDir, { recursive: true, force: true })
+    }
+  }
+
+  /** The bench co-op's inbox on a started hub. */
+  function coopInbox (hub: { server: InboxTarget['server'], origin: string }): InboxTarget {
+    return { name: 'hub', server: hub.server, inboxUrl: `${hub.origin}/u/coop/inbox`, recipient: `${hub.origin}/u/coop` }
   }
 }

@@ -75,26 +75,7 @@ export async function inboundBenchmark (options: RepeatOptions, log: (line: stri
   const comparisons: Comparison[] = []
   try {
     for (const concurrency of [10, 50]) {
-      const targets: InboxTarget[] = []
-      let results: Record<'hub' | 'ideal' | 'apex' | 'lean', Record<keyof InboundFigures, Summary>>
-      try {
-        targets.push(await startHub(path.join(dataDir, `hub-${concurrency}`)))
-        targets.push(await startReference('ideal', 'ideal-inbox.js', dataDir))
-        targets.push(await startReference('apex', 'apex-inbox.js', dataDir))
-        targets.push(await startReference('lean', 'lean-inbox.js', dataDir))
-        for (const target of targets) await firstSight(target, peers, concurrency)
-        log(`inbound: ${targets.map(t => t.name).join(', ')} in turns, ${concurrency} connections`)
-        const [hubTarget, idealTarget, apexTarget, leanTarget] = targets
-        results = await repeatInterleaved(options, {
-          hub: async () => await inboundRun(hubTarget, peers, concurrency),
-          ideal: async () => await inboundRun(idealTarget, peers, concurrency),
-          apex: async () => await inboundRun(apexTarget, peers, concurrency),
-          lean: async () => await inboundRun(leanTarget, peers, concurrency)
-        })
-      } finally {
-        for (const target of targets) await target.server.stop()
-      }
-      const { hub, ideal, apex, lean } = results
+      const { hub, ideal, apex, lean } = await measureInTurns(concurrency)
       comparisons.push({
         name: `inbound, ${concurrency} connections: signed Creates from ${ACTORS} actors`, unit: 'activities/s',
         hub: hub.perSecond, reference: { name: 'minimal ideal inbox (parse, Digest, RSA verify, one insert)', value: ideal.perSecond },
@@ -140,4 +121,27 @@ export async function inboundBenchmark (options: RepeatOptions, log: (line: stri
     fs.rmSync(dataDir, { recursive: true, force: true })
   }
   return comparisons
+
+  /** Starts the four inboxes, gives each its first sight, measures them in turns, stops them. */
+  async function measureInTurns (concurrency: number): Promise<Record<'hub' | 'ideal' | 'apex' | 'lean', Record<keyof InboundFigures, Summary>>> {
+    const targets: InboxTarget[] = []
+    // Each server is kept as soon as it runs, so that one failing to start stops those before it.
+    const kept = async (starting: Promise<InboxTarget>): Promise<InboxTarget> => {
+      const target = await starting
+      targets.push(target)
+      return target
+    }
+    try {
+      const hub = await kept(startHub(path.join(dataDir, `hub-${concurrency}`)))
+      const ideal = await kept(startReference('ideal', 'ideal-inbox.js', dataDir))
+      const apex = await kept(startReference('apex', 'apex-inbox.js', dataDir))
+      const lean = await kept(startReference('lean', 'lean-inbox.js', dataDir))
+      for (const target of targets) await firstSight(target, peers, concurrency)
+      log(`inbound: ${targets.map(t => t.name).join(', ')} in turns, ${concurrency} connections`)
+      const run = (target: InboxTarget) => async () => await inboundRun(target, peers, concurrency)
+      return await repeatInterleaved(options, { hub: run(hub), ideal: run(ideal), apex: run(apex), lean: run(lean) })
+    } finally {
+      for (const target of targets) await target.server.stop()
+    }
+  }
 }
