@@ -47,6 +47,10 @@ export class WalCheckpointer {
 
   /** Checkpoints once more and ends the thread. */
   async stop (): Promise<void> {
+    // Unreferenced while it runs, so it never holds the process open; while it stops it must, or a
+    // process with nothing else left (a start refused after the store opened) exits before the
+    // wait ends, silently and with status 0, instead of saying why.
+    this.worker.ref()
     this.worker.postMessage('stop')
     await this.exited
   }
