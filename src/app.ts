@@ -7,6 +7,7 @@ import { jsonApiBody } from './api/json-body'
 import { serviceRoutes } from './api/services.routes'
 import type { HubContext } from './hub-context'
 import type { InboxEvent } from './federation/inbox/inbox-registry'
+import type { InboxReceiptState } from './federation/inbox/shared-inbox'
 import { inboxAuthentication } from './federation/inbox/inbox-authentication'
 import { refuseDeepJson } from './federation/inbox/activity-body-parser'
 import { inboxRoutes } from './federation/routes/inbox.routes'
@@ -40,8 +41,11 @@ export function createApp (hub: HubContext): Express {
   // apex's handlers read it from here; its middleware sets it per request, the inbox path never runs that.
   app.locals.apex = hub.apex
   // apex emits this on the app after an inbox POST was answered; Express's types only know 'mount'.
-  // The journal entry written before the activity was stored is closed once its handlers ran.
-  ;(app as unknown as EventEmitter).on('apex-inbox', (event: InboxEvent) => { void hub.journal.dispatch(event, e => hub.inbox.dispatch(e)) })
+  // The journal entry written before the activity was stored is closed once its handlers ran
+  // (an activity no feature handles was settled in that write and has none).
+  ;(app as unknown as EventEmitter).on('apex-inbox', (event: InboxEvent, receipt?: InboxReceiptState) => {
+    void hub.journal.dispatch(event, e => hub.inbox.dispatch(e), receipt?.journaled ?? true)
+  })
 
   const inboxLog = hub.logger.child({ component: 'inbox' })
   const authenticate = inboxAuthentication(hub.remote, inboxLog, { hubUrl: hub.config.hubUrl })
@@ -51,7 +55,7 @@ export function createApp (hub: HubContext): Express {
     afterAuthentication: [verifiedHostRateLimit(hub.rateLimiter, inboxLog)]
   }
   // First: an inbound POST meets the three inbox routes only, before Express's router.
-  const inboxes = inboxRoutes({ apex: hub.apex, store: hub.store, authenticate, maxBodyBytes: hub.config.maxBodyBytes, guards, remote: hub.remote, journal: hub.journal, hubUrl: hub.config.hubUrl, logger: inboxLog })
+  const inboxes = inboxRoutes({ apex: hub.apex, store: hub.store, authenticate, maxBodyBytes: hub.config.maxBodyBytes, guards, remote: hub.remote, journal: hub.journal, handles: event => hub.inbox.routeFor(event) !== undefined, hubUrl: hub.config.hubUrl, logger: inboxLog })
   app.use(wellKnownRoutes({ hubUrl: hub.config.hubUrl, hubName: hub.config.hubName ?? hostFromUrl(hub.config.hubUrl), version: hub.version, store: hub.store }))
   app.use(hubObjectRoutes(hub.apex, hub.store, hub.config.hubUrl))
   app.use(umbrellaCollectionRoutes(hub))

@@ -1,6 +1,6 @@
 import { first, idOf, typesOf } from '../domain/activity-streams/nodes'
 import type { Apex } from '../federation/apex-setup'
-import type { InboxHandler, InboxRegistry } from '../federation/inbox/inbox-registry'
+import type { InboxEventFilter, InboxHandler, InboxRegistry } from '../federation/inbox/inbox-registry'
 import { originProblem } from '../federation/received-object'
 import type { RemoteActors } from '../federation/remote-actors'
 import type { Logger } from '../log/logger'
@@ -32,7 +32,7 @@ export function registerUmbrellaWorkInbox (registry: InboxRegistry, parts: Umbre
     await copyCommitments(parts, umbrella, project.id, doc)
   })
   registry
-    .on('Create', 'Note', onNote(parts))
+    .on('Create', 'Note', onNote(parts), isVoteOrProgressCandidate)
     .on('Create', 'ioo:ProjectCommitment', onCommitment(parts))
     .on('Create', 'ioo:Decision', copyOfQuestion)
     .on('Update', 'ioo:Decision', copyOfQuestion)
@@ -49,12 +49,17 @@ async function plain (apex: Apex, node: ApexNode): Promise<Record<string, unknow
   return doc
 }
 
+/**
+ * Only a Note in reply to something or with a context can be a vote or a progress post. Most
+ * Notes are neither (a post to a co-op); the node is already compacted against the hub's context,
+ * so a key it lacks cannot appear once it is made plain.
+ */
+const isVoteOrProgressCandidate: InboxEventFilter = ({ object }) => object !== undefined && ('inReplyTo' in object || 'context' in object)
+
 /** A Note in reply to a local Question is a vote; a Note whose context is a project we keep is a progress post. */
 function onNote (parts: UmbrellaWorkInboxParts): InboxHandler {
   return async ({ actor, activity, recipient, object }) => {
-    // Most Notes are neither (a post to a co-op): the node is already compacted against the same
-    // context, so a key it lacks cannot appear in `plain`, and the compaction is skipped.
-    if (!object || !('inReplyTo' in object || 'context' in object)) return
+    if (!object || !isVoteOrProgressCandidate({ actor, activity, recipient, object })) return
     const note = await plain(parts.apex, object)
     const inReplyTo = idOf(note.inReplyTo)
     if (inReplyTo !== undefined) {

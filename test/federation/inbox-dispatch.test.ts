@@ -90,6 +90,23 @@ describe('the inbox dispatcher', () => {
     await dispatcher.idle()
     expect(runs).toEqual(['Add *', 'Join Organization'])
   })
+  it('runs a handler only for the events its filter takes, and no less specific pair instead', async () => {
+    const runs: string[] = []
+    const table = new InboxHandlerTable()
+      .on('Create', 'Note', async ({ object }) => { runs.push(`note ${object?.id ?? ''}`) }, ({ object }) => object !== undefined && 'context' in object)
+      .on('Create', '*', async () => { runs.push('any') })
+    const dispatcher = new InboxDispatcher(table, logger)
+    const plain = eventOf('Create', { id: 'https://peer.example/notes/plain', type: 'Note' })
+    const inContext = eventOf('Create', { id: 'https://peer.example/notes/ctx', type: 'Note', context: 'https://peer.example/projects/1' })
+    expect(dispatcher.routeFor(plain)).toBeUndefined()
+    expect(dispatcher.routeFor(inContext)?.objectType).toBe('Note')
+    // The filter sees the object the handler would get, also when the inbox resolved none.
+    expect(dispatcher.routeFor({ ...inContext, object: undefined })?.objectType).toBe('Note')
+    await dispatcher.dispatch(plain)
+    await dispatcher.dispatch(inContext)
+    expect(runs).toEqual(['note https://peer.example/notes/ctx'])
+  })
+
   it('logs a failing handler and goes on with the next event of the same object', async () => {
     const runs: string[] = []
     const table = new InboxHandlerTable()

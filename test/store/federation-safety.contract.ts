@@ -96,6 +96,45 @@ export function describeFederationSafetyContract (adapterName: string, makeStore
         expect(await store.inboxJournal.receive([{ key, inbox, activity: create }], owner)).toEqual([{ claim: 'done' }])
       })
 
+      it('settles a receipt no handler runs for in its one write: processed at once, no entry to close; reopened, it is an entry no process holds', async () => {
+        const owner = store.processes.selfId
+        const inbox = `${ACTOR}/inbox`
+        const note = { id: 'https://p.example/o/settled', type: 'Note', content: 'just a post' }
+        const create = { id: 'https://p.example/a/settled', type: 'Create', actor: ['https://p.example/u/p'], object: [note], _meta: { collection: [inbox] } }
+        const key = { sender: 'https://p.example/u/p', activityId: create.id, recipientId: ACTOR }
+        expect(await store.inboxJournal.receive([{ key, inbox, object: note, activity: create, settled: true }], owner)).toEqual([{ claim: 'claimed', isNew: true }])
+        expect(await store.inboxJournal.isPending(key)).toBe(false)
+        expect(await store.inboxJournal.wasProcessed(key)).toBe(true)
+        expect(await store.getObject(note.id)).toMatchObject({ content: 'just a post' })
+        expect((await store.getActivity(create.id, true))?._meta?.collection).toEqual([inbox])
+        // A repeat is a repeat, settled or not.
+        expect(await store.inboxJournal.receive([{ key, inbox, activity: create, settled: true }], owner)).toEqual([{ claim: 'done' }])
+        expect(await store.inboxJournal.receive([{ key, inbox, activity: create }], owner)).toEqual([{ claim: 'done' }])
+
+        // Its processing failed before the event: as an abandoned entry, any process may finish it.
+        await store.inboxJournal.reopen(key)
+        expect(await store.inboxJournal.wasProcessed(key)).toBe(false)
+        expect(await store.inboxJournal.listUnowned(10)).toEqual([expect.objectContaining(key)])
+        // A redelivery takes it over, settled again: no entry is left.
+        expect(await store.inboxJournal.receive([{ key, inbox, activity: create, settled: true }], owner)).toEqual([
+          { claim: 'claimed', isNew: 'new collection', activity: expect.objectContaining({ id: create.id }) }
+        ])
+        expect(await store.inboxJournal.listPending(10)).toEqual([])
+        expect(await store.inboxJournal.wasProcessed(key)).toBe(true)
+      })
+
+      it('rolls back a settled receipt that fails with its processed mark', async () => {
+        const owner = store.processes.selfId
+        const inbox = `${ACTOR}/inbox`
+        const key = { sender: 'https://p.example/u/p', activityId: 'https://p.example/a/settled-bad', recipientId: ACTOR }
+        const circular: Record<string, unknown> = { id: key.activityId, type: 'Create' }
+        circular.self = circular
+        const results = await store.inboxJournal.receive([{ key, inbox, activity: circular as { id: string }, settled: true }], owner)
+        expect(results[0].claim).toBe('error')
+        expect(await store.inboxJournal.wasProcessed(key)).toBe(false)
+        expect(await store.inboxJournal.isPending(key)).toBe(false)
+      })
+
       it('rolls back only the receipt that fails: its claim and object are not kept, the others are', async () => {
         const owner = store.processes.selfId
         const inbox = `${ACTOR}/inbox`

@@ -5,20 +5,24 @@ import { KeyedQueue } from './keyed-queue'
 
 /**
  * Runs exactly one handler per received activity: the most specific (activity type, object type)
- * pair registered (`dispatch-keys.ts`). Events about one thing run in the order they arrived;
- * events about different things run side by side. An activity no feature handles was stored and
- * acknowledged by the inbox and stops here.
+ * pair registered (`dispatch-keys.ts`), when its filter takes the event. Events about one thing
+ * run in the order they arrived; events about different things run side by side. An activity no
+ * feature handles was stored and acknowledged by the inbox and stops here.
  */
 export class InboxDispatcher {
   private readonly queue = new KeyedQueue()
 
   constructor (private readonly table: InboxHandlerTable, private readonly logger: Logger) {}
 
-  /** The route that handles an event, or undefined when no feature handles it. */
+  /**
+   * The route that handles an event, or undefined when no feature handles it: the most specific
+   * pair's, unless its filter leaves the event out (less specific pairs are not tried then).
+   */
   routeFor (event: InboxEvent): InboxRoute | undefined {
     for (const [activityType, objectType] of routeCandidates(event)) {
       const route = this.table.find(activityType, objectType)
-      if (route !== undefined) return route
+      if (route === undefined) continue
+      return route.only === undefined || route.only({ ...event, object: objectOfEvent(event) }) ? route : undefined
     }
     return undefined
   }

@@ -88,6 +88,11 @@ export class InboxJournal {
     await this.store.inboxJournal.abandon(key, this.store.processes.selfId)
   }
 
+  /** `abandon` for a receipt settled at once: its processed mark becomes an entry no process holds. */
+  async reopen (key: InboxKey): Promise<void> {
+    await this.store.inboxJournal.reopen(key)
+  }
+
   /** Forgets the processed activities older than the retention; answers how many. */
   async prune (): Promise<number> {
     this.lastPrune = this.now()
@@ -103,14 +108,18 @@ export class InboxJournal {
     }
   }
 
-  /** Runs the handlers for an event apex emitted, then closes its journal entry. */
-  async dispatch (event: InboxEvent, handlers: DispatchInboxEvent): Promise<void> {
+  /**
+   * Runs the handlers for an event apex emitted, then closes its journal entry; an event whose
+   * receipt was settled at once (`journaled` false: no handler was registered for it) has none
+   * to close.
+   */
+  async dispatch (event: InboxEvent, handlers: DispatchInboxEvent, journaled = true): Promise<void> {
     const run = (async () => {
       try {
         await handlers(event)
       } finally {
         // apex sets the event's actor only when it is the verified sender. Finishes arriving together share one write.
-        await this.finishes.add({ sender: event.actor.id, activityId: event.activity.id, recipientId: event.recipient.id })
+        if (journaled) await this.finishes.add({ sender: event.actor.id, activityId: event.activity.id, recipientId: event.recipient.id })
       }
     })()
     this.dispatching.add(run)

@@ -16,10 +16,17 @@ export interface InboxEvent {
 /** Handles the activities of one (activity type, object type) pair; runs after the answer, so it must not throw at the peer. */
 export type InboxHandler = (event: InboxEvent) => Promise<void>
 
+/**
+ * Which of its pair's events a handler takes, decided on the activity and its object alone (no
+ * store, no I/O): for the others no handler runs, so the inbox stores them as it stores an
+ * activity no feature handles, in one write.
+ */
+export type InboxEventFilter = (event: InboxEvent) => boolean
+
 /** Where features register what they handle. */
 export interface InboxRegistry {
-  /** Registers the handler of one (activity type, object type) pair; registering a pair twice throws. */
-  on(activityType: string, objectType: string, handler: InboxHandler): this
+  /** Registers the handler of one (activity type, object type) pair, optionally for some of its events only; registering a pair twice throws. */
+  on(activityType: string, objectType: string, handler: InboxHandler, only?: InboxEventFilter): this
 }
 
 /** The object type that matches an activity whose object has no registered type. */
@@ -30,6 +37,8 @@ export interface InboxRoute {
   activityType: string
   objectType: string
   handler: InboxHandler
+  /** The pair's events the handler takes (all when absent). */
+  only?: InboxEventFilter
 }
 
 /**
@@ -40,10 +49,10 @@ export class InboxHandlerTable implements InboxRegistry {
   private readonly routes = new Map<string, InboxRoute>()
 
   /** Registers the handler of one pair; a pair registered twice throws `DuplicateInboxHandlerError`. */
-  on (activityType: string, objectType: string, handler: InboxHandler): this {
+  on (activityType: string, objectType: string, handler: InboxHandler, only?: InboxEventFilter): this {
     const key = routeKey(activityType, objectType)
     if (this.routes.has(key)) throw new DuplicateInboxHandlerError(activityType, objectType)
-    this.routes.set(key, { activityType, objectType, handler })
+    this.routes.set(key, only === undefined ? { activityType, objectType, handler } : { activityType, objectType, handler, only })
     return this
   }
 

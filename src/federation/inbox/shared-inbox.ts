@@ -8,6 +8,11 @@ import { ChainOutcome, ChainResponse, runChain } from './middleware-runner'
 
 const AUDIENCE = ['to', 'cc', 'bto', 'bcc', 'audience']
 
+/** What the inbox tells the event's listener besides the event: whether a journal entry waits to be closed. */
+export interface InboxReceiptState {
+  journaled: boolean
+}
+
 /** A co-op on this hub that an activity at the shared inbox is for. */
 export interface LocalRecipient {
   actorId: string
@@ -109,10 +114,11 @@ export function sharedInbox (store: HubStore, chain: RequestHandler[], logger: L
 /** apex's after-answer work for each recipient: its post-work tasks in order, then its event. */
 async function afterAnswer (responses: ChainResponse[], req: Request, logger: Logger): Promise<void> {
   for (const r of responses) {
-    const apexLocals = r.locals.apex as { postWork: Array<(res: unknown) => Promise<unknown>>, eventName: string | null, eventMessage: unknown }
+    const apexLocals = r.locals.apex as { postWork: Array<(res: unknown) => Promise<unknown>>, eventName: string | null, eventMessage: unknown, settled?: boolean }
     try {
       for (const task of apexLocals.postWork) await task(r)
-      if (apexLocals.eventName) req.app.emit(apexLocals.eventName, apexLocals.eventMessage)
+      const receipt: InboxReceiptState = { journaled: apexLocals.settled !== true }
+      if (apexLocals.eventName) req.app.emit(apexLocals.eventName, apexLocals.eventMessage, receipt)
     } catch (err) {
       logger.error({ err: (err as Error).message }, 'inbox: post-answer work failed')
     }

@@ -3,6 +3,10 @@ import type { ApexNode } from '../../store/store.port'
 import type { Apex } from '../apex-setup'
 import { first } from '../../domain/activity-streams/nodes'
 import type { InboxJournal } from './inbox-journal'
+import type { InboxEvent } from './inbox-registry'
+
+/** True when a handler of the hub runs for the event (the dispatcher has a route for it). */
+export type HandlesInboxEvent = (event: InboxEvent) => boolean
 
 /** Activity types apex stores with their resolved object embedded, for rendering collections. */
 const DENORMALIZED = ['create', 'announce', 'like', 'add', 'reject']
@@ -23,8 +27,13 @@ const DENORMALIZED = ['create', 'announce', 'like', 'add', 'reject']
  * is processed again. Every key names the verified sender, and an activity stays a repeat for a
  * while after it finished, even when an Undo removed it since (a replayed request changes
  * nothing).
+ *
+ * An activity no feature handles (`handles` false: a Create of a Note, a Like) has no handlers
+ * to run after the answer, so it is remembered as processed in that same write and no journal
+ * entry is left to close: one write per activity. Should its processing fail before apex's event,
+ * the mark is turned back into an entry no process holds, as a journaled claim is given up.
  */
-export function storeReceivedActivity (apex: Apex, journal: InboxJournal): RequestHandler {
+export function storeReceivedActivity (apex: Apex, journal: InboxJournal, handles: HandlesInboxEvent): RequestHandler {
   const merge = apex.mergeJSONLD as (a: unknown, b: unknown) => unknown
   return (req, res, next) => {
     const locals = res.locals.apex
@@ -39,23 +48,34 @@ export function storeReceivedActivity (apex: Apex, journal: InboxJournal): Reque
       ? [{}, body, { object: [locals.object] }].reduce<unknown>((a, b) => merge(a, b), {}) as ApexNode
       : body
     const object = locals.unsavedObject as ApexNode | undefined
+    const settled = noHandlerFor(handles, { actor: locals.actor ?? locals.sender, activity: body, recipient: recipient as ApexNode, object: locals.object })
     journal.acquire(key).then(async release => {
       let claimed = false
       res.once('close', () => {
         // No event means the handlers will not run here: give the entry up before the next delivery is let in.
-        const giveUp = claimed && !locals.eventName ? journal.abandon(key) : Promise.resolve()
+        const giveUp = claimed && !locals.eventName ? (settled ? journal.reopen(key) : journal.abandon(key)) : Promise.resolve()
         giveUp.catch(() => undefined).finally(release)
       })
-      const result = await journal.receive({ key, inbox, object, activity })
+      const result = await journal.receive({ key, inbox, object, activity, settled })
       if (result.claim === 'error') throw result.error
       if (result.claim !== 'claimed') {
         res.status(202).end()
         return
       }
       claimed = true
+      locals.settled = settled
       locals.isNewActivity = result.isNew
       if (result.activity !== undefined) req.body = result.activity
       next()
     }).catch(next)
+  }
+}
+
+/** True when no handler runs for the event; an event the dispatcher cannot route is journaled, to be safe. */
+function noHandlerFor (handles: HandlesInboxEvent, event: InboxEvent): boolean {
+  try {
+    return !handles(event)
+  } catch {
+    return false
   }
 }

@@ -10,7 +10,7 @@ import { fetchActivityCollections, resolveActivityObject, validateInboxActivity 
 import { personalInbox, sharedInbox } from '../inbox/shared-inbox'
 import { requireOwnActivityId, requireOwnCollections } from '../inbox/activity-claims'
 import { requireStoredOwner } from '../inbox/stored-object-owner'
-import { storeReceivedActivity } from '../inbox/store-received-activity'
+import { HandlesInboxEvent, storeReceivedActivity } from '../inbox/store-received-activity'
 import { handlerSeries } from '../inbox/handler-series'
 import type { RemoteActors } from '../remote-actors'
 import type { Logger } from '../../log/logger'
@@ -34,6 +34,8 @@ export interface InboxRouteDeps {
   guards: { beforeBody: RequestHandler[], afterBody: RequestHandler[], afterAuthentication: RequestHandler[] }
   remote: RemoteActors
   journal: InboxJournal
+  /** Whether a handler of the hub runs for an event (an activity none handles is settled in its one write). */
+  handles: HandlesInboxEvent
   hubUrl: string
   logger: Logger
 }
@@ -47,7 +49,7 @@ export interface InboxRouteDeps {
  * arriving at the same moment. apex still serves the actors, collections and outbox
  * (`activitypub.routes.ts`).
  */
-export function inboxRoutes ({ apex, store, authenticate, maxBodyBytes, guards, remote, journal, hubUrl, logger }: InboxRouteDeps): InboxRoute[] {
+export function inboxRoutes ({ apex, store, authenticate, maxBodyBytes, guards, remote, journal, handles, hubUrl, logger }: InboxRouteDeps): InboxRoute[] {
   const a = apex.net.activity
   // Everything after authentication, for one recipient; the shared inbox runs it once per recipient.
   const perRecipient: RequestHandler[] = [
@@ -62,7 +64,7 @@ export function inboxRoutes ({ apex, store, authenticate, maxBodyBytes, guards, 
     fetchActivityCollections(apex),
     resolveActivityObject(apex),
     validateInboxActivity(apex),
-    storeReceivedActivity(apex, journal),
+    storeReceivedActivity(apex, journal, handles),
     a.inboxSideEffects,
     respondInbox
   ]

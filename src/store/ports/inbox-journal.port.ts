@@ -37,6 +37,11 @@ export interface InboxReceipt {
   inbox: string
   object?: { id: string, [key: string]: unknown }
   activity: { id: string, [key: string]: unknown }
+  /**
+   * No handler of the hub runs for it (no feature registered its pair): it is remembered as
+   * processed in the same write, with no journal entry to close afterwards.
+   */
+  settled?: boolean
 }
 
 /**
@@ -83,6 +88,12 @@ export interface InboxJournalRepository {
   claim (key: InboxKey, inbox: string, owner: string): Promise<InboxClaim>
   /** `owner` gives the entry up (its processing failed before the handlers): any process may finish it. */
   abandon (key: InboxKey, owner: string): Promise<void>
+  /**
+   * Undoes the processed mark of a receipt `receive` settled at once, whose processing then failed
+   * before its event: it becomes an entry no process holds, as `abandon` leaves one, so a
+   * redelivery (or `listUnowned`) finishes it.
+   */
+  reopen (key: InboxKey): Promise<void>
   /** Entries no registered process holds (abandoned, or left by a dead one), oldest first. */
   listUnowned (limit: number): Promise<InboxJournalEntry[]>
   /** Takes over an entry no registered process holds; false when a live process has it or it is gone. */

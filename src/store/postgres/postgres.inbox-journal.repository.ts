@@ -63,20 +63,28 @@ export class PostgresInboxJournalRepository implements InboxJournalRepository {
 
   /** Claims one receipt and stores what it brings, inside the caller's transaction (its key's lock held). */
   private async receiveOn (tx: Queryable, r: InboxReceipt, owner: string): Promise<InboxReceiptResult> {
-    const claim = await this.claimOn(tx, r.key, r.inbox, owner)
+    const claim = await this.claimOn(tx, r.key, r.inbox, owner, r.settled === true)
     if (claim !== 'claimed') return { claim }
     if (r.object !== undefined) await saveObjectOn(tx, r.object as ApexNode)
     if (await saveActivityOn(tx, r.activity as ApexNode) === true) return { claim, isNew: true }
     return { claim, isNew: 'new collection', activity: await updateActivityMetaOn(tx, r.activity, 'collection', r.inbox) }
   }
 
-  /** The claim's decision, inside the caller's transaction, which holds the key's lock. */
-  private async claimOn (tx: Queryable, key: InboxKey, inbox: string, owner: string): Promise<InboxClaim> {
+  /**
+   * The claim's decision, inside the caller's transaction, which holds the key's lock; a settled
+   * claim is remembered as processed at once instead of journaled.
+   */
+  private async claimOn (tx: Queryable, key: InboxKey, inbox: string, owner: string, settled = false): Promise<InboxClaim> {
     const entry = (await tx.query<{ owner: string | null, alive: boolean }>(
       `SELECT owner, owner IN (SELECT id FROM hub_processes) AS alive FROM inbox_journal WHERE ${KEY}`, params(key))).rows[0]
     if (entry !== undefined) {
       if (entry.owner !== null && (entry.owner === owner || entry.alive)) return 'busy'
-      await tx.query(`UPDATE inbox_journal SET owner = $4 WHERE ${KEY}`, [...params(key), owner])
+      if (settled) {
+        await tx.query(`DELETE FROM inbox_journal WHERE ${KEY}`, params(key))
+        await this.rememberOn(tx, key)
+      } else {
+        await tx.query(`UPDATE inbox_journal SET owner = $4 WHERE ${KEY}`, [...params(key), owner])
+      }
       return 'claimed'
     }
     if ((await tx.query(`SELECT 1 FROM inbox_processed WHERE ${KEY}`, params(key))).rowCount) return 'done'
@@ -84,9 +92,19 @@ export class PostgresInboxJournalRepository implements InboxJournalRepository {
     const stored = await tx.query(`SELECT 1 FROM streams s JOIN stream_collections c ON c.seq = s.seq
       WHERE s.id = $1 AND c.collection = $2 AND s.actor_id = $3`, [key.activityId, inbox, key.sender])
     if (stored.rowCount) return 'done'
-    await tx.query('INSERT INTO inbox_journal (sender, activity_id, recipient_id, received_at, owner) VALUES ($1, $2, $3, $4, $5)',
-      [...params(key), this.stamp(), owner])
+    if (settled) {
+      await this.rememberOn(tx, key)
+    } else {
+      await tx.query('INSERT INTO inbox_journal (sender, activity_id, recipient_id, received_at, owner) VALUES ($1, $2, $3, $4, $5)',
+        [...params(key), this.stamp(), owner])
+    }
     return 'claimed'
+  }
+
+  /** Marks the key processed now, inside the caller's transaction. */
+  private async rememberOn (tx: Queryable, key: InboxKey): Promise<void> {
+    await tx.query(`INSERT INTO inbox_processed (sender, activity_id, recipient_id, processed_at) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (sender, activity_id, recipient_id) DO UPDATE SET processed_at = excluded.processed_at`, [...params(key), this.stamp()])
   }
 
   async abandon (key: InboxKey, owner: string): Promise<void> {
@@ -110,8 +128,15 @@ export class PostgresInboxJournalRepository implements InboxJournalRepository {
   async finish (key: InboxKey): Promise<void> {
     await this.db.transaction(async tx => {
       await tx.query(`DELETE FROM inbox_journal WHERE ${KEY}`, params(key))
-      await tx.query(`INSERT INTO inbox_processed (sender, activity_id, recipient_id, processed_at) VALUES ($1, $2, $3, $4)
-        ON CONFLICT (sender, activity_id, recipient_id) DO UPDATE SET processed_at = excluded.processed_at`, [...params(key), this.stamp()])
+      await this.rememberOn(tx, key)
+    })
+  }
+
+  async reopen (key: InboxKey): Promise<void> {
+    await this.db.transaction(async tx => {
+      await tx.query(`DELETE FROM inbox_processed WHERE ${KEY}`, params(key))
+      await tx.query('INSERT INTO inbox_journal (sender, activity_id, recipient_id, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+        [...params(key), this.stamp()])
     })
   }
 

@@ -36,6 +36,7 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
   private readonly ownerOf
   private readonly processed
   private readonly remember
+  private readonly forget
   private readonly prune
   private readonly storedFor
   private readonly insertOwned
@@ -59,6 +60,7 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
     this.remember = db.prepare<[...KeyParams, string]>(
       `INSERT INTO inbox_processed (sender, activity_id, recipient_id, processed_at) VALUES (?, ?, ?, ?)
        ON CONFLICT DO UPDATE SET processed_at = excluded.processed_at`)
+    this.forget = db.prepare<KeyParams>(`DELETE FROM inbox_processed WHERE ${KEY}`)
     this.prune = db.prepare<[string]>('DELETE FROM inbox_processed WHERE processed_at < ?')
     // Stored in the recipient's inbox by this very sender: a squatter's copy under the id does not count.
     this.storedFor = db.prepare<[string, string, string], { n: number }>(
@@ -86,7 +88,7 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
     if (writers === undefined) throw new Error('SqliteInboxJournalRepository: receive needs the store\'s writers')
     // Each receipt in a savepoint of its own: one that fails is rolled back alone.
     const one = this.db.transaction((r: InboxReceipt): InboxReceiptResult => {
-      const claim = this.claimNow(r.key, r.inbox, owner)
+      const claim = this.claimNow(r.key, r.inbox, owner, r.settled === true)
       if (claim !== 'claimed') return { claim }
       if (r.object !== undefined) writers.saveObject(r.object as ApexNode)
       if (writers.saveActivity(r.activity as ApexNode)) return { claim, isNew: true }
@@ -101,21 +103,35 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
     })).immediate()
   }
 
-  private claimNow (key: InboxKey, inbox: string, owner: string): InboxClaim {
+  /** Claims the key; a settled claim is remembered as processed at once instead of journaled. */
+  private claimNow (key: InboxKey, inbox: string, owner: string, settled = false): InboxClaim {
     const entry = this.ownerOf.get(...params(key))
     if (entry !== undefined) {
       if (entry.owner !== null && (entry.owner === owner || entry.alive === 1)) return 'busy'
-      this.setOwner.run(owner, ...params(key))
+      if (settled) {
+        this.delete.run(...params(key))
+        this.remember.run(...params(key), this.stamp())
+      } else {
+        this.setOwner.run(owner, ...params(key))
+      }
       return 'claimed'
     }
     if (this.processed.get(...params(key)) !== undefined) return 'done'
     if (this.storedFor.get(key.activityId, inbox, key.sender) !== undefined) return 'done'
-    this.insertOwned.run(...params(key), this.stamp(), owner)
+    if (settled) this.remember.run(...params(key), this.stamp())
+    else this.insertOwned.run(...params(key), this.stamp(), owner)
     return 'claimed'
   }
 
   async abandon (key: InboxKey, owner: string): Promise<void> {
     this.giveUp.run(...params(key), owner)
+  }
+
+  async reopen (key: InboxKey): Promise<void> {
+    this.db.transaction(() => {
+      this.forget.run(...params(key))
+      this.insert.run(...params(key), this.stamp())
+    })()
   }
 
   async listUnowned (limit: number): Promise<InboxJournalEntry[]> {
