@@ -1,28 +1,34 @@
-import express, { NextFunction, Request, RequestHandler, Response } from 'express'
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { MalformedBodyError, UnsupportedMediaTypeError } from '../../errors/app-errors'
 import { TextDecoder } from 'node:util'
 import { nestedDeeperThan } from './json-depth'
+import { activityContentType, announcesBody } from './activity-media-type'
+import { readRequestBody } from './request-body-reader'
+import { decodeBody, isReadableCharset, parseStrictJson, unsupportedCharset } from './json-body-text'
 
 /** The request with the exact bytes received, kept for the Digest check. */
 export interface RawBodyRequest extends Request {
   rawBody?: Buffer
 }
 
-const ACTIVITY_TYPES = ['application/activity+json', 'application/ld+json', 'application/json']
-
 /** JSON nested deeper than this is refused before anything walks it. */
 export const MAX_JSON_DEPTH = 32
 
 /**
  * body-parser's `verify` step, which runs on the raw bytes before JSON.parse: refuses JSON
- * nested deeper than MAX_JSON_DEPTH (400) and keeps the bytes when `keep` says so.
+ * nested deeper than MAX_JSON_DEPTH (400) and keeps the bytes when `keep` says so. The JSON API
+ * uses it; the inbox reads its body itself (`activityBodyParser`).
  */
 export function refuseDeepJson (keep = false): (req: Request, res: unknown, buf: Buffer, encoding: string) => void {
   return (req, _res, buf, encoding) => {
-    if (nestedDeeperThan(decodeText(buf, encoding), MAX_JSON_DEPTH)) {
-      throw new MalformedBodyError(`The JSON is nested more than ${MAX_JSON_DEPTH} levels deep; this hub accepts at most ${MAX_JSON_DEPTH}`)
-    }
+    refuseDeepText(decodeText(buf, encoding))
     if (keep) (req as RawBodyRequest).rawBody = Buffer.from(buf)
+  }
+}
+
+function refuseDeepText (text: string): void {
+  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new MalformedBodyError(`The JSON is nested more than ${MAX_JSON_DEPTH} levels deep; this hub accepts at most ${MAX_JSON_DEPTH}`)
   }
 }
 
@@ -38,22 +44,36 @@ function decodeText (buf: Buffer, encoding: string): string {
 }
 
 /**
- * Parses an inbox POST: only ActivityStreams JSON media types, at most `limit` bytes (413
- * beyond), a JSON object nested at most MAX_JSON_DEPTH levels (checked on the bytes, before
- * parsing); the raw bytes are kept for the Digest check.
+ * Reads an inbox POST's body from the request stream, without Express's body parser: only
+ * ActivityStreams JSON media types in a UTF charset (415 otherwise), identity, gzip or deflate
+ * (415 otherwise), at most `limitBytes` bytes after inflating (413 beyond), JSON nested at most
+ * MAX_JSON_DEPTH levels (checked on the text, before parsing), one JSON object (400 otherwise).
+ * The bytes read are kept as `rawBody` for the Digest check.
  */
 export function activityBodyParser (limitBytes: number): RequestHandler[] {
-  const parse = express.json({
-    type: ACTIVITY_TYPES,
-    limit: limitBytes,
-    strict: true,
-    verify: refuseDeepJson(true)
-  })
-  const requireType = (req: Request, _res: Response, next: NextFunction): void => {
-    if (!req.is(ACTIVITY_TYPES)) {
+  const readBody = (req: Request, _res: Response, next: NextFunction): void => {
+    const type = announcesBody(req.headers) ? activityContentType(req.headers['content-type']) : null
+    if (type === null) {
       return next(new UnsupportedMediaTypeError(`An inbox accepts application/activity+json or application/ld+json; got ${req.get('content-type') ?? 'no Content-Type'}`))
     }
-    next()
+    const charset = type.charset ?? 'utf-8'
+    if (!isReadableCharset(charset)) return next(unsupportedCharset(charset))
+    // Marks the body as read, so that no body parser further on waits for it again.
+    ;(req as Request & { _body?: boolean })._body = true
+    readRequestBody(req, limitBytes, (err, body) => {
+      if (err !== null || body === undefined) return next(err ?? undefined)
+      let parsed: unknown
+      try {
+        const text = decodeBody(body, charset)
+        refuseDeepText(text)
+        ;(req as RawBodyRequest).rawBody = body
+        parsed = parseStrictJson(text)
+      } catch (error) {
+        return next(error)
+      }
+      req.body = parsed
+      next()
+    })
   }
   const checkShape = (req: Request, _res: Response, next: NextFunction): void => {
     const body = req.body as unknown
@@ -62,5 +82,5 @@ export function activityBodyParser (limitBytes: number): RequestHandler[] {
     }
     next()
   }
-  return [requireType, parse, checkShape]
+  return [readBody, checkShape]
 }
