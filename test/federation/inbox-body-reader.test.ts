@@ -133,7 +133,7 @@ describe('the inbox\'s own body reader', () => {
       conn.socket.write(`POST ${SHARED_INBOX} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${ACTIVITY_JSON}\r\nConnection: close\r\n\r\n`)
       const answer = await conn.answered().finally(() => conn.socket.destroy())
       expect(answer).toMatch(/^HTTP\/1\.1 415 /)
-      expect(answer).toContain(`got ${ACTIVITY_JSON}`)
+      expect(answer).toContain('has no body (neither Content-Length nor Transfer-Encoding)')
     })
 
     it('refuses a latin1 body (415, naming the charset)', async () => {

@@ -52,7 +52,10 @@ function decodeText (buf: Buffer, encoding: string): string {
  */
 export function activityBodyParser (limitBytes: number): RequestHandler[] {
   const readBody = (req: Request, _res: Response, next: NextFunction): void => {
-    const type = announcesBody(req.headers) ? activityContentType(req.headers['content-type']) : null
+    if (!announcesBody(req.headers)) {
+      return next(new UnsupportedMediaTypeError('An inbox POST carries one activity as its body; this one has no body (neither Content-Length nor Transfer-Encoding)'))
+    }
+    const type = activityContentType(req.headers['content-type'])
     if (type === null) {
       return next(new UnsupportedMediaTypeError(`An inbox accepts application/activity+json or application/ld+json; got ${req.get('content-type') ?? 'no Content-Type'}`))
     }
