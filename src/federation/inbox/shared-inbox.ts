@@ -53,9 +53,12 @@ export async function localRecipients (store: HubStore, body: Record<string, unk
   return out
 }
 
-/** Runs the per-recipient chain for one recipient; `body` is the recipient's own copy. */
-async function runFor (req: Request, res: Response, chain: RequestHandler[], recipient: LocalRecipient, body: unknown): Promise<{ recipient: LocalRecipient, outcome: ChainOutcome, res: ChainResponse }> {
-  const sub = Object.create(req) as Request
+/**
+ * Runs the per-recipient chain for one recipient; `body` is the recipient's own copy. The
+ * personal inbox passes its own request (`own`); the shared inbox a request per recipient.
+ */
+async function runFor (req: Request, res: Response, chain: RequestHandler[], recipient: LocalRecipient, body: unknown, own = false): Promise<{ recipient: LocalRecipient, outcome: ChainOutcome, res: ChainResponse }> {
+  const sub = own ? req : Object.create(req) as Request
   sub.params = { actor: recipient.username }
   sub.body = body
   const locals = { apex: { eventName: null, eventMessage: {}, postWork: [], sender: res.locals.apex.sender } }
@@ -70,7 +73,7 @@ async function runFor (req: Request, res: Response, chain: RequestHandler[], rec
  */
 export function personalInbox (chain: RequestHandler[], logger: Logger): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
-    runFor(req, res, chain, { actorId: '', username: req.params.actor }, req.body).then(run => {
+    runFor(req, res, chain, { actorId: '', username: req.params.actor }, req.body, true).then(run => {
       if (run.outcome.kind === 'error') return next(run.outcome.error)
       if (run.outcome.kind === 'completed') return next()
       res.once('finish', () => { void afterAnswer([run.res], req, logger) })
