@@ -1,6 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { MalformedBodyError, UnsupportedMediaTypeError } from '../../errors/app-errors'
-import { TextDecoder } from 'node:util'
 import { nestedDeeperThan } from './json-depth'
 import { activityContentType, announcesBody } from './activity-media-type'
 import { readRequestBody } from './request-body-reader'
@@ -15,32 +14,18 @@ export interface RawBodyRequest extends Request {
 export const MAX_JSON_DEPTH = 32
 
 /**
- * body-parser's `verify` step, which runs on the raw bytes before JSON.parse: refuses JSON
- * nested deeper than MAX_JSON_DEPTH (400) and keeps the bytes when `keep` says so. The JSON API
- * uses it; the inbox reads its body itself (`activityBodyParser`).
+ * body-parser's `verify` step for the JSON API, which runs on the raw bytes before JSON.parse:
+ * refuses JSON nested deeper than MAX_JSON_DEPTH (400), counted on the text as the parser will
+ * read it. The inbox reads its body itself (`activityBodyParser`).
  */
-export function refuseDeepJson (keep = false): (req: Request, res: unknown, buf: Buffer, encoding: string) => void {
-  return (req, _res, buf, encoding) => {
-    refuseDeepText(decodeText(buf, encoding))
-    if (keep) (req as RawBodyRequest).rawBody = Buffer.from(buf)
-  }
+export function refuseDeepJson (): (req: Request, res: unknown, buf: Buffer, encoding: string) => void {
+  return (_req, _res, buf, encoding) => { refuseDeepText(decodeBody(buf, encoding)) }
 }
 
 function refuseDeepText (text: string): void {
   if (nestedDeeperThan(text, MAX_JSON_DEPTH)) {
     throw new MalformedBodyError(`The JSON is nested more than ${MAX_JSON_DEPTH} levels deep; this hub accepts at most ${MAX_JSON_DEPTH}`)
   }
-}
-
-/** The body as text in its declared UTF charset; one the hub cannot read is refused (415). */
-function decodeText (buf: Buffer, encoding: string): string {
-  let decoder: TextDecoder
-  try {
-    decoder = new TextDecoder(encoding || 'utf-8')
-  } catch {
-    throw new UnsupportedMediaTypeError(`The charset ${encoding} is not supported; send UTF-8`)
-  }
-  return decoder.decode(buf)
 }
 
 /**

@@ -79,12 +79,8 @@ export class PostgresInboxJournalRepository implements InboxJournalRepository {
       `SELECT owner, owner IN (SELECT id FROM hub_processes) AS alive FROM inbox_journal WHERE ${KEY}`, params(key))).rows[0]
     if (entry !== undefined) {
       if (entry.owner !== null && (entry.owner === owner || entry.alive)) return 'busy'
-      if (settled) {
-        await tx.query(`DELETE FROM inbox_journal WHERE ${KEY}`, params(key))
-        await this.rememberOn(tx, key)
-      } else {
-        await tx.query(`UPDATE inbox_journal SET owner = $4 WHERE ${KEY}`, [...params(key), owner])
-      }
+      if (settled) await this.finishOn(tx, key)
+      else await tx.query(`UPDATE inbox_journal SET owner = $4 WHERE ${KEY}`, [...params(key), owner])
       return 'claimed'
     }
     if ((await tx.query(`SELECT 1 FROM inbox_processed WHERE ${KEY}`, params(key))).rowCount) return 'done'
@@ -126,10 +122,13 @@ export class PostgresInboxJournalRepository implements InboxJournalRepository {
   }
 
   async finish (key: InboxKey): Promise<void> {
-    await this.db.transaction(async tx => {
-      await tx.query(`DELETE FROM inbox_journal WHERE ${KEY}`, params(key))
-      await this.rememberOn(tx, key)
-    })
+    await this.db.transaction(async tx => { await this.finishOn(tx, key) })
+  }
+
+  /** Removes the entry and remembers the activity as processed, inside the caller's transaction. */
+  private async finishOn (tx: Queryable, key: InboxKey): Promise<void> {
+    await tx.query(`DELETE FROM inbox_journal WHERE ${KEY}`, params(key))
+    await this.rememberOn(tx, key)
   }
 
   async reopen (key: InboxKey): Promise<void> {

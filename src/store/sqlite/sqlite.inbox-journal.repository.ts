@@ -108,12 +108,8 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
     const entry = this.ownerOf.get(...params(key))
     if (entry !== undefined) {
       if (entry.owner !== null && (entry.owner === owner || entry.alive === 1)) return 'busy'
-      if (settled) {
-        this.delete.run(...params(key))
-        this.remember.run(...params(key), this.stamp())
-      } else {
-        this.setOwner.run(owner, ...params(key))
-      }
+      if (settled) this.finishNow(key, this.stamp())
+      else this.setOwner.run(owner, ...params(key))
       return 'claimed'
     }
     if (this.processed.get(...params(key)) !== undefined) return 'done'
@@ -147,20 +143,18 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
   }
 
   async finish (key: InboxKey): Promise<void> {
-    this.db.transaction(() => {
-      this.delete.run(...params(key))
-      this.remember.run(...params(key), this.stamp())
-    })()
+    this.db.transaction(() => { this.finishNow(key, this.stamp()) })()
   }
 
   async finishMany (keys: readonly InboxKey[]): Promise<void> {
     const stamp = this.stamp()
-    this.db.transaction(() => {
-      for (const key of keys) {
-        this.delete.run(...params(key))
-        this.remember.run(...params(key), stamp)
-      }
-    })()
+    this.db.transaction(() => { for (const key of keys) this.finishNow(key, stamp) })()
+  }
+
+  /** Removes the entry and remembers the activity as processed, inside the caller's transaction. */
+  private finishNow (key: InboxKey, stamp: string): void {
+    this.delete.run(...params(key))
+    this.remember.run(...params(key), stamp)
   }
 
   async discard (key: InboxKey): Promise<void> {
