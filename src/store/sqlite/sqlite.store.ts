@@ -114,6 +114,11 @@ export class SqliteStore implements HubStore {
       this.db.pragma('foreign_keys = ON')
       // NORMAL is durable across application crashes in WAL mode; only a power cut can lose the last commits.
       this.db.pragma('synchronous = NORMAL')
+      // A write that fires triggers inside a transaction (every received activity's inbox row)
+      // keeps a statement journal; on the default, SQLite creates and deletes a temporary file
+      // for it in each transaction. In memory it is a few pages per statement. This
+      // connection's queries sort and group small sets; the directory search has its own.
+      this.db.pragma('temp_store = MEMORY')
       makeTransactionsImmediate(this.db)
       migrate(this.db)
       if (options.serving === true && filename !== ':memory:' && filename !== '') {
