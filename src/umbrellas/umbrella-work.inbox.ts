@@ -59,7 +59,8 @@ const isVoteOrProgressCandidate: InboxEventFilter = ({ object }) => object !== u
 /** A Note in reply to a local Question is a vote; a Note whose context is a project we keep is a progress post. */
 function onNote (parts: UmbrellaWorkInboxParts): InboxHandler {
   return async ({ actor, activity, recipient, object }) => {
-    if (!object || !isVoteOrProgressCandidate({ actor, activity, recipient, object })) return
+    // Registered with `isVoteOrProgressCandidate`: the dispatcher hands over only Notes it took.
+    if (!object) return
     const note = await plain(parts.apex, object)
     const inReplyTo = idOf(note.inReplyTo)
     if (inReplyTo !== undefined) {

@@ -52,7 +52,7 @@ export class InboxHandlerTable implements InboxRegistry {
   on (activityType: string, objectType: string, handler: InboxHandler, only?: InboxEventFilter): this {
     const key = routeKey(activityType, objectType)
     if (this.routes.has(key)) throw new DuplicateInboxHandlerError(activityType, objectType)
-    this.routes.set(key, only === undefined ? { activityType, objectType, handler } : { activityType, objectType, handler, only })
+    this.routes.set(key, { activityType, objectType, handler, only })
     return this
   }
 
