@@ -117,7 +117,8 @@ export class SqliteStore implements HubStore {
       // A write that fires triggers inside a transaction (every received activity's inbox row)
       // keeps a statement journal; on the default, SQLite creates and deletes a temporary file
       // for it in each transaction. In memory it is a few pages per statement. This
-      // connection's queries sort and group small sets; the directory search has its own.
+      // connection's queries sort and group small sets (a directory page's sort keeps only the
+      // page); a serving hub searches the directory on a connection of its own.
       this.db.pragma('temp_store = MEMORY')
       makeTransactionsImmediate(this.db)
       migrate(this.db)
