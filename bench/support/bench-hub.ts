@@ -15,11 +15,15 @@ export interface BenchHub {
   api: (method: string, apiPath: string, body?: unknown, expect?: number) => Promise<unknown>
 }
 
-/** Options for a hub under test: extra environment, node flags (`--cpu-prof`), a port (to restart a hub on its data). */
+/**
+ * Options for a hub under test: extra environment, node flags (`--cpu-prof`), a port (to restart
+ * a hub on its data), another checkout whose built hub to start (`compare-inbound`).
+ */
 export interface BenchHubOptions {
   env?: Record<string, string>
   port?: number
   nodeArgs?: string[]
+  root?: string
 }
 
 /** BENCH_HUB_PROFILE=<dir> profiles every hub a benchmark starts (`--cpu-prof`), for bench/profile/cpu-profile-summary.js. */
@@ -61,7 +65,7 @@ export async function startBenchHub (dataDir: string, options: BenchHubOptions =
 async function startBenchHubOn (port: number, dataDir: string, options: BenchHubOptions): Promise<BenchHub> {
   const origin = `http://127.0.0.1:${port}`
   const token = 'bench-admin-token-0123456789abcdef'
-  const server = await startChild(path.join(ROOT, 'dist', 'main.js'), {
+  const server = await startChild(path.join(options.root ?? ROOT, 'dist', 'main.js'), {
     PORT: String(port), HUB_URL: origin, DATA_DIR: dataDir, HUB_ADMIN_TOKEN: token, HUB_ALLOW_PRIVATE_ADDRESSES: '1', LOG_LEVEL: 'error',
     // The benchmarks play many remote servers on 127.0.0.1 (one host name, many ports): the cap on
     // key fetches per host name would take them for one server.

@@ -1,0 +1,105 @@
+/**
+ * Compares the CPU per received activity of two builds of the hub, both under the inbound load
+ * at the same time: this checkout's (A, or `--base`'s) and another's (B, `--other`; each built with
+ * `node scripts/build.js`). Without `--other` B is A again, which measures the method's own noise.
+ * Each round sends `--count` signed Creates to each hub over `--connections` connections of its
+ * own, the two loads at once, and reads each hub's CPU time from /proc over that same window.
+ *
+ * Why at once: on a shared machine the speed moves by up to 2 × within minutes, so runs of one
+ * build after the other (alternated) put that drift into the ratio; two hubs sharing the same
+ * minutes share it, and only their difference is left. The order the two loads start in
+ * alternates from round to round; a round is still good to only about ±8 % (docs/performance.md),
+ * so a difference of a few per cent wants more rounds and the comparison run both ways. `--env-a`/`--env-b KEY=VALUE` (repeatable) set a variable for
+ * one side only.
+ */
+import fs from 'fs'
+import os from 'os'
+import path from 'path'
+import { parseArgs } from 'util'
+import { runLoad } from '../harness/load'
+import { processCpuMs } from '../harness/process-cpu'
+import { BenchHub, startBenchHub } from '../support/bench-hub'
+import { RemotePeers } from '../support/remote-peers'
+
+interface Side { name: 'A' | 'B', root?: string, env: Record<string, string> }
+
+/** `KEY=VALUE` pairs as an environment; a pair without `=` is refused with its text. */
+function environment (pairs: string[] | undefined): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const pair of pairs ?? []) {
+    const at = pair.indexOf('=')
+    if (at <= 0) throw new Error(`--env-a and --env-b take KEY=VALUE; got "${pair}"`)
+    env[pair.slice(0, at)] = pair.slice(at + 1)
+  }
+  return env
+}
+
+/** A checkout's absolute path, refused when it has no built hub; undefined for none given. */
+function builtCheckout (dir: string | undefined): string | undefined {
+  if (dir === undefined) return undefined
+  const root = path.resolve(dir)
+  if (!fs.existsSync(path.join(root, 'dist', 'main.js'))) throw new Error(`${root} has no built hub (dist/main.js): run \`node scripts/build.js\` there first`)
+  return root
+}
+
+/** The median of a non-empty list. */
+function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]
+}
+
+async function main (): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      base: { type: 'string' },
+      other: { type: 'string' },
+      rounds: { type: 'string', default: '5' },
+      connections: { type: 'string', default: '5' },
+      count: { type: 'string', default: '2000' },
+      'env-a': { type: 'string', multiple: true },
+      'env-b': { type: 'string', multiple: true }
+    }
+  })
+  const rounds = Number(values.rounds)
+  const connections = Number(values.connections)
+  const count = Number(values.count)
+  if (![rounds, connections, count].every(n => Number.isInteger(n) && n > 0)) throw new Error('--rounds, --connections and --count take positive integers')
+  const base = builtCheckout(values.base)
+  const other = builtCheckout(values.other) ?? base
+  const sides: Side[] = [{ name: 'A', root: base, env: environment(values['env-a']) }, { name: 'B', root: other, env: environment(values['env-b']) }]
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioo-compare-'))
+  const peers = await new RemotePeers().start(200)
+  const hubs: BenchHub[] = []
+  try {
+    for (const side of sides) {
+      const hub = await startBenchHub(path.join(dir, side.name), { root: side.root, env: { HUB_INBOX_RATE_LIMIT: '100000000', ...side.env } })
+      hubs.push(hub)
+      await hub.api('POST', '/coops', { username: 'coop', name: 'Bench Co-op' }, 201)
+    }
+    const creates = (hub: BenchHub, n: number): ReturnType<RemotePeers['prepareCreates']> => peers.prepareCreates(`${hub.origin}/u/coop/inbox`, `${hub.origin}/u/coop`, n)
+    await Promise.all(hubs.map(async hub => await runLoad(hub.origin, creates(hub, 400), connections)))
+    process.stdout.write(`A: ${base ?? 'this checkout'}; B: ${other ?? 'this checkout'}; ${rounds} rounds of ${count} Creates to each, ${connections} connections each\n`)
+    const ratios: number[] = []
+    for (let round = 1; round <= rounds; round++) {
+      const requests = hubs.map(hub => creates(hub, count))
+      const before = hubs.map(hub => processCpuMs(hub.server.pid) ?? NaN)
+      // Alternate which load starts first: the one that does gets the cores a moment sooner.
+      const order = round % 2 === 1 ? [0, 1] : [1, 0]
+      const results = new Array<Awaited<ReturnType<typeof runLoad>>>(2)
+      await Promise.all(order.map(async i => { results[i] = await runLoad(hubs[i].origin, requests[i], connections) }))
+      const cpu = hubs.map((hub, i) => ((processCpuMs(hub.server.pid) ?? NaN) - before[i]) / count)
+      const refused = results.map(r => count - (r.statuses[202] ?? 0))
+      if (refused.some(n => n > 0)) throw new Error(`round ${round}: not every Create was accepted (A ${JSON.stringify(results[0].statuses)}, B ${JSON.stringify(results[1].statuses)})`)
+      ratios.push(cpu[1] / cpu[0])
+      process.stdout.write(`round ${round}: A ${cpu[0].toFixed(3)} ms, ${results[0].perSecond.toFixed(0)}/s; B ${cpu[1].toFixed(3)} ms, ${results[1].perSecond.toFixed(0)}/s; CPU B/A ${(cpu[1] / cpu[0]).toFixed(3)}\n`)
+    }
+    process.stdout.write(`CPU per activity B/A: median ${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})\n`)
+  } finally {
+    for (const hub of hubs) await hub.server.stop()
+    await peers.stop()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+main().catch(err => { process.stderr.write(`${(err as Error).message}\n`); process.exit(1) })
