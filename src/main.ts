@@ -39,7 +39,7 @@ export async function startHub (config: HubConfig): Promise<RunningHub> {
   await presence.register()
   const app = createApp(hub)
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = createHttpServer(app, config.http).listen(config.port, () => resolve(s))
+    const s = createHttpServer(app, config.http, { request: app.request, response: app.response }).listen(config.port, () => resolve(s))
     s.once('error', reject)
   })
   // Only once the port is ours: a start that cannot serve creates and prints no token.

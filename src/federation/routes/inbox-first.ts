@@ -65,8 +65,10 @@ export function answerInboxesFirst (app: Express, routes: readonly InboxRoute[],
         if (value === null) return appHandle(rawReq, rawRes, done)
         params[route.param] = value
       }
-      const req = Object.setPrototypeOf(rawReq, appRequest) as Request
-      const res = Object.setPrototypeOf(rawRes, appResponse) as Response
+      // The hub's server creates them with the app's methods (`http-server.ts`): changing a live
+      // object's prototype is what that avoids. Another server's (supertest's) get them here.
+      const req = ((rawReq as Partial<Request>).app === app ? rawReq : Object.setPrototypeOf(rawReq, appRequest)) as Request
+      const res = ((rawRes as Partial<Response>).app === app ? rawRes : Object.setPrototypeOf(rawRes, appResponse)) as Response
       req.originalUrl = req.originalUrl ?? url
       req.baseUrl = ''
       req.params = params
