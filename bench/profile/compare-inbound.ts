@@ -9,8 +9,8 @@
  * build after the other (alternated) put that drift into the ratio; two hubs sharing the same
  * minutes share it, and only their difference is left. The order the two loads start in
  * alternates from round to round; a round is still good to only about ±8 % (docs/performance.md),
- * so a difference of a few per cent wants more rounds and the comparison run both ways. `--env-a`/`--env-b KEY=VALUE` (repeatable) set a variable for
- * one side only.
+ * so a difference of a few per cent wants more rounds and the comparison run both ways.
+ * `--env-a`/`--env-b KEY=VALUE` (repeatable) set a variable for one side only.
  */
 import fs from 'fs'
 import os from 'os'
@@ -18,7 +18,8 @@ import path from 'path'
 import { parseArgs } from 'util'
 import { runLoad } from '../harness/load'
 import { processCpuMs } from '../harness/process-cpu'
-import { BenchHub, startBenchHub } from '../support/bench-hub'
+import type { BenchHub } from '../support/bench-hub'
+import { coopCreates, startCoopInboxHub } from '../support/coop-inbox-hub'
 import { RemotePeers } from '../support/remote-peers'
 
 interface Side { name: 'A' | 'B', root?: string, env: Record<string, string> }
@@ -72,17 +73,12 @@ async function main (): Promise<void> {
   const peers = await new RemotePeers().start(200)
   const hubs: BenchHub[] = []
   try {
-    for (const side of sides) {
-      const hub = await startBenchHub(path.join(dir, side.name), { root: side.root, env: { HUB_INBOX_RATE_LIMIT: '100000000', ...side.env } })
-      hubs.push(hub)
-      await hub.api('POST', '/coops', { username: 'coop', name: 'Bench Co-op' }, 201)
-    }
-    const creates = (hub: BenchHub, n: number): ReturnType<RemotePeers['prepareCreates']> => peers.prepareCreates(`${hub.origin}/u/coop/inbox`, `${hub.origin}/u/coop`, n)
-    await Promise.all(hubs.map(async hub => await runLoad(hub.origin, creates(hub, 400), connections)))
+    for (const side of sides) hubs.push(await startCoopInboxHub(path.join(dir, side.name), { root: side.root, env: side.env }))
+    await Promise.all(hubs.map(async hub => await runLoad(hub.origin, coopCreates(peers, hub.origin, 400), connections)))
     process.stdout.write(`A: ${base ?? 'this checkout'}; B: ${other ?? 'this checkout'}; ${rounds} rounds of ${count} Creates to each, ${connections} connections each\n`)
     const ratios: number[] = []
     for (let round = 1; round <= rounds; round++) {
-      const requests = hubs.map(hub => creates(hub, count))
+      const requests = hubs.map(hub => coopCreates(peers, hub.origin, count))
       const before = hubs.map(hub => processCpuMs(hub.server.pid) ?? NaN)
       // Alternate which load starts first: the one that does gets the cores a moment sooner.
       const order = round % 2 === 1 ? [0, 1] : [1, 0]

@@ -10,7 +10,7 @@ import fs from 'fs'
 import os from 'os'
 import path from 'path'
 import { runLoad } from '../harness/load'
-import { startBenchHub } from '../support/bench-hub'
+import { coopCreates, startCoopInboxHub } from '../support/coop-inbox-hub'
 import { RemotePeers } from '../support/remote-peers'
 import { moduleOf } from './cpu-profile-summary'
 
@@ -41,15 +41,13 @@ async function main (): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioo-allocations-'))
   const profileFile = path.join(dir, 'allocations.heapprofile')
   const peers = await new RemotePeers().start(200)
-  const hub = await startBenchHub(path.join(dir, 'data'), {
-    env: { HUB_INBOX_RATE_LIMIT: '100000000', ALLOCATION_PROFILE: profileFile },
+  const hub = await startCoopInboxHub(path.join(dir, 'data'), {
+    env: { ALLOCATION_PROFILE: profileFile },
     nodeArgs: ['--require', path.join(__dirname, 'allocation-sampler.js')]
   })
   try {
-    await hub.api('POST', '/coops', { username: 'coop', name: 'Bench Co-op' }, 201)
-    const creates = (n: number): ReturnType<RemotePeers['prepareCreates']> => peers.prepareCreates(`${hub.origin}/u/coop/inbox`, `${hub.origin}/u/coop`, n)
-    await runLoad(hub.origin, creates(400), concurrency)
-    const requests = creates(count)
+    await runLoad(hub.origin, coopCreates(peers, hub.origin, 400), concurrency)
+    const requests = coopCreates(peers, hub.origin, count)
     process.kill(hub.server.pid, 'SIGUSR2')
     const result = await runLoad(hub.origin, requests, concurrency)
     process.stdout.write(`${result.perSecond.toFixed(0)} activities/s, statuses ${JSON.stringify(result.statuses)}\n`)

@@ -9,8 +9,8 @@ import os from 'os'
 import path from 'path'
 import { runLoad } from '../harness/load'
 import { processCpuMs } from '../harness/process-cpu'
-import { startBenchHub } from '../support/bench-hub'
 import { startChild } from '../support/child-server'
+import { coopCreates, startCoopInboxHub } from '../support/coop-inbox-hub'
 import { RemotePeers } from '../support/remote-peers'
 import { formatProfileSummary, readNewestProfile, summariseProfile } from './cpu-profile-summary'
 
@@ -27,15 +27,12 @@ async function main (): Promise<void> {
   const reference = ['ideal', 'apex', 'lean'].includes(process.env.TARGET ?? '') ? process.env.TARGET as string : null
   fs.mkdirSync(dir, { recursive: true })
   const hub = reference === null
-    ? await startBenchHub(path.join(dir, 'data'), { env: { HUB_INBOX_RATE_LIMIT: '100000000' }, nodeArgs })
-    : { origin: '', server: await startChild(path.join(__dirname, '..', 'references', `${reference}-inbox.js`), { BENCH_DB: path.join(dir, `${reference}.sqlite`) }, undefined, nodeArgs), api: null }
+    ? await startCoopInboxHub(path.join(dir, 'data'), { nodeArgs })
+    : { origin: '', server: await startChild(path.join(__dirname, '..', 'references', `${reference}-inbox.js`), { BENCH_DB: path.join(dir, `${reference}.sqlite`) }, undefined, nodeArgs) }
   if (reference !== null) hub.origin = hub.server.origin
   try {
-    if (hub.api) await hub.api('POST', '/coops', { username: 'coop', name: 'Bench Co-op' }, 201)
-    const inbox = `${hub.origin}/u/coop/inbox`
-    const recipient = `${hub.origin}/u/coop`
-    await runLoad(hub.origin, peers.prepareCreates(inbox, recipient, 400), concurrency)
-    const requests = peers.prepareCreates(inbox, recipient, count)
+    await runLoad(hub.origin, coopCreates(peers, hub.origin, 400), concurrency)
+    const requests = coopCreates(peers, hub.origin, count)
     const cpuBefore = processCpuMs(hub.server.pid) ?? NaN
     window.fromUs = Number(process.hrtime.bigint() / 1000n)
     const result = await runLoad(hub.origin, requests, concurrency)

@@ -47,14 +47,14 @@ describe("the HTTP server given the app's prototypes", () => {
       const response = await fetch(`${origin}/echo/coop`, { headers: { 'x-test': 'yes' } })
       expect(response.status).toBe(201)
       expect(await response.json()).toEqual({ name: 'coop', header: 'yes', path: '/echo/coop' })
-      const request = seen.request as Record<string, unknown>
-      const reply = seen.response as Record<string, unknown>
-      expect(Object.getPrototypeOf(request)).toBe(IncomingMessage.prototype)
-      expect(Object.getPrototypeOf(reply)).toBe(ServerResponse.prototype)
-      expect(request.get).toBe((app.request as unknown as Record<string, unknown>).get)
-      expect(request.app).toBe(app)
-      expect(reply.json).toBe((app.response as unknown as Record<string, unknown>).json)
-      expect(reply.app).toBe(app)
+      const requestPrototype = seen.request as Record<string, unknown>
+      const responsePrototype = seen.response as Record<string, unknown>
+      expect(Object.getPrototypeOf(requestPrototype)).toBe(IncomingMessage.prototype)
+      expect(Object.getPrototypeOf(responsePrototype)).toBe(ServerResponse.prototype)
+      expect(requestPrototype.get).toBe((app.request as unknown as Record<string, unknown>).get)
+      expect(requestPrototype.app).toBe(app)
+      expect(responsePrototype.json).toBe((app.response as unknown as Record<string, unknown>).json)
+      expect(responsePrototype.app).toBe(app)
     } finally {
       close(server)
     }
