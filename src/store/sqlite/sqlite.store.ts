@@ -12,6 +12,7 @@ import type {
 import { migrate } from './migrations'
 import { ensurePrivateFile } from '../private-files'
 import { makeTransactionsImmediate } from './immediate-transactions'
+import { shareReadsWithinATurn } from './turn-read-snapshots'
 import { FALLBACK_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer'
 import { DirectorySearchThread } from './directory-search-thread'
 import { SqliteApexObjects } from './sqlite.apex-objects'
@@ -121,6 +122,7 @@ export class SqliteStore implements HubStore {
       // page); a serving hub searches the directory on a connection of its own.
       this.db.pragma('temp_store = MEMORY')
       makeTransactionsImmediate(this.db)
+      shareReadsWithinATurn(this.db)
       migrate(this.db)
       if (options.serving === true && filename !== ':memory:' && filename !== '') {
         this.db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`)
