@@ -36,6 +36,8 @@ export class SqliteApexStreams {
   private readonly copiesOf
   private readonly writeDoc
   private readonly cachedActor
+  // Made once: better-sqlite3 builds four wrapped variants per `db.transaction` call, and every received activity is saved.
+  private readonly insertActivity
 
   /** Prepares every statement once. */
   constructor (private readonly db: Database.Database) {
@@ -79,11 +81,7 @@ export class SqliteApexStreams {
        UNION SELECT s.seq, s.doc FROM stream_embedded_objects e JOIN streams s ON s.seq = e.seq WHERE e.object_id = ?`)
     this.writeDoc = db.prepare<[string, number]>('UPDATE streams SET doc = ? WHERE seq = ?')
     this.cachedActor = db.prepare<[string], { doc: string }>('SELECT doc FROM objects WHERE id = ?')
-  }
-
-  /** See `ApexStore.saveActivity`. */
-  saveActivity (activity: ApexNode): true | undefined {
-    return this.db.transaction(() => {
+    this.insertActivity = db.transaction((activity: ApexNode): true | undefined => {
       const { doc, meta } = splitMeta(activity)
       const result = this.insert.run(
         activity.id, firstType(doc.type), firstId(doc.actor), firstId(doc.object),
@@ -93,7 +91,12 @@ export class SqliteApexStreams {
       for (const collection of collectionsOf(meta)) this.addCollection.run(collection, seq)
       for (const objectId of embeddedRowIds(doc)) this.addEmbedded.run(objectId, seq)
       return true as const
-    })()
+    })
+  }
+
+  /** See `ApexStore.saveActivity`. */
+  saveActivity (activity: ApexNode): true | undefined {
+    return this.insertActivity(activity)
   }
 
   /** See `ApexStore.getActivity`. */

@@ -44,6 +44,8 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
   private readonly giveUp
   private readonly unowned
   private readonly takeOrphan
+  // Transaction functions made once: better-sqlite3 builds four wrapped variants per `db.transaction` call.
+  private readonly receiveAll
 
   /** Prepares every statement once; `now` (ms) stamps new entries. */
   constructor (private readonly db: Database.Database, private readonly now: () => number, private readonly writers?: ReceiptWriters) {
@@ -76,6 +78,14 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
        ORDER BY received_at, activity_id, recipient_id, sender LIMIT ?`)
     this.takeOrphan = db.prepare<[string, ...KeyParams]>(
       `UPDATE inbox_journal SET owner = ? WHERE ${KEY} AND (${unowned})`)
+    const receiveOne = db.transaction((writers: ReceiptWriters, r: InboxReceipt, owner: string) => this.receiptNow(writers, r, owner))
+    this.receiveAll = db.transaction((receipts: readonly InboxReceipt[], owner: string): InboxReceiptResult[] => receipts.map(r => {
+      try {
+        return receiveOne(this.writers as ReceiptWriters, r, owner)
+      } catch (error) {
+        return { claim: 'error', error }
+      }
+    }))
   }
 
   async claim (key: InboxKey, inbox: string, owner: string): Promise<InboxClaim> {
@@ -84,23 +94,17 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
   }
 
   async receive (receipts: readonly InboxReceipt[], owner: string): Promise<InboxReceiptResult[]> {
-    const writers = this.writers
-    if (writers === undefined) throw new Error('SqliteInboxJournalRepository: receive needs the store\'s writers')
-    // Each receipt in a savepoint of its own: one that fails is rolled back alone.
-    const one = this.db.transaction((r: InboxReceipt): InboxReceiptResult => {
-      const claim = this.claimNow(r.key, r.inbox, owner, r.settled === true)
-      if (claim !== 'claimed') return { claim }
-      if (r.object !== undefined) writers.saveObject(r.object as ApexNode)
-      if (writers.saveActivity(r.activity as ApexNode)) return { claim, isNew: true }
-      return { claim, isNew: 'new collection', activity: writers.addToCollection(r.activity.id, r.inbox) }
-    })
-    return this.db.transaction((): InboxReceiptResult[] => receipts.map(r => {
-      try {
-        return one(r)
-      } catch (error) {
-        return { claim: 'error', error }
-      }
-    })).immediate()
+    if (this.writers === undefined) throw new Error('SqliteInboxJournalRepository: receive needs the store\'s writers')
+    return this.receiveAll.immediate(receipts, owner)
+  }
+
+  /** One receipt, in a savepoint of its own inside `receiveAll`: one that fails is rolled back alone. */
+  private receiptNow (writers: ReceiptWriters, r: InboxReceipt, owner: string): InboxReceiptResult {
+    const claim = this.claimNow(r.key, r.inbox, owner, r.settled === true)
+    if (claim !== 'claimed') return { claim }
+    if (r.object !== undefined) writers.saveObject(r.object as ApexNode)
+    if (writers.saveActivity(r.activity as ApexNode)) return { claim, isNew: true }
+    return { claim, isNew: 'new collection', activity: writers.addToCollection(r.activity.id, r.inbox) }
   }
 
   /** Claims the key; a settled claim is remembered as processed at once instead of journaled. */
