@@ -1,6 +1,5 @@
 import { RequestHandler } from 'express'
 import type { ApexNode } from '../../store/store.port'
-import type { Apex } from '../apex-setup'
 import { first } from '../../domain/activity-streams/nodes'
 import type { InboxJournal } from './inbox-journal'
 import type { InboxEvent } from './inbox-registry'
@@ -33,8 +32,7 @@ const DENORMALIZED = ['create', 'announce', 'like', 'add', 'reject']
  * entry is left to close: one write per activity. Should its processing fail before apex's event,
  * the mark is turned back into an entry no process holds, as a journaled claim is given up.
  */
-export function storeReceivedActivity (apex: Apex, journal: InboxJournal, handles: HandlesInboxEvent): RequestHandler {
-  const merge = apex.mergeJSONLD as (a: unknown, b: unknown) => unknown
+export function storeReceivedActivity (journal: InboxJournal, handles: HandlesInboxEvent): RequestHandler {
   return (req, res, next) => {
     const locals = res.locals.apex
     const recipient = locals.target as { id: string, inbox?: unknown } | undefined
@@ -45,7 +43,7 @@ export function storeReceivedActivity (apex: Apex, journal: InboxJournal, handle
     if (typeof body.id !== 'string' || typeof sender !== 'string') return next()
     const key = { sender, activityId: body.id, recipientId: recipient.id }
     const activity = DENORMALIZED.includes(String(first(body.type)).toLowerCase())
-      ? [{}, body, { object: [locals.object] }].reduce<unknown>((a, b) => merge(a, b), {}) as ApexNode
+      ? withResolvedObject(body, locals.object)
       : body
     const object = locals.unsavedObject as ApexNode | undefined
     const settled = noHandlerFor(handles, { actor: locals.actor ?? locals.sender, activity: body, recipient: recipient as ApexNode, object: locals.object })
@@ -69,6 +67,29 @@ export function storeReceivedActivity (apex: Apex, journal: InboxJournal, handle
       next()
     }).catch(next)
   }
+}
+
+/**
+ * The activity as apex stores it with its resolved object embedded: what apex's `mergeJSONLD`
+ * of `{}`, the body and `{ object: [object] }` gives (deepmerge with arrays overwritten), built
+ * directly, without deepmerge's generic walk over every value twice. A new top-level object; arrays
+ * shared with the body, as deepmerge leaves them; plain objects copied; a key `Object.prototype` has
+ * (`constructor`, `__proto__`, …) left out, as deepmerge leaves it out; `object` in its place.
+ */
+export function withResolvedObject (body: Record<string, unknown>, object: unknown): ApexNode {
+  const activity = copyPlainObjects(body) as Record<string, unknown>
+  activity.object = [object]
+  return activity as ApexNode
+}
+
+function copyPlainObjects (value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value
+  const copy: Record<string, unknown> = {}
+  for (const [key, inner] of Object.entries(value)) {
+    if (key in copy) continue
+    copy[key] = copyPlainObjects(inner)
+  }
+  return copy
 }
 
 /** True when no handler runs for the event; an event the dispatcher cannot route is journaled, to be safe. */

@@ -64,7 +64,7 @@ export function inboxRoutes ({ apex, store, authenticate, maxBodyBytes, guards, 
     fetchActivityCollections(apex),
     resolveActivityObject(apex),
     validateInboxActivity(apex),
-    storeReceivedActivity(apex, journal, handles),
+    storeReceivedActivity(journal, handles),
     a.inboxSideEffects,
     respondInbox
   ]
