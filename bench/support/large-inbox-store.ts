@@ -12,7 +12,7 @@ export const LARGE_STORE = { activities: 1_000_000, hosts: 2_000, actorsPerHost:
 /** Of those, how many the inbox still remembers as processed (the newest; the rest were pruned). */
 const REMEMBERED = 100_000
 /** Bumped when the filling changes, so a cached file of an older filling is not used. */
-const FILLING_VERSION = 1
+const FILLING_VERSION = 2
 const TABLES = ['objects', 'streams', 'stream_collections', 'stream_embedded_objects', 'inbox_processed']
 
 /** A copy of the large store ready for one hub: its data directory and the port its ids name. */
@@ -108,7 +108,8 @@ interface TemplateRows {
   note: Record<string, unknown>
   activity: Record<string, unknown>
   membership: Record<string, unknown>
-  embedded: Record<string, unknown>
+  /** A copy-row for an embedded object beyond the first (none for a Create of one Note, whose object `streams.object_id` indexes). */
+  embedded: Record<string, unknown> | undefined
   processed: Record<string, unknown>
 }
 
@@ -131,7 +132,7 @@ function copyTemplate (file: string, templateActor: string): void {
       note: one('SELECT * FROM objects WHERE id = ?', activity.object_id),
       activity,
       membership: one('SELECT * FROM stream_collections WHERE seq = ?', activity.seq),
-      embedded: one('SELECT * FROM stream_embedded_objects WHERE seq = ?', activity.seq),
+      embedded: db.prepare('SELECT * FROM stream_embedded_objects WHERE seq = ?').get(activity.seq) as Record<string, unknown> | undefined,
       processed: one('SELECT * FROM inbox_processed WHERE sender = ?', templateActor)
     }
     const templateActivity = String(activity.id)
@@ -161,7 +162,7 @@ function copyTemplate (file: string, templateActor: string): void {
     const addNote = insert('objects', note)
     const addActivity = insert('streams', activityCols)
     const addMembership = insert('stream_collections', membership)
-    const addEmbedded = insert('stream_embedded_objects', embedded)
+    const addEmbedded = embedded === undefined ? null : insert('stream_embedded_objects', embedded)
     const addProcessed = insert('inbox_processed', processed)
     const templateOrigin = new URL(templateActor).origin
     const ports = distinctPorts(LARGE_STORE.hosts)
@@ -188,7 +189,7 @@ function copyTemplate (file: string, templateActor: string): void {
           addNote.run(...rewrite(note, pairs))
           const seq = Number(addActivity.run(...rewrite(activityCols, pairs)).lastInsertRowid)
           addMembership.run(...rewrite({ ...membership, seq }, pairs))
-          addEmbedded.run(...rewrite({ ...embedded, seq }, pairs))
+          if (addEmbedded !== null) addEmbedded.run(...rewrite({ ...embedded, seq }, pairs))
           if (n >= LARGE_STORE.activities - REMEMBERED) addProcessed.run(...rewrite(processed, pairs))
         }
       })()
