@@ -34,6 +34,7 @@ const openReads = new Set<() => boolean>()
  * middle of iterating rows) ends at its turn's end.
  */
 function endOpenReads (): void {
+  if (openReads.size === 0) return
   for (const end of [...openReads]) end()
 }
 
@@ -71,18 +72,17 @@ export function shareReadsWithinATurn (db: Database.Database): void {
     openReads.add(end)
     setImmediate(endAtTurnEnd)
   }
-  const beforeWrite = endOpenReads
 
-  db.exec = ((sql: string) => { beforeWrite(); return exec(sql) }) as typeof db.exec
+  db.exec = ((sql: string) => { endOpenReads(); return exec(sql) }) as typeof db.exec
   const pragma = db.pragma.bind(db)
-  db.pragma = ((source: string, options?: Database.PragmaOptions) => { beforeWrite(); return pragma(source, options) }) as typeof db.pragma
+  db.pragma = ((source: string, options?: Database.PragmaOptions) => { endOpenReads(); return pragma(source, options) }) as typeof db.pragma
   const close = db.close.bind(db)
   db.close = (() => { end(); return close() }) as typeof db.close
 
   const transaction = db.transaction.bind(db)
   db.transaction = (fn => {
     const made = transaction(fn)
-    const first = <F extends (...args: never[]) => unknown>(run: F): F => ((...args: Parameters<F>) => { beforeWrite(); return run(...args) }) as F
+    const first = <F extends (...args: never[]) => unknown>(run: F): F => ((...args: Parameters<F>) => { endOpenReads(); return run(...args) }) as F
     return Object.assign(first(made), {
       default: first(made.default), deferred: first(made.deferred), immediate: first(made.immediate), exclusive: first(made.exclusive)
     })
@@ -92,7 +92,7 @@ export function shareReadsWithinATurn (db: Database.Database): void {
   db.prepare = ((source: string) => {
     const statement = prepare(source)
     // better-sqlite3 knows from the compiled statement whether it can write.
-    const before = statement.readonly ? begin : beforeWrite
+    const before = statement.readonly ? begin : endOpenReads
     const methods = statement as unknown as Record<StatementMethod, (...args: unknown[]) => unknown>
     for (const name of STATEMENT_METHODS) {
       const method = methods[name].bind(statement)
