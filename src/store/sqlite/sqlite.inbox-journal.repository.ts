@@ -78,10 +78,10 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
        ORDER BY received_at, activity_id, recipient_id, sender LIMIT ?`)
     this.takeOrphan = db.prepare<[string, ...KeyParams]>(
       `UPDATE inbox_journal SET owner = ? WHERE ${KEY} AND (${unowned})`)
-    const receiveOne = db.transaction((writers: ReceiptWriters, r: InboxReceipt, owner: string) => this.receiptNow(writers, r, owner))
+    const receiveOne = db.transaction((r: InboxReceipt, owner: string) => this.receiptNow(r, owner))
     this.receiveAll = db.transaction((receipts: readonly InboxReceipt[], owner: string): InboxReceiptResult[] => receipts.map(r => {
       try {
-        return receiveOne(this.writers as ReceiptWriters, r, owner)
+        return receiveOne(r, owner)
       } catch (error) {
         return { claim: 'error', error }
       }
@@ -99,7 +99,8 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
   }
 
   /** One receipt, in a savepoint of its own inside `receiveAll`: one that fails is rolled back alone. */
-  private receiptNow (writers: ReceiptWriters, r: InboxReceipt, owner: string): InboxReceiptResult {
+  private receiptNow (r: InboxReceipt, owner: string): InboxReceiptResult {
+    const writers = this.writers as ReceiptWriters // `receive` checked that the store gave them
     const claim = this.claimNow(r.key, r.inbox, owner, r.settled === true)
     if (claim !== 'claimed') return { claim }
     if (r.object !== undefined) writers.saveObject(r.object as ApexNode)
