@@ -1,7 +1,7 @@
 /**
  * The least the hub's inbox must write per activity, measured on the store alone: for a Create
- * of a Note no feature handles, the claim settled at once (the processed mark), the embedded
- * object and the activity with its inbox row (`inboxJournal.receive` with `settled`) — the one
+ * of a Note no feature handles, the claim settled at once, and the activity (its Note inside it)
+ * with its inbox row naming the recipient (`inboxJournal.receive` with `settled`) — the one
  * write per activity the inbox does, with no HTTP, signature or JSON-LD around it. Beside it, the ideal inbox's single insert on the same
  * disk. It shows how much of the inbound figure the required storage alone takes. And, for the
  * decision docs/performance.md leaves open, a layout the hub does not use: each received

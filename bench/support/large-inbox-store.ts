@@ -12,7 +12,7 @@ export const LARGE_STORE = { activities: 1_000_000, hosts: 2_000, actorsPerHost:
 /** Of those, how many the inbox still remembers as processed (the newest; the rest were pruned). */
 const REMEMBERED = 100_000
 /** Bumped when the filling changes, so a cached file of an older filling is not used. */
-const FILLING_VERSION = 2
+const FILLING_VERSION = 3
 const TABLES = ['objects', 'streams', 'stream_collections', 'stream_embedded_objects', 'inbox_processed']
 
 /** A copy of the large store ready for one hub: its data directory and the port its ids name. */
@@ -93,7 +93,9 @@ async function fillCache (dir: string, log: (line: string) => void): Promise<voi
 async function waitForProcessed (file: string): Promise<void> {
   const db = new Database(file, { readonly: true, fileMustExist: true })
   try {
-    const done = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM inbox_processed')
+    // Settled: held in the inbox under its recipient (a hub before the filling's version 3 wrote a processed mark).
+    const done = db.prepare<[], { n: number }>(
+      'SELECT (SELECT COUNT(*) FROM inbox_processed) + (SELECT COUNT(*) FROM stream_collections WHERE recipient IS NOT NULL) AS n')
     for (let i = 0; (done.get()?.n ?? 0) === 0; i++) {
       if (i > 200) throw new Error('the template Create was not processed within 10 s')
       await new Promise(resolve => setTimeout(resolve, 50))
@@ -105,12 +107,14 @@ async function waitForProcessed (file: string): Promise<void> {
 
 interface TemplateRows {
   actor: Record<string, unknown>
-  note: Record<string, unknown>
+  /** The Note's own row (none since a settled Create keeps it inside the activity). */
+  note: Record<string, unknown> | undefined
   activity: Record<string, unknown>
   membership: Record<string, unknown>
   /** A copy-row for an embedded object beyond the first (none for a Create of one Note, whose object `streams.object_id` indexes). */
   embedded: Record<string, unknown> | undefined
-  processed: Record<string, unknown>
+  /** The processed record (none since a settled Create's inbox row is its record). */
+  processed: Record<string, unknown> | undefined
 }
 
 /** Copies the template activity's rows `LARGE_STORE.activities` times with new ids (the hub is stopped). */
@@ -129,11 +133,13 @@ function copyTemplate (file: string, templateActor: string): void {
     const activity = one<Record<string, unknown>>('SELECT * FROM streams WHERE actor_id = ?', templateActor)
     const rows: TemplateRows = {
       actor: one('SELECT * FROM objects WHERE id = ?', templateActor),
-      note: one('SELECT * FROM objects WHERE id = ?', activity.object_id),
+      // A settled Create keeps its Note inside the activity and its record in its inbox row; an
+      // older hub wrote both out, and the filling copies what the template left.
+      note: db.prepare('SELECT * FROM objects WHERE id = ?').get(activity.object_id) as Record<string, unknown> | undefined,
       activity,
       membership: one('SELECT * FROM stream_collections WHERE seq = ?', activity.seq),
       embedded: db.prepare('SELECT * FROM stream_embedded_objects WHERE seq = ?').get(activity.seq) as Record<string, unknown> | undefined,
-      processed: one('SELECT * FROM inbox_processed WHERE sender = ?', templateActor)
+      processed: db.prepare('SELECT * FROM inbox_processed WHERE sender = ?').get(templateActor) as Record<string, unknown> | undefined
     }
     const templateActivity = String(activity.id)
     const templateNote = String(activity.object_id)
@@ -159,11 +165,11 @@ function copyTemplate (file: string, templateActor: string): void {
     const { activity: activityRow, note, actor, membership, embedded, processed } = rows
     const { seq: _seq, ...activityCols } = activityRow
     const addActor = insert('objects', actor)
-    const addNote = insert('objects', note)
+    const addNote = note === undefined ? null : insert('objects', note)
     const addActivity = insert('streams', activityCols)
     const addMembership = insert('stream_collections', membership)
     const addEmbedded = embedded === undefined ? null : insert('stream_embedded_objects', embedded)
-    const addProcessed = insert('inbox_processed', processed)
+    const addProcessed = processed === undefined ? null : insert('inbox_processed', processed)
     const templateOrigin = new URL(templateActor).origin
     const ports = distinctPorts(LARGE_STORE.hosts)
     const actors: string[] = []
@@ -186,11 +192,11 @@ function copyTemplate (file: string, templateActor: string): void {
             [templateActivity, `${actorId}/activities/${key}`], [templateNote, `${actorId}/notes/${key}`],
             [templateActor, actorId], ['Note 0 for the benchmark', `Note ${key} for the benchmark`]
           ]
-          addNote.run(...rewrite(note, pairs))
+          if (addNote !== null) addNote.run(...rewrite(note as Record<string, unknown>, pairs))
           const seq = Number(addActivity.run(...rewrite(activityCols, pairs)).lastInsertRowid)
           addMembership.run(...rewrite({ ...membership, seq }, pairs))
           if (addEmbedded !== null) addEmbedded.run(...rewrite({ ...embedded, seq }, pairs))
-          if (n >= LARGE_STORE.activities - REMEMBERED) addProcessed.run(...rewrite(processed, pairs))
+          if (addProcessed !== null && n >= LARGE_STORE.activities - REMEMBERED) addProcessed.run(...rewrite(processed as Record<string, unknown>, pairs))
         }
       })()
     }

@@ -11,7 +11,8 @@ import { claimed, waiting } from './store.fixtures'
  * networked store), so the suite awaits them.
  */
 export type FederationSafetyStore = Pick<HubStore, 'domainBlocks' | 'inboxJournal' | 'deliveryControl' | 'deliveryEnqueue' | 'deliveryDequeue' |
-'deliveryReschedule' | 'deliveryComplete' | 'deliveryFail' | 'close' | 'getObject' | 'getActivity'> & {
+'deliveryReschedule' | 'deliveryComplete' | 'deliveryFail' | 'close' | 'getObject' | 'getActivity' | 'removeActivity' | 'updateObject' |
+'updateActivityMeta'> & {
   processes: Pick<HubStore['processes'], 'selfId'>
   deliveryQueueSize: () => number | Promise<number>
   listDeliveryFailures: (limit: number) => DeliveryFailure[] | Promise<DeliveryFailure[]>
@@ -121,6 +122,56 @@ export function describeFederationSafetyContract (adapterName: string, makeStore
         ])
         expect(await store.inboxJournal.listPending(10)).toEqual([])
         expect(await store.inboxJournal.wasProcessed(key)).toBe(true)
+      })
+
+      it('keeps a settled receipt once: its object inside the activity, read and updated from there', async () => {
+        const owner = store.processes.selfId
+        const inbox = `${ACTOR}/inbox`
+        const sender = 'https://p.example/u/p'
+        const note = { id: 'https://p.example/o/held', type: 'Note', attributedTo: sender, content: 'held once' }
+        const create = { id: 'https://p.example/a/held', type: 'Create', actor: [sender], object: [note], _meta: { collection: [inbox] } }
+        const key = { sender, activityId: create.id, recipientId: ACTOR }
+        expect(await store.inboxJournal.receive([{ key, inbox, object: note, activity: create, settled: true }], owner)).toEqual([{ claim: 'claimed', isNew: true }])
+        expect(await store.getObject(note.id)).toEqual(note)
+        // An update of it (the author's Update) is applied as to any stored object, copies included.
+        expect(await store.updateObject({ id: note.id, type: 'Note', content: 'edited' }, sender, false)).toEqual({ ...note, content: 'edited' })
+        expect(await store.getObject(note.id)).toEqual({ ...note, content: 'edited' })
+        expect((await store.getActivity(create.id))?.object).toEqual([{ ...note, content: 'edited' }])
+        // An object no Create holds is still unknown, and so is an update of it.
+        expect(await store.getObject('https://p.example/o/unknown')).toBeNull()
+        expect(await store.updateObject({ id: 'https://p.example/o/unknown', type: 'Note', content: 'x' }, sender, false)).toBeUndefined()
+      })
+
+      it('knows a settled receipt as processed per recipient, and still after its activity is removed, until pruned', async () => {
+        const owner = store.processes.selfId
+        const sender = 'https://p.example/u/p'
+        const beta = 'https://hub.test/u/beta'
+        const note = { id: 'https://p.example/o/undone', type: 'Note', content: 'soon undone' }
+        const create = { id: 'https://p.example/a/undone', type: 'Create', actor: [sender], object: [note], _meta: { collection: [`${ACTOR}/inbox`] } }
+        const forAlpha = { key: { sender, activityId: create.id, recipientId: ACTOR }, inbox: `${ACTOR}/inbox`, object: note, activity: create, settled: true }
+        const forBeta = { key: { sender, activityId: create.id, recipientId: beta }, inbox: `${beta}/inbox`, object: note, activity: create, settled: true }
+        const forGamma = { sender, activityId: create.id, recipientId: 'https://hub.test/u/gamma' }
+        expect(await store.inboxJournal.receive([forAlpha], owner)).toEqual([{ claim: 'claimed', isNew: true }])
+        expect(await store.inboxJournal.wasProcessed(forAlpha.key)).toBe(true)
+        expect(await store.inboxJournal.wasProcessed(forBeta.key)).toBe(false)
+        expect(await store.inboxJournal.receive([forBeta], owner)).toEqual([{ claim: 'claimed', isNew: 'new collection', activity: expect.objectContaining({ id: create.id }) }])
+        expect(await store.inboxJournal.wasProcessed(forBeta.key)).toBe(true)
+        expect(await store.inboxJournal.wasProcessed(forGamma)).toBe(false)
+        // Another sender under the same id is not this activity's sender.
+        expect(await store.inboxJournal.wasProcessed({ ...forAlpha.key, sender: 'https://p.example/u/q' })).toBe(false)
+
+        // Taken out of one inbox, removed altogether (an Undo): a replay is still a repeat for both.
+        await store.updateActivityMeta({ id: create.id }, 'collection', `${beta}/inbox`, true)
+        expect(await store.inboxJournal.wasProcessed(forBeta.key)).toBe(true)
+        expect(await store.removeActivity({ id: create.id }, sender)).toEqual({ deletedCount: 1 })
+        expect(await store.getActivity(create.id)).toBeNull()
+        expect(await store.inboxJournal.wasProcessed(forAlpha.key)).toBe(true)
+        expect(await store.inboxJournal.receive([forAlpha, forBeta], owner)).toEqual([{ claim: 'done' }, { claim: 'done' }])
+        expect(await store.getActivity(create.id)).toBeNull()
+        // Forgotten once pruned, like any processed activity: then a delivery is new again.
+        expect(await store.inboxJournal.pruneProcessed(new Date(Date.now() + HOUR))).toBe(2)
+        expect(await store.inboxJournal.wasProcessed(forAlpha.key)).toBe(false)
+        expect(await store.inboxJournal.receive([forAlpha], owner)).toEqual([{ claim: 'claimed', isNew: true }])
       })
 
       it('rolls back a settled receipt that fails with its processed mark', async () => {

@@ -51,7 +51,7 @@ describe('PostgreSQL migrations', () => {
       await db.query("INSERT INTO stream_collections (collection, seq) SELECT 'https://h.test/u/a/followers', seq FROM streams")
       await db.query("INSERT INTO pools (id, steward_id, local, status, currency, doc, updated_at) VALUES ('https://r.test/p/1', 's', false, 'open', 'EUR', '{}', '2026-01-01T00:00:00.000Z'), ('https://h.test/p/2', 's', true, 'open', 'EUR', '{}', '2026-01-02T00:00:00.000Z')")
 
-      expect(await migratePostgres(db)).toEqual([8, 9, 10, 11, 12])
+      expect(await migratePostgres(db)).toEqual([8, 9, 10, 11, 12, 13])
       // Each follower's row keeps its actor's delivery target (migration 10), and new rows take it too.
       const rowTargets = async (): Promise<unknown[]> => (await db.query('SELECT s.id, c.target FROM stream_collections c JOIN streams s ON s.seq = c.seq ORDER BY s.id')).rows
       expect(await rowTargets()).toEqual([{ id: 'https://h.test/s/1', target: 'https://a.test/inbox' }, { id: 'https://h.test/s/2', target: 'https://b.test/u/f2/inbox' }])

@@ -28,8 +28,9 @@ export type InboxClaim = 'claimed' | 'done' | 'busy'
 
 /**
  * One received activity to store for a recipient, claimed in the same step (see `receive`):
- * `object` is the embedded object to keep a copy of (a Create's), `activity` the activity with
- * its `_meta.collection` naming the recipient's inbox.
+ * `object` is the embedded object to keep a copy of (a Create's; a settled receipt keeps it only
+ * inside the activity), `activity` the activity with its `_meta.collection` naming the
+ * recipient's inbox.
  */
 export interface InboxReceipt {
   key: InboxKey
@@ -38,8 +39,10 @@ export interface InboxReceipt {
   object?: { id: string, [key: string]: unknown }
   activity: { id: string, [key: string]: unknown }
   /**
-   * No handler of the hub runs for it (no feature registered its pair): it is remembered as
-   * processed in the same write, with no journal entry to close afterwards.
+   * No handler of the hub runs for it (no feature registered its pair): it is processed once
+   * stored, with no journal entry to close afterwards. Its membership of the inbox, naming the
+   * recipient, is its processed record while it is held there; the store remembers it as
+   * processed when it leaves the inbox.
    */
   settled?: boolean
 }
@@ -74,7 +77,10 @@ export interface InboxJournalRepository {
   discard (key: InboxKey): Promise<void>
   /** True when an entry exists. */
   isPending (key: InboxKey): Promise<boolean>
-  /** True when the activity was finished for the recipient and not yet pruned. */
+  /**
+   * True when the activity was finished for the recipient and not yet pruned, or was settled for
+   * it and is held in its inbox (and no entry is open for it).
+   */
   wasProcessed (key: InboxKey): Promise<boolean>
   /** Forgets the processed activities finished before `before`; answers how many. */
   pruneProcessed (before: Date): Promise<number>

@@ -16,6 +16,10 @@ import { deliveryTargetOf } from '../sqlite/delivery-target'
 import type { PostgresDatabase, Queryable } from './postgres-database'
 
 interface DocRow { doc: JsonObject, meta: Meta | null }
+interface Membership { collection: string, recipient: string | null }
+
+/** The inbox an activity was received in and the local actor it was received for. */
+export interface ReceivedBy { inbox: string, recipientId: string }
 interface StreamRow extends DocRow { seq: number }
 
 /** The message apex's collection route turns into a 400. */
@@ -23,9 +27,14 @@ const INVALID_PAGE = 'ApexStore: invalid page value'
 /** Cursors are `String(seq)`; 15 digits stay within a safe integer. */
 const CURSOR = /^[0-9]{1,15}$/
 
-/** apex's objects, contexts and streams on the hub's PostgreSQL database. */
+/**
+ * apex's objects, contexts and streams on the hub's PostgreSQL database. As on SQLite, the object
+ * of a Create received where no handler runs is kept once, inside its activity, and read from
+ * there until an update gives it a row (`heldInCreateOn`).
+ */
 export class PostgresApexDocuments {
-  constructor (private readonly db: PostgresDatabase) {}
+  /** `now` (ms) stamps the processed records an activity leaving an inbox writes. */
+  constructor (private readonly db: PostgresDatabase, private readonly now: () => number = Date.now) {}
 
   /** See `ApexStore.setup`: stores (replaces) the initial user with its `_meta`. */
   async setup (initialUser?: ApexNode): Promise<ApexNode | undefined> {
@@ -39,7 +48,8 @@ export class PostgresApexDocuments {
   /** See `ApexStore.getObject`: `_meta` only when `includeMeta` is exactly true. */
   async getObject (id: string, includeMeta?: boolean): Promise<ApexNode | null> {
     const row = (await this.db.query<DocRow>('SELECT doc, meta FROM objects WHERE id = $1', [id])).rows[0]
-    return row === undefined ? null : toNode(row, includeMeta === true)
+    if (row !== undefined) return toNode(row, includeMeta === true)
+    return await heldInCreateOn(this.db, id) as ApexNode | null
   }
 
   /** See `ApexStore.saveObject`: first writer wins. */
@@ -130,7 +140,12 @@ export class PostgresApexDocuments {
 
   /** See `ApexStore.removeActivity`; collection membership goes with it (ON DELETE CASCADE). */
   async removeActivity (activity: { id: string }, actorId: string): Promise<{ deletedCount: number }> {
-    return { deletedCount: (await this.db.query('DELETE FROM streams WHERE id = $1 AND actor_id = $2', [activity.id, actorId])).rowCount ?? 0 }
+    return await this.db.transaction(async tx => {
+      const row = (await tx.query<{ seq: number }>('SELECT seq FROM streams WHERE id = $1 AND actor_id = $2 FOR UPDATE', [activity.id, actorId])).rows[0]
+      if (row === undefined) return { deletedCount: 0 }
+      await rememberLeavingOn(tx, row.seq, (await membershipsOn(tx, row.seq)).map(m => m.collection), this.stamp())
+      return { deletedCount: (await tx.query('DELETE FROM streams WHERE seq = $1', [row.seq])).rowCount ?? 0 }
+    })
   }
 
   /** See `ApexStore.updateActivity`; keeps the stored `_meta` unless the update carries one. */
@@ -144,7 +159,7 @@ export class PostgresApexDocuments {
       const doc = fullReplace ? given : mergeTopLevel(row.doc, given)
       const meta = isObject(activity._meta) ? activity._meta : (!fullReplace && activity._meta === null ? undefined : storedMeta)
       if (!sameJson(doc, row.doc) || !sameJson(meta, storedMeta)) {
-        await rewrite(tx, row.seq, doc, meta)
+        await rewrite(tx, row.seq, doc, meta, this.stamp())
         await refreshEmbeddedCopies(tx, doc)
       }
       return meta === undefined ? doc as ApexNode : { ...doc, _meta: meta } as ApexNode
@@ -153,7 +168,11 @@ export class PostgresApexDocuments {
 
   /** See `ApexStore.updateActivityMeta`: `$addToSet` / `$pull` on `_meta[key]`. */
   async updateActivityMeta (activity: { id: string }, key: string, value: unknown, remove?: boolean): Promise<ApexNode> {
-    return await this.db.transaction(async tx => await updateActivityMetaOn(tx, activity, key, value, remove))
+    return await this.db.transaction(async tx => await updateActivityMetaOn(tx, activity, key, value, remove, undefined, this.stamp()))
+  }
+
+  private stamp (): string {
+    return new Date(this.now()).toISOString()
   }
 
   private async firstIn (collection: string, column: 's.object_id' | 's.actor_id', value: string, includeMeta: boolean): Promise<ApexNode | null> {
@@ -163,8 +182,13 @@ export class PostgresApexDocuments {
   }
 }
 
-/** `updateActivityMeta` inside the caller's transaction (the inbox's group commit too). */
-export async function updateActivityMetaOn (tx: Queryable, activity: { id: string }, key: string, value: unknown, remove?: boolean): Promise<ApexNode> {
+/**
+ * `updateActivityMeta` inside the caller's transaction (the inbox's group commit too);
+ * `receivedBy` names the recipient when the collection added is the inbox it was received in,
+ * `stamp` dates the processed records of an inbox it is taken out of.
+ */
+export async function updateActivityMetaOn (tx: Queryable, activity: { id: string }, key: string, value: unknown, remove?: boolean,
+  receivedBy?: ReceivedBy, stamp = new Date().toISOString()): Promise<ApexNode> {
   const row = (await tx.query<StreamRow>('SELECT seq, doc, meta FROM streams WHERE id = $1 FOR UPDATE', [activity.id])).rows[0]
   if (row === undefined) throw new Error('Error updating activity meta: not found')
   const meta: Meta = row.meta ?? {}
@@ -175,8 +199,13 @@ export async function updateActivityMetaOn (tx: Queryable, activity: { id: strin
     : values.some(v => sameJson(v, value)) ? values : [...values, value]
   await tx.query('UPDATE streams SET meta = $1 WHERE seq = $2', [JSON.stringify(meta), row.seq])
   if (key === 'collection' && typeof value === 'string') {
-    if (remove === true) await tx.query('DELETE FROM stream_collections WHERE collection = $1 AND seq = $2', [value, row.seq])
-    else await tx.query('INSERT INTO stream_collections (collection, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING', [value, row.seq])
+    if (remove === true) {
+      await rememberLeavingOn(tx, row.seq, [value], stamp)
+      await tx.query('DELETE FROM stream_collections WHERE collection = $1 AND seq = $2', [value, row.seq])
+    } else {
+      await tx.query('INSERT INTO stream_collections (collection, seq, recipient) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+        [value, row.seq, recipientIn(value, receivedBy)])
+    }
   }
   return { ...row.doc, _meta: meta } as ApexNode
 }
@@ -191,13 +220,19 @@ export async function saveObjectOn (db: Queryable, object: ApexNode): Promise<bo
 /** `updateObject` inside the caller's transaction. */
 export async function updateObjectOn (tx: Queryable, object: ApexNode, fullReplace: boolean): Promise<ApexNode | undefined> {
   const row = (await tx.query<DocRow>('SELECT doc, meta FROM objects WHERE id = $1 FOR UPDATE', [object.id])).rows[0]
-  if (row === undefined) return undefined
-  const storedMeta = row.meta ?? undefined
+  // An object kept only inside a received Create is updated as if it had its row, and gets one.
+  const stored = row ?? await heldRow(tx, object.id)
+  if (stored === undefined) return undefined
+  const storedMeta = stored.meta ?? undefined
   const { doc: given } = splitMeta(object)
-  const doc = fullReplace ? given : mergeTopLevel(row.doc, given)
+  const doc = fullReplace ? given : mergeTopLevel(stored.doc, given)
   const meta: Meta | undefined = isObject(object._meta) ? object._meta : (!fullReplace && object._meta === null ? undefined : storedMeta)
-  const changed = !sameJson(doc, row.doc) || !sameJson(meta, storedMeta)
-  if (changed) {
+  const changed = !sameJson(doc, stored.doc) || !sameJson(meta, storedMeta)
+  if (changed && row === undefined) {
+    await tx.query(`INSERT INTO objects (id, type, doc, meta, local_actor, delivery_target) VALUES ($1, $2, $3, $4, $5, $6)
+      ON CONFLICT (id) DO UPDATE SET type = excluded.type, doc = excluded.doc, meta = excluded.meta, local_actor = excluded.local_actor,
+        delivery_target = excluded.delivery_target`, objectColumns((meta === undefined ? doc : { ...doc, _meta: meta }) as ApexNode))
+  } else if (changed) {
     await tx.query('UPDATE objects SET type = $1, doc = $2, meta = $3, local_actor = $4, delivery_target = $5 WHERE id = $6',
       [firstType(doc.type), JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta), isLocalActor(meta), deliveryTargetOf(doc), object.id])
   }
@@ -208,14 +243,53 @@ export async function updateObjectOn (tx: Queryable, object: ApexNode, fullRepla
   return fullReplace ? structuredClone(object) : doc as ApexNode
 }
 
-/** `saveActivity` inside the caller's transaction. */
-export async function saveActivityOn (tx: Queryable, activity: ApexNode): Promise<true | undefined> {
+/**
+ * The object as the first received Create of it holds it, for an object kept only there; null
+ * when no Create of it is held.
+ */
+async function heldInCreateOn (db: Queryable, objectId: string): Promise<JsonObject | null> {
+  const row = (await db.query<{ doc: JsonObject }>("SELECT doc FROM streams WHERE object_id = $1 AND type = 'Create' ORDER BY seq LIMIT 1", [objectId])).rows[0]
+  if (row === undefined) return null
+  const values = Array.isArray(row.doc.object) ? row.doc.object : [row.doc.object]
+  const held = values.find((v): v is JsonObject => isObject(v) && v.id === objectId)
+  return held === undefined ? null : splitMeta(held).doc
+}
+
+async function heldRow (tx: Queryable, objectId: string): Promise<DocRow | undefined> {
+  const held = await heldInCreateOn(tx, objectId)
+  return held === null ? undefined : { doc: held, meta: null }
+}
+
+async function membershipsOn (tx: Queryable, seq: number): Promise<Membership[]> {
+  return (await tx.query<Membership>('SELECT collection, recipient FROM stream_collections WHERE seq = $1', [seq])).rows
+}
+
+/**
+ * Remembers as processed the inbox receipts of the activity at `seq` in `collections`, before it
+ * leaves them: a settled receipt had no record but its row, and a replay must stay a repeat until
+ * pruned. A record already kept stays as is.
+ */
+async function rememberLeavingOn (tx: Queryable, seq: number, collections: readonly string[], stamp: string): Promise<void> {
+  if (collections.length === 0) return
+  await tx.query(`INSERT INTO inbox_processed (sender, activity_id, recipient_id, processed_at)
+    SELECT s.actor_id, s.id, c.recipient, $3::timestamptz FROM streams s JOIN stream_collections c ON c.seq = s.seq
+    WHERE s.seq = $1 AND s.actor_id IS NOT NULL AND c.recipient IS NOT NULL AND c.collection = ANY($2::text[])
+    ON CONFLICT DO NOTHING`, [seq, collections, stamp])
+}
+
+/** The recipient to record with a membership of `collection`: only for the inbox it was received in. */
+function recipientIn (collection: string, receivedBy: ReceivedBy | undefined): string | null {
+  return receivedBy !== undefined && receivedBy.inbox === collection ? receivedBy.recipientId : null
+}
+
+/** `saveActivity` inside the caller's transaction; `receivedBy` names the recipient of the inbox it was received in. */
+export async function saveActivityOn (tx: Queryable, activity: ApexNode, receivedBy?: ReceivedBy): Promise<true | undefined> {
   const { doc, meta } = splitMeta(activity)
   const inserted = (await tx.query<{ seq: number }>(`INSERT INTO streams (id, type, actor_id, object_id, doc, meta) VALUES ($1, $2, $3, $4, $5, $6)
     ON CONFLICT (id) DO NOTHING RETURNING seq`,
   [activity.id, firstType(doc.type), firstId(doc.actor), firstId(doc.object), JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta)])).rows[0]
   if (inserted === undefined) return undefined
-  await indexStream(tx, inserted.seq, doc, meta)
+  await indexStream(tx, inserted.seq, doc, meta, receivedBy === undefined ? [] : [{ collection: receivedBy.inbox, recipient: receivedBy.recipientId }])
   return true
 }
 
@@ -230,19 +304,26 @@ async function refreshEmbeddedCopies (tx: Queryable, object: JsonObject): Promis
   }
 }
 
-/** Writes a whole stream row and brings its collection and embedded-object rows in step. */
-async function rewrite (tx: Queryable, seq: number, doc: JsonObject, meta: Meta | undefined): Promise<void> {
+/** Writes a whole stream row and brings its collection and embedded-object rows in step (recipients kept). */
+async function rewrite (tx: Queryable, seq: number, doc: JsonObject, meta: Meta | undefined, stamp: string): Promise<void> {
+  const kept = collectionsOf(meta)
+  const before = await membershipsOn(tx, seq)
+  await rememberLeavingOn(tx, seq, before.map(m => m.collection).filter(c => !kept.includes(c)), stamp)
   await tx.query('UPDATE streams SET type = $1, actor_id = $2, object_id = $3, doc = $4, meta = $5 WHERE seq = $6',
     [firstType(doc.type), firstId(doc.actor), firstId(doc.object), JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta), seq])
   await tx.query('DELETE FROM stream_collections WHERE seq = $1', [seq])
   await tx.query('DELETE FROM stream_embedded_objects WHERE seq = $1', [seq])
-  await indexStream(tx, seq, doc, meta)
+  await indexStream(tx, seq, doc, meta, before)
 }
 
-async function indexStream (tx: Queryable, seq: number, doc: JsonObject, meta: Meta | undefined): Promise<void> {
+async function indexStream (tx: Queryable, seq: number, doc: JsonObject, meta: Meta | undefined, recipients: readonly Membership[]): Promise<void> {
   // Sorted: the count trigger locks each collection's row, always in the same order (no deadlock).
   const collections = [...collectionsOf(meta)].sort()
-  if (collections.length) await tx.query('INSERT INTO stream_collections (collection, seq) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [collections, seq])
+  const recipientOf = (collection: string): string | null => recipients.find(m => m.collection === collection)?.recipient ?? null
+  if (collections.length) {
+    await tx.query(`INSERT INTO stream_collections (collection, seq, recipient) SELECT c, $2, r FROM unnest($1::text[], $3::text[]) AS t (c, r)
+      ON CONFLICT DO NOTHING`, [collections, seq, collections.map(recipientOf)])
+  }
   const embedded = embeddedObjectIds(doc)
   if (embedded.length) await tx.query('INSERT INTO stream_embedded_objects (object_id, seq) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [embedded, seq])
 }

@@ -61,25 +61,41 @@ export class PostgresInboxJournalRepository implements InboxJournalRepository {
     })
   }
 
-  /** Claims one receipt and stores what it brings, inside the caller's transaction (its key's lock held). */
+  /**
+   * Claims one receipt and stores what it brings, inside the caller's transaction (its key's lock
+   * held). A settled receipt is its own record, as on SQLite: its object stays inside the activity,
+   * and its row in the recipient's inbox under the sender makes a repeat a repeat; only when the
+   * row cannot say so is the key remembered as processed.
+   */
   private async receiveOn (tx: Queryable, r: InboxReceipt, owner: string): Promise<InboxReceiptResult> {
-    const claim = await this.claimOn(tx, r.key, r.inbox, owner, r.settled === true)
+    const settled = r.settled === true
+    const claim = await this.claimOn(tx, r.key, r.inbox, owner, settled)
     if (claim !== 'claimed') return { claim }
-    if (r.object !== undefined) await saveObjectOn(tx, r.object as ApexNode)
-    if (await saveActivityOn(tx, r.activity as ApexNode) === true) return { claim, isNew: true }
-    return { claim, isNew: 'new collection', activity: await updateActivityMetaOn(tx, r.activity, 'collection', r.inbox) }
+    if (r.object !== undefined && !settled) await saveObjectOn(tx, r.object as ApexNode)
+    const receivedBy = { inbox: r.inbox, recipientId: r.key.recipientId }
+    const result: InboxReceiptResult = await saveActivityOn(tx, r.activity as ApexNode, receivedBy) === true
+      ? { claim, isNew: true }
+      : { claim, isNew: 'new collection', activity: await updateActivityMetaOn(tx, r.activity, 'collection', r.inbox, false, receivedBy) }
+    if (settled && !await this.storedFor(tx, r.key)) await this.rememberOn(tx, r.key)
+    return result
+  }
+
+  /** The settled receipt's record: the activity of this sender in an inbox, received for this recipient. */
+  private async storedFor (db: Queryable, key: InboxKey): Promise<boolean> {
+    return ((await db.query(`SELECT 1 FROM streams s JOIN stream_collections c ON c.seq = s.seq
+      WHERE s.id = $1 AND s.actor_id = $2 AND c.recipient = $3`, [key.activityId, key.sender, key.recipientId])).rowCount ?? 0) > 0
   }
 
   /**
    * The claim's decision, inside the caller's transaction, which holds the key's lock; a settled
-   * claim is remembered as processed at once instead of journaled.
+   * claim leaves no journal entry (its record is written with the activity).
    */
   private async claimOn (tx: Queryable, key: InboxKey, inbox: string, owner: string, settled = false): Promise<InboxClaim> {
     const entry = (await tx.query<{ owner: string | null, alive: boolean }>(
       `SELECT owner, owner IN (SELECT id FROM hub_processes) AS alive FROM inbox_journal WHERE ${KEY}`, params(key))).rows[0]
     if (entry !== undefined) {
       if (entry.owner !== null && (entry.owner === owner || entry.alive)) return 'busy'
-      if (settled) await this.finishOn(tx, key)
+      if (settled) await tx.query(`DELETE FROM inbox_journal WHERE ${KEY}`, params(key))
       else await tx.query(`UPDATE inbox_journal SET owner = $4 WHERE ${KEY}`, [...params(key), owner])
       return 'claimed'
     }
@@ -88,9 +104,7 @@ export class PostgresInboxJournalRepository implements InboxJournalRepository {
     const stored = await tx.query(`SELECT 1 FROM streams s JOIN stream_collections c ON c.seq = s.seq
       WHERE s.id = $1 AND c.collection = $2 AND s.actor_id = $3`, [key.activityId, inbox, key.sender])
     if (stored.rowCount) return 'done'
-    if (settled) {
-      await this.rememberOn(tx, key)
-    } else {
+    if (!settled) {
       await tx.query('INSERT INTO inbox_journal (sender, activity_id, recipient_id, received_at, owner) VALUES ($1, $2, $3, $4, $5)',
         [...params(key), this.stamp(), owner])
     }
@@ -160,7 +174,8 @@ export class PostgresInboxJournalRepository implements InboxJournalRepository {
   }
 
   async wasProcessed (key: InboxKey): Promise<boolean> {
-    return ((await this.db.query(`SELECT 1 FROM inbox_processed WHERE ${KEY}`, params(key))).rowCount ?? 0) > 0
+    if (((await this.db.query(`SELECT 1 FROM inbox_processed WHERE ${KEY}`, params(key))).rowCount ?? 0) > 0) return true
+    return !await this.isPending(key) && await this.storedFor(this.db, key)
   }
 
   async pruneProcessed (before: Date): Promise<number> {

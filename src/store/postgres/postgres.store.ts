@@ -87,7 +87,7 @@ export class PostgresStore implements HubStore {
     const now = options.now ?? Date.now
     const processId = options.processId ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`
     const leaseMs = options.deliveryLeaseMs ?? DEFAULT_DELIVERY_LEASE_MS
-    this.documents = new PostgresApexDocuments(db)
+    this.documents = new PostgresApexDocuments(db, now)
     this.deliveries = new PostgresDeliveryQueue(db, now, leaseMs, processId)
     this.hub = new PostgresHubTables(db, now)
     this.directory = new PostgresDirectoryRepository(db, now)

@@ -14,7 +14,11 @@ interface ObjectRow { doc: string, meta: string | null }
 interface ContextRow { context_url: string | null, document_url: string, document: string }
 type ObjectColumns = [string, string | null, string, string | null, number, string | null]
 
-/** apex's `objects` and `contexts`; updates refresh embedded copies through `refreshCopies`. */
+/**
+ * apex's `objects` and `contexts`; updates refresh embedded copies through `refreshCopies`. The
+ * object of a Create received for an inbox where no handler runs is not copied here: it is kept
+ * once, inside its activity (`heldInCreate`), and read from there until an update gives it a row.
+ */
 export class SqliteApexObjects {
   private readonly insert
   private readonly upsert
@@ -24,8 +28,15 @@ export class SqliteApexObjects {
   private readonly contextByUrl
   private readonly upsertContext
 
-  /** Prepares every statement once; `refreshCopies` updates copies of an object held in streams. */
-  constructor (private readonly db: Database.Database, private readonly refreshCopies: (object: JsonObject) => void) {
+  /**
+   * Prepares every statement once; `refreshCopies` updates copies of an object held in streams,
+   * `heldInCreate` finds an object kept only inside a received Create.
+   */
+  constructor (
+    private readonly db: Database.Database,
+    private readonly refreshCopies: (object: JsonObject) => void,
+    private readonly heldInCreate: (id: string) => JsonObject | null = () => null
+  ) {
     this.insert = db.prepare<ObjectColumns>(
       `INSERT INTO objects (id, type, doc, meta, local_actor, delivery_target) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO NOTHING`)
@@ -56,7 +67,8 @@ export class SqliteApexObjects {
   /** See `ApexStore.getObject`. */
   getObject (id: string, includeMeta: boolean): ApexNode | null {
     const row = this.byId.get(id)
-    return row === undefined ? null : toNode(row.doc, row.meta, includeMeta)
+    if (row !== undefined) return toNode(row.doc, row.meta, includeMeta)
+    return this.heldInCreate(id) as ApexNode | null
   }
 
   /** See `ApexStore.saveObject`. */
@@ -68,16 +80,20 @@ export class SqliteApexObjects {
   updateObject (object: ApexNode, fullReplace: boolean): ApexNode | undefined {
     return this.db.transaction((): ApexNode | undefined => {
       const row = this.byId.get(object.id)
-      if (row === undefined) return undefined
-      const storedDoc = parseObject(row.doc)
-      const storedMeta = parseMeta(row.meta)
+      // An object kept only inside a received Create is updated as if it had its row, and gets one.
+      const held = row === undefined ? this.heldInCreate(object.id) : null
+      if (row === undefined && held === null) return undefined
+      const storedDoc = row === undefined ? held as JsonObject : parseObject(row.doc)
+      const storedMeta = row === undefined ? undefined : parseMeta(row.meta)
       const { doc: given } = splitMeta(object)
       const doc = fullReplace ? given : mergeTopLevel(storedDoc, given)
       const meta: Meta | undefined = isObject(object._meta)
         ? object._meta
         : (!fullReplace && object._meta === null ? undefined : storedMeta)
       const changed = !jsonEqual(doc, storedDoc) || !jsonEqual(meta, storedMeta)
-      if (changed) {
+      if (changed && row === undefined) {
+        this.insert.run(...objectColumns((meta === undefined ? doc : { ...doc, _meta: meta }) as ApexNode))
+      } else if (changed) {
         this.write.run(firstType(doc.type), JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta),
           isLocalActor(meta) ? 1 : 0, deliveryTargetOf(doc), object.id)
       }

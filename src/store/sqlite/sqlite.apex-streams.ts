@@ -17,6 +17,12 @@ const INVALID_PAGE = 'ApexStore: invalid page value'
 /** Cursors are `String(seq)`; 15 digits stay within a safe integer. */
 const CURSOR = /^[0-9]{1,15}$/
 
+/**
+ * Called inside the write before an activity leaves collections (it is removed, or collections
+ * are dropped from its `_meta`): the inbox journal remembers the inbox receipts that go with them.
+ */
+export type LeavingCollections = (seq: number, collections: readonly string[]) => void
+
 /** apex's activity streams, stored in `streams`, `stream_collections`, `stream_embedded_objects`. */
 export class SqliteApexStreams {
   private readonly insert
@@ -36,11 +42,14 @@ export class SqliteApexStreams {
   private readonly copiesOf
   private readonly writeDoc
   private readonly cachedActor
+  private readonly createOf
+  private readonly removable
+  private readonly collectionsOfSeq
   // Made once: better-sqlite3 builds four wrapped variants per `db.transaction` call, and every received activity is saved.
   private readonly insertActivity
 
-  /** Prepares every statement once. */
-  constructor (private readonly db: Database.Database) {
+  /** Prepares every statement once; `leaving` runs before an activity leaves collections. */
+  constructor (private readonly db: Database.Database, private readonly leaving: LeavingCollections = () => undefined) {
     this.insert = db.prepare<[string, string | null, string | null, string | null, string, string | null]>(
       `INSERT INTO streams (id, type, actor_id, object_id, doc, meta) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO NOTHING`)
@@ -48,8 +57,8 @@ export class SqliteApexStreams {
     this.writeRow = db.prepare<[string | null, string | null, string | null, string, string | null, number]>(
       'UPDATE streams SET type = ?, actor_id = ?, object_id = ?, doc = ?, meta = ? WHERE seq = ?')
     this.writeMeta = db.prepare<[string, number]>('UPDATE streams SET meta = ? WHERE seq = ?')
-    this.addCollection = db.prepare<[string, number]>(
-      'INSERT INTO stream_collections (collection, seq) VALUES (?, ?) ON CONFLICT DO NOTHING')
+    this.addCollection = db.prepare<[string, number, string | null]>(
+      'INSERT INTO stream_collections (collection, seq, recipient) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
     this.removeCollection = db.prepare<[string, number]>(
       'DELETE FROM stream_collections WHERE collection = ? AND seq = ?')
     this.clearCollections = db.prepare<[number]>('DELETE FROM stream_collections WHERE seq = ?')
@@ -81,22 +90,27 @@ export class SqliteApexStreams {
        UNION SELECT s.seq, s.doc FROM stream_embedded_objects e JOIN streams s ON s.seq = e.seq WHERE e.object_id = ?`)
     this.writeDoc = db.prepare<[string, number]>('UPDATE streams SET doc = ? WHERE seq = ?')
     this.cachedActor = db.prepare<[string], { doc: string }>('SELECT doc FROM objects WHERE id = ?')
-    this.insertActivity = db.transaction((activity: ApexNode): true | undefined => {
+    // The first Create held of the object, as `objects` would have kept the first copy saved.
+    this.createOf = db.prepare<[string], { doc: string }>(
+      "SELECT doc FROM streams WHERE object_id = ? AND type = 'Create' ORDER BY seq LIMIT 1")
+    this.removable = db.prepare<[string, string], { seq: number }>('SELECT seq FROM streams WHERE id = ? AND actor_id = ?')
+    this.collectionsOfSeq = db.prepare<[number], Membership>('SELECT collection, recipient FROM stream_collections WHERE seq = ?')
+    this.insertActivity = db.transaction((activity: ApexNode, receivedBy?: ReceivedBy): true | undefined => {
       const { doc, meta } = splitMeta(activity)
       const result = this.insert.run(
         activity.id, firstType(doc.type), firstId(doc.actor), firstId(doc.object),
         JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta))
       if (result.changes === 0) return undefined
       const seq = Number(result.lastInsertRowid)
-      for (const collection of collectionsOf(meta)) this.addCollection.run(collection, seq)
+      for (const collection of collectionsOf(meta)) this.addCollection.run(collection, seq, recipientIn(collection, receivedBy))
       for (const objectId of embeddedRowIds(doc)) this.addEmbedded.run(objectId, seq)
       return true as const
     })
   }
 
-  /** See `ApexStore.saveActivity`. */
-  saveActivity (activity: ApexNode): true | undefined {
-    return this.insertActivity(activity)
+  /** See `ApexStore.saveActivity`; `receivedBy` names the recipient of the inbox it was received in. */
+  saveActivity (activity: ApexNode, receivedBy?: ReceivedBy): true | undefined {
+    return this.insertActivity(activity, receivedBy)
   }
 
   /** See `ApexStore.getActivity`. */
@@ -154,7 +168,25 @@ export class SqliteApexStreams {
 
   /** See `ApexStore.removeActivity`; collection membership goes with it (ON DELETE CASCADE). */
   removeActivity (id: string, actorId: string): { deletedCount: number } {
-    return { deletedCount: this.removeByIdAndActor.run(id, actorId).changes }
+    return this.db.transaction(() => {
+      const row = this.removable.get(id, actorId)
+      if (row === undefined) return { deletedCount: 0 }
+      this.leaving(row.seq, this.collectionsOfSeq.all(row.seq).map(c => c.collection))
+      return { deletedCount: this.removeByIdAndActor.run(id, actorId).changes }
+    })()
+  }
+
+  /**
+   * The object as a received Create holds it, for an object kept only there (see
+   * `SqliteApexObjects.getObject`); null when no Create of it is held.
+   */
+  heldInCreate (objectId: string): JsonObject | null {
+    const row = this.createOf.get(objectId)
+    if (row === undefined) return null
+    const doc = parseObject(row.doc)
+    const values = Array.isArray(doc.object) ? doc.object : [doc.object]
+    const held = values.find((v): v is JsonObject => isObject(v) && v.id === objectId)
+    return held === undefined ? null : splitMeta(held).doc
   }
 
   /** See `ApexStore.updateActivity`; keeps the stored `_meta` unless the update carries one. */
@@ -176,8 +208,11 @@ export class SqliteApexStreams {
     })()
   }
 
-  /** See `ApexStore.updateActivityMeta`: `$addToSet` / `$pull` on `_meta[key]`. */
-  updateActivityMeta (id: string, key: string, value: unknown, remove: boolean): ApexNode {
+  /**
+   * See `ApexStore.updateActivityMeta`: `$addToSet` / `$pull` on `_meta[key]`; `receivedBy` names
+   * the recipient when the collection added is the inbox it was received in.
+   */
+  updateActivityMeta (id: string, key: string, value: unknown, remove: boolean, receivedBy?: ReceivedBy): ApexNode {
     return this.db.transaction((): ApexNode => {
       const row = this.byId.get(id)
       if (row === undefined) throw new Error('Error updating activity meta: not found')
@@ -191,8 +226,11 @@ export class SqliteApexStreams {
       }
       this.writeMeta.run(JSON.stringify(meta), row.seq)
       if (key === 'collection' && typeof value === 'string') {
-        if (remove) this.removeCollection.run(value, row.seq)
-        else this.addCollection.run(value, row.seq)
+        if (remove) {
+          this.leaving(row.seq, [value])
+          this.removeCollection.run(value, row.seq)
+        }
+        else this.addCollection.run(value, row.seq, recipientIn(value, receivedBy))
       }
       return toNode(row.doc, JSON.stringify(meta), true)
     })()
@@ -210,12 +248,25 @@ export class SqliteApexStreams {
 
   /** Writes a whole row and brings its collection and embedded-object index rows in step. */
   private rewrite (seq: number, doc: JsonObject, meta: Meta | undefined): void {
+    const kept = collectionsOf(meta)
+    const before = this.collectionsOfSeq.all(seq)
+    this.leaving(seq, before.map(c => c.collection).filter(c => !kept.includes(c)))
     this.writeRow.run(...columnsOf(doc), JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta), seq)
     this.clearCollections.run(seq)
-    for (const collection of collectionsOf(meta)) this.addCollection.run(collection, seq)
+    for (const collection of kept) this.addCollection.run(collection, seq, before.find(c => c.collection === collection)?.recipient ?? null)
     this.clearEmbedded.run(seq)
     for (const objectId of embeddedRowIds(doc)) this.addEmbedded.run(objectId, seq)
   }
+}
+
+/** The inbox an activity was received in and the local actor it was received for. */
+export interface ReceivedBy { inbox: string, recipientId: string }
+
+interface Membership { collection: string, recipient: string | null }
+
+/** The recipient to record with a membership of `collection`: only for the inbox it was received in. */
+function recipientIn (collection: string, receivedBy: ReceivedBy | undefined): string | null {
+  return receivedBy !== undefined && receivedBy.inbox === collection ? receivedBy.recipientId : null
 }
 
 /** The embedded objects that need a `stream_embedded_objects` row: all but the one `object_id` indexes. */

@@ -7,10 +7,10 @@ import type { ApexNode } from '../store.port'
 export interface ReceiptWriters {
   /** Inserts the object unless one is held under its id. */
   saveObject: (object: ApexNode) => void
-  /** Inserts the activity; false when one is held under its id. */
-  saveActivity: (activity: ApexNode) => boolean
-  /** Adds the activity held under `id` to `collection`; answers it with its meta. */
-  addToCollection: (id: string, collection: string) => ApexNode
+  /** Inserts the activity, its membership of the inbox naming the recipient; false when one is held under its id. */
+  saveActivity: (activity: ApexNode, receivedBy: { inbox: string, recipientId: string }) => boolean
+  /** Adds the activity held under `id` to the recipient's inbox; answers it with its meta. */
+  addToInbox: (id: string, receivedBy: { inbox: string, recipientId: string }) => ApexNode
 }
 
 interface JournalRow { sender: string, activity_id: string, recipient_id: string, received_at: string }
@@ -44,6 +44,8 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
   private readonly giveUp
   private readonly unowned
   private readonly takeOrphan
+  private readonly storedForRecipient
+  private readonly rememberLeft
   // Transaction functions made once: better-sqlite3 builds four wrapped variants per `db.transaction` call.
   private readonly receiveAll
 
@@ -78,6 +80,15 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
        ORDER BY received_at, activity_id, recipient_id, sender LIMIT ?`)
     this.takeOrphan = db.prepare<[string, ...KeyParams]>(
       `UPDATE inbox_journal SET owner = ? WHERE ${KEY} AND (${unowned})`)
+    // A settled receipt's record: the activity of this sender in an inbox, received for this recipient.
+    this.storedForRecipient = db.prepare<[string, string, string], { n: number }>(
+      `SELECT 1 AS n FROM streams s JOIN stream_collections c ON c.seq = s.seq
+       WHERE s.id = ? AND s.actor_id = ? AND c.recipient = ?`)
+    this.rememberLeft = db.prepare<[string, number, string]>(
+      `INSERT INTO inbox_processed (sender, activity_id, recipient_id, processed_at)
+       SELECT s.actor_id, s.id, c.recipient, ? FROM streams s JOIN stream_collections c ON c.seq = s.seq
+       WHERE s.seq = ? AND s.actor_id IS NOT NULL AND c.recipient IS NOT NULL AND c.collection IN (SELECT value FROM json_each(?))
+       ON CONFLICT DO NOTHING`)
     const receiveOne = db.transaction((r: InboxReceipt, owner: string) => this.receiptNow(r, owner))
     this.receiveAll = db.transaction((receipts: readonly InboxReceipt[], owner: string): InboxReceiptResult[] => receipts.map(r => {
       try {
@@ -98,30 +109,52 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
     return this.receiveAll.immediate(receipts, owner)
   }
 
-  /** One receipt, in a savepoint of its own inside `receiveAll`: one that fails is rolled back alone. */
+  /**
+   * One receipt, in a savepoint of its own inside `receiveAll`: one that fails is rolled back
+   * alone. A settled receipt is its own record: its object stays inside the activity (no copy in
+   * `objects`), and the activity held in the recipient's inbox under the sender is what makes a
+   * repeat a repeat; only when the row cannot say so (another actor's activity under the id) is
+   * the key remembered as processed.
+   */
   private receiptNow (r: InboxReceipt, owner: string): InboxReceiptResult {
     const writers = this.writers as ReceiptWriters // `receive` checked that the store gave them
-    const claim = this.claimNow(r.key, r.inbox, owner, r.settled === true)
+    const settled = r.settled === true
+    const claim = this.claimNow(r.key, r.inbox, owner, settled)
     if (claim !== 'claimed') return { claim }
-    if (r.object !== undefined) writers.saveObject(r.object as ApexNode)
-    if (writers.saveActivity(r.activity as ApexNode)) return { claim, isNew: true }
-    return { claim, isNew: 'new collection', activity: writers.addToCollection(r.activity.id, r.inbox) }
+    if (r.object !== undefined && !settled) writers.saveObject(r.object as ApexNode)
+    const receivedBy = { inbox: r.inbox, recipientId: r.key.recipientId }
+    const result: InboxReceiptResult = writers.saveActivity(r.activity as ApexNode, receivedBy)
+      ? { claim, isNew: true }
+      : { claim, isNew: 'new collection', activity: writers.addToInbox(r.activity.id, receivedBy) }
+    if (settled && this.storedForRecipient.get(r.key.activityId, r.key.sender, r.key.recipientId) === undefined) {
+      this.remember.run(...params(r.key), this.stamp())
+    }
+    return result
   }
 
-  /** Claims the key; a settled claim is remembered as processed at once instead of journaled. */
+  /** Claims the key; a settled claim leaves no journal entry (its record is written with the activity). */
   private claimNow (key: InboxKey, inbox: string, owner: string, settled = false): InboxClaim {
     const entry = this.ownerOf.get(...params(key))
     if (entry !== undefined) {
       if (entry.owner !== null && (entry.owner === owner || entry.alive === 1)) return 'busy'
-      if (settled) this.finishNow(key, this.stamp())
+      if (settled) this.delete.run(...params(key))
       else this.setOwner.run(owner, ...params(key))
       return 'claimed'
     }
     if (this.processed.get(...params(key)) !== undefined) return 'done'
     if (this.storedFor.get(key.activityId, inbox, key.sender) !== undefined) return 'done'
-    if (settled) this.remember.run(...params(key), this.stamp())
-    else this.insertOwned.run(...params(key), this.stamp(), owner)
+    if (!settled) this.insertOwned.run(...params(key), this.stamp(), owner)
     return 'claimed'
+  }
+
+  /**
+   * Remembers as processed the inbox receipts of the activity at `seq` in `collections`, before it
+   * leaves them (removed by an Undo, or taken out of an inbox): a settled receipt had no record
+   * but the row, and a replay must stay a repeat until pruned. A record already kept stays as is.
+   */
+  rememberLeaving (seq: number, collections: readonly string[]): void {
+    if (collections.length === 0) return
+    this.rememberLeft.run(this.stamp(), seq, JSON.stringify(collections))
   }
 
   async abandon (key: InboxKey, owner: string): Promise<void> {
@@ -171,7 +204,8 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
   }
 
   async wasProcessed (key: InboxKey): Promise<boolean> {
-    return this.processed.get(...params(key)) !== undefined
+    if (this.processed.get(...params(key)) !== undefined) return true
+    return this.one.get(...params(key)) === undefined && this.storedForRecipient.get(key.activityId, key.sender, key.recipientId) !== undefined
   }
 
   async pruneProcessed (before: Date): Promise<number> {

@@ -135,8 +135,14 @@ export class SqliteStore implements HubStore {
     }
     const now = options.now ?? Date.now
     this.tx = new ConnectionTransactions(this.db)
-    this.streams = new SqliteApexStreams(this.db)
-    this.objects = new SqliteApexObjects(this.db, object => this.streams.refreshEmbeddedCopies(object))
+    // The journal remembers inbox receipts an activity takes with it when it leaves an inbox.
+    this.streams = new SqliteApexStreams(this.db, (seq, collections) => { journal.rememberLeaving(seq, collections) })
+    this.objects = new SqliteApexObjects(this.db, object => this.streams.refreshEmbeddedCopies(object), id => this.streams.heldInCreate(id))
+    const journal = new SqliteInboxJournalRepository(this.db, now, {
+      saveObject: object => { this.objects.saveObject(object) },
+      saveActivity: (activity, receivedBy) => this.streams.saveActivity(activity, receivedBy) === true,
+      addToInbox: (id, receivedBy) => this.streams.updateActivityMeta(id, 'collection', receivedBy.inbox, false, receivedBy)
+    })
     const processId = options.processId ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`
     const leaseMs = options.deliveryLeaseMs ?? DEFAULT_DELIVERY_LEASE_MS
     this.deliveries = new SqliteDeliveryQueue(this.db, now, leaseMs, processId)
@@ -149,11 +155,7 @@ export class SqliteStore implements HubStore {
     this.umbrellaWork = this.tx.gate(new SqliteUmbrellaWorkRepository(this.db))
     this.umbrellaNotes = this.tx.gate(new SqliteUmbrellaNotesRepository(this.db))
     this.domainBlocks = this.tx.gate(new SqliteDomainBlockRepository(this.db, now))
-    this.inboxJournal = this.tx.gate(new SqliteInboxJournalRepository(this.db, now, {
-      saveObject: object => { this.objects.saveObject(object) },
-      saveActivity: activity => this.streams.saveActivity(activity) === true,
-      addToCollection: (id, collection) => this.streams.updateActivityMeta(id, 'collection', collection, false)
-    }))
+    this.inboxJournal = this.tx.gate(journal)
     this.deliveryControl = this.tx.gate(new SqliteDeliveryControlRepository(this.db, now))
     this.jobs = this.tx.gate(new SqliteJobRepository(this.db, now))
     this.syncSources = this.tx.gate(new SqliteSourceRepository(this.db, now))

@@ -19,6 +19,7 @@ import { migrationPagedAudiences } from './009-paged-audiences'
 import { migrationMembershipTargets } from './010-membership-targets'
 import { migrationDeferredCollectionCounts } from './011-deferred-collection-counts'
 import { migrationDeliveryBodies } from './012-delivery-bodies'
+import { migrationInboxRecipients } from './013-inbox-recipients'
 
 export type { PostgresMigration } from './migration'
 
@@ -35,7 +36,8 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   migrationPagedAudiences,
   migrationMembershipTargets,
   migrationDeferredCollectionCounts,
-  migrationDeliveryBodies
+  migrationDeliveryBodies,
+  migrationInboxRecipients
 ]
 
 /** The advisory lock key the migrations are applied under ("ioom" in ASCII). */

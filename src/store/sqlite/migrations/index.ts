@@ -21,6 +21,7 @@ import { migrationPoolCopies } from './014-pool-copies'
 import { migrationPagedAudiences } from './015-paged-audiences'
 import { migrationMembershipTargets } from './016-membership-targets'
 import { migrationDeliveryBodies } from './017-delivery-bodies'
+import { migrationInboxRecipients } from './018-inbox-recipients'
 
 export type { Migration } from './migration'
 
@@ -41,7 +42,8 @@ export const migrations: readonly Migration[] = [
   migrationPoolCopies,
   migrationPagedAudiences,
   migrationMembershipTargets,
-  migrationDeliveryBodies
+  migrationDeliveryBodies,
+  migrationInboxRecipients
 ]
 
 /** Applies the migrations `db` lacks, each in its own transaction; answers the versions applied. */
