@@ -140,6 +140,20 @@ export function describeFederationSafetyContract (adapterName: string, makeStore
         // An object no Create holds is still unknown, and so is an update of it.
         expect(await store.getObject('https://p.example/o/unknown')).toBeNull()
         expect(await store.updateObject({ id: 'https://p.example/o/unknown', type: 'Note', content: 'x' }, sender, false)).toBeUndefined()
+        // Only an actor's own objects are read from its activity: one of another origin keeps a
+        // row of its own, as before, and outlives the activity; the actor's own goes with it.
+        const foreign = { id: 'https://elsewhere.example/o/1', type: 'Note', content: 'from elsewhere' }
+        const carried = { id: 'https://p.example/a/carried', type: 'Create', actor: [sender], object: [foreign], _meta: { collection: [inbox] } }
+        expect(await store.inboxJournal.receive([{ key: { ...key, activityId: carried.id }, inbox, object: foreign, activity: carried, settled: true }], owner))
+          .toEqual([{ claim: 'claimed', isNew: true }])
+        expect(await store.removeActivity({ id: carried.id }, sender)).toEqual({ deletedCount: 1 })
+        expect(await store.getObject(foreign.id)).toEqual(foreign)
+        const own = { id: 'https://p.example/o/own', type: 'Note', content: 'own' }
+        const ownCreate = { id: 'https://p.example/a/own', type: 'Create', actor: [sender], object: [own], _meta: { collection: [inbox] } }
+        await store.inboxJournal.receive([{ key: { ...key, activityId: ownCreate.id }, inbox, object: own, activity: ownCreate, settled: true }], owner)
+        expect(await store.getObject(own.id)).toEqual(own)
+        expect(await store.removeActivity({ id: ownCreate.id }, sender)).toEqual({ deletedCount: 1 })
+        expect(await store.getObject(own.id)).toBeNull()
       })
 
       it('knows a settled receipt as processed per recipient, and still after its activity is removed, until pruned', async () => {

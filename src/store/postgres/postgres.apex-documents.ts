@@ -10,7 +10,7 @@ import type { ApexNode, ContextRecord } from '../store.port'
 // Pure helpers on apex's nodes (no SQLite in them), shared by both adapters.
 import {
   allIds, collectionsOf, embeddedObjectIds, firstId, firstType, isLocalActor, isObject, mergeTopLevel,
-  replaceEmbeddedObject, splitMeta, type JsonObject, type Meta
+  objectHeldIn, replaceEmbeddedObject, splitMeta, type JsonObject, type Meta
 } from '../sqlite/apex-node-codec'
 import { deliveryTargetOf } from '../sqlite/delivery-target'
 import type { PostgresDatabase, Queryable } from './postgres-database'
@@ -245,14 +245,11 @@ export async function updateObjectOn (tx: Queryable, object: ApexNode, fullRepla
 
 /**
  * The object as the first received Create of it holds it, for an object kept only there; null
- * when no Create of it is held.
+ * when no Create of it is held, or when the object is not on that Create's actor's origin.
  */
 async function heldInCreateOn (db: Queryable, objectId: string): Promise<JsonObject | null> {
   const row = (await db.query<{ doc: JsonObject }>("SELECT doc FROM streams WHERE object_id = $1 AND type = 'Create' ORDER BY seq LIMIT 1", [objectId])).rows[0]
-  if (row === undefined) return null
-  const values = Array.isArray(row.doc.object) ? row.doc.object : [row.doc.object]
-  const held = values.find((v): v is JsonObject => isObject(v) && v.id === objectId)
-  return held === undefined ? null : splitMeta(held).doc
+  return row === undefined ? null : objectHeldIn(row.doc, objectId)
 }
 
 async function heldRow (tx: Queryable, objectId: string): Promise<DocRow | undefined> {

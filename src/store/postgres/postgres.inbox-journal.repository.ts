@@ -5,6 +5,7 @@
  */
 import type { InboxClaim, InboxJournalEntry, InboxJournalRepository, InboxKey, InboxReceipt, InboxReceiptResult } from '../ports/inbox-journal.port'
 import type { ApexNode } from '../store.port'
+import { keptInActivity } from '../sqlite/apex-node-codec'
 import type { PostgresDatabase, Queryable } from './postgres-database'
 import { saveActivityOn, saveObjectOn, updateActivityMetaOn } from './postgres.apex-documents'
 
@@ -71,7 +72,7 @@ export class PostgresInboxJournalRepository implements InboxJournalRepository {
     const settled = r.settled === true
     const claim = await this.claimOn(tx, r.key, r.inbox, owner, settled)
     if (claim !== 'claimed') return { claim }
-    if (r.object !== undefined && !settled) await saveObjectOn(tx, r.object as ApexNode)
+    if (r.object !== undefined && !(settled && keptInActivity(r))) await saveObjectOn(tx, r.object as ApexNode)
     const receivedBy = { inbox: r.inbox, recipientId: r.key.recipientId }
     const result: InboxReceiptResult = await saveActivityOn(tx, r.activity as ApexNode, receivedBy) === true
       ? { claim, isNew: true }

@@ -3,7 +3,7 @@
  * without `_meta` (kept in its own column so private keys are only read on purpose).
  */
 import type { ApexNode } from '../store.port'
-import { first, idOf, idsOf } from '../../domain/activity-streams/nodes'
+import { first, idOf, idsOf, originOf } from '../../domain/activity-streams/nodes'
 
 /** A JSON object as it comes out of `JSON.parse`. */
 export type JsonObject = Record<string, unknown>
@@ -60,6 +60,27 @@ export function embeddedObjectIds (doc: JsonObject): string[] {
     .map(v => v.id)
     .filter((id): id is string => typeof id === 'string')
   return [...new Set(ids)]
+}
+
+/**
+ * The object a stored Create holds under `objectId` (without `_meta`), as the store keeps a
+ * settled Create's object only there; null when it holds none, or when the object is not on its
+ * actor's origin: only an actor's own objects are taken from its activity.
+ */
+export function objectHeldIn (create: JsonObject, objectId: string): JsonObject | null {
+  const origin = originOf(objectId)
+  if (origin === null || origin !== originOf(idOf(create.actor) ?? '')) return null
+  const values = Array.isArray(create.object) ? create.object : [create.object]
+  const held = values.find((v): v is JsonObject => isObject(v) && v.id === objectId)
+  return held === undefined ? null : splitMeta(held).doc
+}
+
+/**
+ * Whether a received activity's object is served from the activity itself (`objectHeldIn`: it is
+ * embedded there, on the activity's actor's origin), so a settled receipt keeps no copy of it.
+ */
+export function keptInActivity (receipt: { object?: { id: string }, activity: JsonObject }): boolean {
+  return receipt.object !== undefined && objectHeldIn(receipt.activity, receipt.object.id) !== null
 }
 
 /** Replaces embedded copies of `updated` in `doc.object`; answers whether anything changed. */

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3'
 import type { ApexNode } from '../store.port'
 import {
   allIds, collectionsOf, embeddedObjectIds, firstId, firstType, isObject, jsonEqual, mergeTopLevel,
-  parseMeta, parseObject, replaceEmbeddedObject, splitMeta, toNode, type JsonObject, type Meta
+  objectHeldIn, parseMeta, parseObject, replaceEmbeddedObject, splitMeta, toNode, type JsonObject, type Meta
 } from './apex-node-codec'
 
 interface StreamRow { seq: number, doc: string, meta: string | null }
@@ -177,16 +177,13 @@ export class SqliteApexStreams {
   }
 
   /**
-   * The object as a received Create holds it, for an object kept only there (see
-   * `SqliteApexObjects.getObject`); null when no Create of it is held.
+   * The object as the first received Create of it holds it, for an object kept only there (see
+   * `SqliteApexObjects.getObject`); null when no Create of it is held, or when the object is not
+   * on that Create's actor's origin (`objectHeldIn`).
    */
   heldInCreate (objectId: string): JsonObject | null {
     const row = this.createOf.get(objectId)
-    if (row === undefined) return null
-    const doc = parseObject(row.doc)
-    const values = Array.isArray(doc.object) ? doc.object : [doc.object]
-    const held = values.find((v): v is JsonObject => isObject(v) && v.id === objectId)
-    return held === undefined ? null : splitMeta(held).doc
+    return row === undefined ? null : objectHeldIn(parseObject(row.doc), objectId)
   }
 
   /** See `ApexStore.updateActivity`; keeps the stored `_meta` unless the update carries one. */

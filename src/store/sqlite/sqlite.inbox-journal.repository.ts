@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3'
 import type { InboxClaim, InboxJournalEntry, InboxJournalRepository, InboxKey, InboxReceipt, InboxReceiptResult } from '../ports/inbox-journal.port'
 import type { ApexNode } from '../store.port'
+import { keptInActivity } from './apex-node-codec'
 
 /** The writes of apex's store a receipt makes, run inside the journal's transaction. */
 export interface ReceiptWriters {
@@ -112,7 +113,7 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
   /**
    * One receipt, in a savepoint of its own inside `receiveAll`: one that fails is rolled back
    * alone. A settled receipt is its own record: its object stays inside the activity (no copy in
-   * `objects`), and the activity held in the recipient's inbox under the sender is what makes a
+   * `objects`, unless it is of another origin), and the activity held in the recipient's inbox under the sender is what makes a
    * repeat a repeat; only when the row cannot say so (another actor's activity under the id) is
    * the key remembered as processed.
    */
@@ -121,7 +122,7 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
     const settled = r.settled === true
     const claim = this.claimNow(r.key, r.inbox, owner, settled)
     if (claim !== 'claimed') return { claim }
-    if (r.object !== undefined && !settled) writers.saveObject(r.object as ApexNode)
+    if (r.object !== undefined && !(settled && keptInActivity(r))) writers.saveObject(r.object as ApexNode)
     const receivedBy = { inbox: r.inbox, recipientId: r.key.recipientId }
     const result: InboxReceiptResult = writers.saveActivity(r.activity as ApexNode, receivedBy)
       ? { claim, isNew: true }
