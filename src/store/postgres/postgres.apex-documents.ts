@@ -10,16 +10,13 @@ import type { ApexNode, ContextRecord } from '../store.port'
 // Pure helpers on apex's nodes (no SQLite in them), shared by both adapters.
 import {
   allIds, collectionsOf, embeddedObjectIds, firstId, firstType, isLocalActor, isObject, mergeTopLevel,
-  objectHeldIn, replaceEmbeddedObject, splitMeta, type JsonObject, type Meta
+  objectHeldIn, recipientIn, replaceEmbeddedObject, splitMeta, type JsonObject, type Meta, type ReceivedBy
 } from '../sqlite/apex-node-codec'
 import { deliveryTargetOf } from '../sqlite/delivery-target'
 import type { PostgresDatabase, Queryable } from './postgres-database'
 
 interface DocRow { doc: JsonObject, meta: Meta | null }
 interface Membership { collection: string, recipient: string | null }
-
-/** The inbox an activity was received in and the local actor it was received for. */
-export interface ReceivedBy { inbox: string, recipientId: string }
 interface StreamRow extends DocRow { seq: number }
 
 /** The message apex's collection route turns into a 400. */
@@ -272,11 +269,6 @@ async function rememberLeavingOn (tx: Queryable, seq: number, collections: reado
     SELECT s.actor_id, s.id, c.recipient, $3::timestamptz FROM streams s JOIN stream_collections c ON c.seq = s.seq
     WHERE s.seq = $1 AND s.actor_id IS NOT NULL AND c.recipient IS NOT NULL AND c.collection = ANY($2::text[])
     ON CONFLICT DO NOTHING`, [seq, collections, stamp])
-}
-
-/** The recipient to record with a membership of `collection`: only for the inbox it was received in. */
-function recipientIn (collection: string, receivedBy: ReceivedBy | undefined): string | null {
-  return receivedBy !== undefined && receivedBy.inbox === collection ? receivedBy.recipientId : null
 }
 
 /** `saveActivity` inside the caller's transaction; `receivedBy` names the recipient of the inbox it was received in. */

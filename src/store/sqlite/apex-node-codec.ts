@@ -75,6 +75,14 @@ export function objectHeldIn (create: JsonObject, objectId: string): JsonObject 
   return held === undefined ? null : splitMeta(held).doc
 }
 
+/** The inbox an activity was received in and the local actor it was received for. */
+export interface ReceivedBy { inbox: string, recipientId: string }
+
+/** The recipient a membership of `collection` names: only the inbox it was received in has one. */
+export function recipientIn (collection: string, receivedBy: ReceivedBy | undefined): string | null {
+  return receivedBy !== undefined && receivedBy.inbox === collection ? receivedBy.recipientId : null
+}
+
 /**
  * Whether a received activity's object is served from the activity itself (`objectHeldIn`: it is
  * embedded there, on the activity's actor's origin), so a settled receipt keeps no copy of it.

@@ -7,7 +7,8 @@ import type Database from 'better-sqlite3'
 import type { ApexNode } from '../store.port'
 import {
   allIds, collectionsOf, embeddedObjectIds, firstId, firstType, isObject, jsonEqual, mergeTopLevel,
-  objectHeldIn, parseMeta, parseObject, replaceEmbeddedObject, splitMeta, toNode, type JsonObject, type Meta
+  objectHeldIn, parseMeta, parseObject, recipientIn, replaceEmbeddedObject, splitMeta, toNode,
+  type JsonObject, type Meta, type ReceivedBy
 } from './apex-node-codec'
 
 interface StreamRow { seq: number, doc: string, meta: string | null }
@@ -226,8 +227,9 @@ export class SqliteApexStreams {
         if (remove) {
           this.leaving(row.seq, [value])
           this.removeCollection.run(value, row.seq)
+        } else {
+          this.addCollection.run(value, row.seq, recipientIn(value, receivedBy))
         }
-        else this.addCollection.run(value, row.seq, recipientIn(value, receivedBy))
       }
       return toNode(row.doc, JSON.stringify(meta), true)
     })()
@@ -256,15 +258,7 @@ export class SqliteApexStreams {
   }
 }
 
-/** The inbox an activity was received in and the local actor it was received for. */
-export interface ReceivedBy { inbox: string, recipientId: string }
-
 interface Membership { collection: string, recipient: string | null }
-
-/** The recipient to record with a membership of `collection`: only for the inbox it was received in. */
-function recipientIn (collection: string, receivedBy: ReceivedBy | undefined): string | null {
-  return receivedBy !== undefined && receivedBy.inbox === collection ? receivedBy.recipientId : null
-}
 
 /** The embedded objects that need a `stream_embedded_objects` row: all but the one `object_id` indexes. */
 function embeddedRowIds (doc: JsonObject): string[] {

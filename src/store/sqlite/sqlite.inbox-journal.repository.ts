@@ -2,16 +2,16 @@
 import type Database from 'better-sqlite3'
 import type { InboxClaim, InboxJournalEntry, InboxJournalRepository, InboxKey, InboxReceipt, InboxReceiptResult } from '../ports/inbox-journal.port'
 import type { ApexNode } from '../store.port'
-import { keptInActivity } from './apex-node-codec'
+import { keptInActivity, type ReceivedBy } from './apex-node-codec'
 
 /** The writes of apex's store a receipt makes, run inside the journal's transaction. */
 export interface ReceiptWriters {
   /** Inserts the object unless one is held under its id. */
   saveObject: (object: ApexNode) => void
   /** Inserts the activity, its membership of the inbox naming the recipient; false when one is held under its id. */
-  saveActivity: (activity: ApexNode, receivedBy: { inbox: string, recipientId: string }) => boolean
+  saveActivity: (activity: ApexNode, receivedBy: ReceivedBy) => boolean
   /** Adds the activity held under `id` to the recipient's inbox; answers it with its meta. */
-  addToInbox: (id: string, receivedBy: { inbox: string, recipientId: string }) => ApexNode
+  addToInbox: (id: string, receivedBy: ReceivedBy) => ApexNode
 }
 
 interface JournalRow { sender: string, activity_id: string, recipient_id: string, received_at: string }
@@ -113,9 +113,9 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
   /**
    * One receipt, in a savepoint of its own inside `receiveAll`: one that fails is rolled back
    * alone. A settled receipt is its own record: its object stays inside the activity (no copy in
-   * `objects`, unless it is of another origin), and the activity held in the recipient's inbox under the sender is what makes a
-   * repeat a repeat; only when the row cannot say so (another actor's activity under the id) is
-   * the key remembered as processed.
+   * `objects`, unless it is of another origin), and the activity held in the recipient's inbox
+   * under the sender is what makes a repeat a repeat; only when the row cannot say so (another
+   * actor's activity under the id) is the key remembered as processed.
    */
   private receiptNow (r: InboxReceipt, owner: string): InboxReceiptResult {
     const writers = this.writers as ReceiptWriters // `receive` checked that the store gave them
