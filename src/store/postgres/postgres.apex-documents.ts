@@ -36,9 +36,7 @@ export class PostgresApexDocuments {
   /** See `ApexStore.setup`: stores (replaces) the initial user with its `_meta`. */
   async setup (initialUser?: ApexNode): Promise<ApexNode | undefined> {
     if (initialUser === undefined) return undefined
-    await this.db.query(`INSERT INTO objects (id, type, doc, meta, local_actor, delivery_target) VALUES ($1, $2, $3, $4, $5, $6)
-      ON CONFLICT (id) DO UPDATE SET type = excluded.type, doc = excluded.doc, meta = excluded.meta, local_actor = excluded.local_actor,
-        delivery_target = excluded.delivery_target`, objectColumns(initialUser))
+    await upsertObjectOn(this.db, initialUser)
     return initialUser
   }
 
@@ -214,6 +212,13 @@ export async function saveObjectOn (db: Queryable, object: ApexNode): Promise<bo
   return result.rowCount === 1
 }
 
+/** Inserts or replaces an object's row. */
+async function upsertObjectOn (db: Queryable, object: ApexNode): Promise<void> {
+  await db.query(`INSERT INTO objects (id, type, doc, meta, local_actor, delivery_target) VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT (id) DO UPDATE SET type = excluded.type, doc = excluded.doc, meta = excluded.meta, local_actor = excluded.local_actor,
+      delivery_target = excluded.delivery_target`, objectColumns(object))
+}
+
 /** `updateObject` inside the caller's transaction. */
 export async function updateObjectOn (tx: Queryable, object: ApexNode, fullReplace: boolean): Promise<ApexNode | undefined> {
   const row = (await tx.query<DocRow>('SELECT doc, meta FROM objects WHERE id = $1 FOR UPDATE', [object.id])).rows[0]
@@ -225,14 +230,7 @@ export async function updateObjectOn (tx: Queryable, object: ApexNode, fullRepla
   const doc = fullReplace ? given : mergeTopLevel(stored.doc, given)
   const meta: Meta | undefined = isObject(object._meta) ? object._meta : (!fullReplace && object._meta === null ? undefined : storedMeta)
   const changed = !sameJson(doc, stored.doc) || !sameJson(meta, storedMeta)
-  if (changed && row === undefined) {
-    await tx.query(`INSERT INTO objects (id, type, doc, meta, local_actor, delivery_target) VALUES ($1, $2, $3, $4, $5, $6)
-      ON CONFLICT (id) DO UPDATE SET type = excluded.type, doc = excluded.doc, meta = excluded.meta, local_actor = excluded.local_actor,
-        delivery_target = excluded.delivery_target`, objectColumns((meta === undefined ? doc : { ...doc, _meta: meta }) as ApexNode))
-  } else if (changed) {
-    await tx.query('UPDATE objects SET type = $1, doc = $2, meta = $3, local_actor = $4, delivery_target = $5 WHERE id = $6',
-      [firstType(doc.type), JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta), isLocalActor(meta), deliveryTargetOf(doc), object.id])
-  }
+  if (changed) await upsertObjectOn(tx, (meta === undefined ? doc : { ...doc, _meta: meta }) as ApexNode)
   // Like MongoDB: a full replace answers only when the document changed (modifiedCount),
   // a partial update answers the stored document (without `_meta`) whenever it exists.
   if (fullReplace && !changed) return undefined

@@ -23,7 +23,6 @@ export class SqliteApexObjects {
   private readonly insert
   private readonly upsert
   private readonly byId
-  private readonly write
   private readonly localUsers
   private readonly contextByUrl
   private readonly upsertContext
@@ -45,8 +44,6 @@ export class SqliteApexObjects {
        ON CONFLICT(id) DO UPDATE SET type = excluded.type, doc = excluded.doc, meta = excluded.meta,
          local_actor = excluded.local_actor, delivery_target = excluded.delivery_target`)
     this.byId = db.prepare<[string], ObjectRow>('SELECT doc, meta FROM objects WHERE id = ?')
-    this.write = db.prepare<[string | null, string, string | null, number, string | null, string]>(
-      'UPDATE objects SET type = ?, doc = ?, meta = ?, local_actor = ?, delivery_target = ? WHERE id = ?')
     // The instance actor (type Application) also holds a key but is not a user.
     this.localUsers = db.prepare<[], { n: number }>(
       "SELECT COUNT(*) AS n FROM objects WHERE local_actor = 1 AND (type IS NULL OR type <> 'Application')")
@@ -81,9 +78,8 @@ export class SqliteApexObjects {
     return this.db.transaction((): ApexNode | undefined => {
       const row = this.byId.get(object.id)
       // An object kept only inside a received Create is updated as if it had its row, and gets one.
-      const held = row === undefined ? this.heldInCreate(object.id) : null
-      if (row === undefined && held === null) return undefined
-      const storedDoc = row === undefined ? held as JsonObject : parseObject(row.doc)
+      const storedDoc = row === undefined ? this.heldInCreate(object.id) : parseObject(row.doc)
+      if (storedDoc === null) return undefined
       const storedMeta = row === undefined ? undefined : parseMeta(row.meta)
       const { doc: given } = splitMeta(object)
       const doc = fullReplace ? given : mergeTopLevel(storedDoc, given)
@@ -91,12 +87,7 @@ export class SqliteApexObjects {
         ? object._meta
         : (!fullReplace && object._meta === null ? undefined : storedMeta)
       const changed = !jsonEqual(doc, storedDoc) || !jsonEqual(meta, storedMeta)
-      if (changed && row === undefined) {
-        this.insert.run(...objectColumns((meta === undefined ? doc : { ...doc, _meta: meta }) as ApexNode))
-      } else if (changed) {
-        this.write.run(firstType(doc.type), JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta),
-          isLocalActor(meta) ? 1 : 0, deliveryTargetOf(doc), object.id)
-      }
+      if (changed) this.upsert.run(...objectColumns((meta === undefined ? doc : { ...doc, _meta: meta }) as ApexNode))
       // Like MongoDB: a full replace answers only when the document changed (modifiedCount),
       // a partial update answers the stored document (without `_meta`) whenever it exists.
       if (fullReplace && !changed) return undefined

@@ -39,7 +39,7 @@ export class SqliteApexStreams {
   private readonly byCollectionAndActor
   private readonly page
   private readonly count
-  private readonly removeByIdAndActor
+  private readonly removeBySeq
   private readonly copiesOf
   private readonly writeDoc
   private readonly cachedActor
@@ -83,7 +83,7 @@ export class SqliteApexStreams {
     // Kept by triggers on stream_collections (migration 15): no counting scan per request.
     this.count = db.prepare<[string], { n: number }>(
       'SELECT total AS n FROM collection_counts WHERE collection = ?')
-    this.removeByIdAndActor = db.prepare<[string, string]>('DELETE FROM streams WHERE id = ? AND actor_id = ?')
+    this.removeBySeq = db.prepare<[number]>('DELETE FROM streams WHERE seq = ?')
     // The first object is found by `streams.object_id`, so only the others have rows of their own
     // (`embeddedRowIds`); a Create's one embedded object costs no index entry beyond the activity's.
     this.copiesOf = db.prepare<[string, string], { seq: number, doc: string }>(
@@ -173,7 +173,7 @@ export class SqliteApexStreams {
       const row = this.removable.get(id, actorId)
       if (row === undefined) return { deletedCount: 0 }
       this.leaving(row.seq, this.collectionsOfSeq.all(row.seq).map(c => c.collection))
-      return { deletedCount: this.removeByIdAndActor.run(id, actorId).changes }
+      return { deletedCount: this.removeBySeq.run(row.seq).changes }
     })()
   }
 
