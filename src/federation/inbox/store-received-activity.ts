@@ -11,6 +11,12 @@ export type HandlesInboxEvent = (event: InboxEvent) => boolean
 const DENORMALIZED = ['create', 'announce', 'like', 'add', 'reject']
 
 /**
+ * The activity types apex's `inboxSideEffects` acts on (collections, tombstones, updates); for
+ * any other it only sets the answer and emits its event.
+ */
+const APEX_ACTS_ON = new Set(['accept', 'announce', 'delete', 'like', 'reject', 'undo', 'update'])
+
+/**
  * Replaces apex's `activity.save` and claims the activity in the same write: the journal entry,
  * the embedded object (a Create's, which `resolveActivityObject` left unsaved) and the activity
  * with the recipient's inbox in its collections are one write transaction, shared with the other
@@ -31,6 +37,8 @@ const DENORMALIZED = ['create', 'announce', 'like', 'add', 'reject']
  * to run after the answer, so it is remembered as processed in that same write and no journal
  * entry is left to close: one write per activity. Should its processing fail before apex's event,
  * the mark is turned back into an entry no process holds, as a journaled claim is given up.
+ * When apex has nothing to do for it either (a Create: `nothingLeftToRun`), it is answered 202
+ * as soon as the write commits: no side effects, no event (no handler would take it).
  */
 export function storeReceivedActivity (journal: InboxJournal, handles: HandlesInboxEvent): RequestHandler {
   return (req, res, next) => {
@@ -49,9 +57,10 @@ export function storeReceivedActivity (journal: InboxJournal, handles: HandlesIn
     const settled = noHandlerFor(handles, { actor: locals.actor ?? locals.sender, activity: body, recipient: recipient as ApexNode, object: locals.object })
     journal.acquire(key).then(async release => {
       let claimed = false
+      let completed = false
       res.once('close', () => {
         // No event means the handlers will not run here: give the entry up before the next delivery is let in.
-        const giveUp = claimed && !locals.eventName ? (settled ? journal.reopen(key) : journal.abandon(key)) : Promise.resolve()
+        const giveUp = claimed && !completed && !locals.eventName ? (settled ? journal.reopen(key) : journal.abandon(key)) : Promise.resolve()
         giveUp.catch(() => undefined).finally(release)
       })
       const result = await journal.receive({ key, inbox, object, activity, settled })
@@ -64,6 +73,11 @@ export function storeReceivedActivity (journal: InboxJournal, handles: HandlesIn
       locals.settled = settled
       locals.isNewActivity = result.isNew
       if (result.activity !== undefined) req.body = result.activity
+      if (settled && nothingLeftToRun(body, locals)) {
+        completed = true
+        res.status(202).end()
+        return
+      }
       next()
     }).catch(next)
   }
@@ -90,6 +104,14 @@ function copyPlainObjects (value: unknown): unknown {
     copy[key] = copyPlainObjects(inner)
   }
   return copy
+}
+
+/**
+ * True when a settled receipt has nothing left to run: apex's side effects act on none of its
+ * types, and no step before refused it or left the actor unmatched (apex would answer those).
+ */
+function nothingLeftToRun (body: ApexNode, locals: { actor?: unknown, status?: unknown }): boolean {
+  return Boolean(locals.actor) && locals.status === undefined && typeof body.type === 'string' && !APEX_ACTS_ON.has(body.type.toLowerCase())
 }
 
 /** True when no handler runs for the event; an event the dispatcher cannot route is journaled, to be safe. */
