@@ -15,14 +15,25 @@ export function aliasValueFlows (value: unknown): unknown {
   return out
 }
 
+/** True when some key or string value in `value` (parsed JSON) starts with Bonfire's namespace. */
+export function mentionsBonfireValueFlows (value: unknown): boolean {
+  if (typeof value === 'string') return value.startsWith(VF_BONFIRE_NAMESPACE)
+  if (value === null || typeof value !== 'object') return false
+  if (Array.isArray(value)) return value.some(mentionsBonfireValueFlows)
+  for (const key in value) {
+    if (key.startsWith(VF_BONFIRE_NAMESPACE) || mentionsBonfireValueFlows((value as Record<string, unknown>)[key])) return true
+  }
+  return false
+}
+
 /**
  * After the signature was checked against the raw bytes: maps Bonfire's ValueFlows namespace to
  * the one the hub uses, before JSON-LD processing, so a Bonfire `ValueFlows:Agreement` reads as
- * `vf:Agreement` everywhere after. Only whole IRIs starting with the namespace are rewritten.
+ * `vf:Agreement` everywhere after. Only whole IRIs starting with the namespace are rewritten; a
+ * body with none is left as it is, found by a walk that stops at the first (no copy, no string of
+ * the whole body: this runs on every received activity).
  */
 export const valueFlowsAlias: RequestHandler = (req, _res, next) => {
-  if (req.body && typeof req.body === 'object' && JSON.stringify(req.body).includes(VF_BONFIRE_NAMESPACE)) {
-    req.body = aliasValueFlows(req.body)
-  }
+  if (mentionsBonfireValueFlows(req.body)) req.body = aliasValueFlows(req.body)
   next()
 }

@@ -73,17 +73,17 @@ export class SqliteOutboxRepository implements OutboxRepository {
     // One page of members grouped by delivery target, kept on each membership row (migration 16):
     // one row per distinct target, plus a null-target row for members with none; every row
     // carries the last member it saw, so the cursor moves past members without a target too.
-    // Without blocked actors the page is one range of a covering index; with them, each member's
-    // activity is read for its actor.
+    // Without blocked actors the page is one range of the membership table, kept in the order of
+    // its key (migration 19); with them, each member's activity is read for its actor.
     this.page = db.prepare<{ collection: string, after: number, limit: number }, { target: string | null, last: number }>(
       `SELECT p.target, MAX(p.seq) AS last
-       FROM (SELECT c.seq, c.target FROM stream_collections c INDEXED BY stream_collections_targets
+       FROM (SELECT c.seq, c.target FROM stream_collections c
              WHERE c.collection = :collection AND c.seq > :after ORDER BY c.seq LIMIT :limit) p
        GROUP BY p.target`)
     this.pageWithBlocked = db.prepare<{ collection: string, after: number, limit: number, blocked: string }, { target: string | null, last: number }>(
       `SELECT CASE WHEN s.actor_id IN (SELECT value FROM json_each(:blocked)) THEN NULL ELSE p.target END AS target,
               MAX(p.seq) AS last
-       FROM (SELECT c.seq, c.target FROM stream_collections c INDEXED BY stream_collections_targets
+       FROM (SELECT c.seq, c.target FROM stream_collections c
              WHERE c.collection = :collection AND c.seq > :after ORDER BY c.seq LIMIT :limit) p
        JOIN streams s ON s.seq = p.seq
        GROUP BY 1`)

@@ -18,17 +18,50 @@ export interface HubDatabaseInfo {
 export const RUNTIME_TABLES = ['hub_processes']
 
 /**
- * The tables whose rows are the hub's data, in creation order: every table but SQLite's own,
- * the migration record, the runtime tables and the shadow tables of full-text indexes (a
- * virtual table is copied through itself).
+ * The tables whose rows are the hub's data, in the order a copy writes them: every table but
+ * SQLite's own, the migration record, the runtime tables and the shadow tables of full-text
+ * indexes (a virtual table is copied through itself). Creation order, except that a table a
+ * trigger writes to (a collection's count) comes after the table the trigger is on: a copy
+ * empties each table before it writes it, so what triggers wrote while earlier tables were
+ * copied gives way to the source's rows.
  */
 export function copiedTables (db: Database.Database): string[] {
   const all = db.prepare<[], { name: string, sql: string | null }>(
     "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid").all()
   const virtual = all.filter(t => /^CREATE VIRTUAL TABLE/i.test(t.sql ?? '')).map(t => t.name)
-  return all.map(t => t.name).filter(name =>
+  const tables = all.map(t => t.name).filter(name =>
     !name.startsWith('sqlite_') && name !== 'schema_migrations' && !RUNTIME_TABLES.includes(name) &&
     !virtual.some(v => name.startsWith(`${v}_`)))
+  return afterTheirTriggers(tables, triggerWrites(db))
+}
+
+/** For each table a trigger is on, the other tables its body inserts into or updates. */
+function triggerWrites (db: Database.Database): Map<string, Set<string>> {
+  const writes = new Map<string, Set<string>>()
+  for (const t of db.prepare<[], { table_name: string, sql: string }>("SELECT tbl_name AS table_name, sql FROM sqlite_master WHERE type = 'trigger'").all()) {
+    const body = t.sql.slice(t.sql.search(/\bBEGIN\b/i))
+    for (const match of body.matchAll(/\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE)\s+"?(\w+)"?/gi)) {
+      if (match[1] === t.table_name) continue
+      const written = writes.get(t.table_name) ?? new Set<string>()
+      written.add(match[1])
+      writes.set(t.table_name, written)
+    }
+  }
+  return writes
+}
+
+/** `tables` in their order, each moved after every table whose triggers write to it. */
+function afterTheirTriggers (tables: string[], writes: Map<string, Set<string>>): string[] {
+  const ordered: string[] = []
+  const placing = new Set<string>()
+  const place = (table: string): void => {
+    if (ordered.includes(table) || placing.has(table)) return
+    placing.add(table)
+    for (const [on, written] of writes) if (written.has(table) && tables.includes(on)) place(on)
+    ordered.push(table)
+  }
+  for (const table of tables) place(table)
+  return ordered
 }
 
 /** Rows per table of `tables`, read in the caller's transaction (one snapshot). */

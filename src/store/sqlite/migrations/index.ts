@@ -22,6 +22,7 @@ import { migrationPagedAudiences } from './015-paged-audiences'
 import { migrationMembershipTargets } from './016-membership-targets'
 import { migrationDeliveryBodies } from './017-delivery-bodies'
 import { migrationInboxRecipients } from './018-inbox-recipients'
+import { migrationKeyedMemberships } from './019-keyed-memberships'
 
 export type { Migration } from './migration'
 
@@ -43,7 +44,8 @@ export const migrations: readonly Migration[] = [
   migrationPagedAudiences,
   migrationMembershipTargets,
   migrationDeliveryBodies,
-  migrationInboxRecipients
+  migrationInboxRecipients,
+  migrationKeyedMemberships
 ]
 
 /** Applies the migrations `db` lacks, each in its own transaction; answers the versions applied. */
