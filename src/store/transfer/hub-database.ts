@@ -40,7 +40,8 @@ function triggerWrites (db: Database.Database): Map<string, Set<string>> {
   const writes = new Map<string, Set<string>>()
   for (const t of db.prepare<[], { table_name: string, sql: string }>("SELECT tbl_name AS table_name, sql FROM sqlite_master WHERE type = 'trigger'").all()) {
     const body = t.sql.slice(t.sql.search(/\bBEGIN\b/i))
-    for (const match of body.matchAll(/\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE)\s+"?(\w+)"?/gi)) {
+    // `INSERT [OR …] INTO t` and `UPDATE [OR …] t`; an upsert's `DO UPDATE SET` names no table.
+    for (const match of body.matchAll(/\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|(?<!\bDO\s+)UPDATE(?:\s+OR\s+\w+)?)\s+"?(\w+)"?/gi)) {
       if (match[1] === t.table_name) continue
       const written = writes.get(t.table_name) ?? new Set<string>()
       written.add(match[1])
