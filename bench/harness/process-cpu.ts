@@ -9,8 +9,20 @@ const TICKS_PER_SECOND = 100
  * server spends per request is a steadier figure than its throughput on a busy machine.
  */
 export function processCpuMs (pid: number): number | null {
+  return statCpuMs(`/proc/${pid}/stat`)
+}
+
+/**
+ * CPU time (ms) of a process's main thread alone, the one running its event loop: where the loop
+ * is the limit, its time per request is what bounds throughput, whatever the other threads do.
+ */
+export function mainThreadCpuMs (pid: number): number | null {
+  return statCpuMs(`/proc/${pid}/task/${pid}/stat`)
+}
+
+function statCpuMs (file: string): number | null {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const stat = fs.readFileSync(file, 'utf8')
     // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     const utime = Number(fields[11])
