@@ -6,6 +6,7 @@ import { first, idOf, originOf } from '../domain/activity-streams/nodes'
 import { multikeyToPem } from './actors/multikey'
 import type { OutboundClient, SigningKey } from './http/outbound-client'
 import type { KeyFetchBudget } from './abuse/key-fetch-budget'
+import { StampedReads } from './stamped-reads'
 
 /** A verified public key and the actor that owns it. */
 export interface ActorKey {
@@ -28,6 +29,9 @@ interface ServedNode {
  * (GoToSocial serves a stub at the key URL) to their owner actor.
  */
 export class RemoteActors {
+  /** Key documents read on every signed request, kept parsed while no document changes. */
+  private readonly keyDocuments: StampedReads<ApexNode>
+
   constructor (
     private readonly apex: Apex,
     private readonly store: HubStore,
@@ -35,7 +39,9 @@ export class RemoteActors {
     private readonly instanceKey: () => SigningKey | Promise<SigningKey>,
     private readonly logger: Logger,
     private readonly keyFetches?: KeyFetchBudget
-  ) {}
+  ) {
+    this.keyDocuments = new StampedReads(store, 'documents')
+  }
 
   /** GETs a document and compacts it against the hub context; its id must be on the origin that served it. */
   async fetchNode (id: string): Promise<ApexNode> {
@@ -55,7 +61,9 @@ export class RemoteActors {
   /** The key behind a signature's keyId; `refresh` refetches it (the peer may have rotated it). */
   async getKey (keyId: string, refresh = false): Promise<ActorKey> {
     const docUrl = keyId.split('#')[0]
-    let actor = await this.store.getObject(docUrl)
+    const kept = refresh ? null : await this.keyDocuments.read(docUrl, async () => await this.store.getObject(docUrl))
+    // A copy: the kept document is shared, and the actor goes on to the request as its sender.
+    let actor: ApexNode | null = kept === null ? null : Object.assign({}, kept)
     if (!actor || refresh) {
       this.keyFetches?.spend(docUrl)
       const { node: doc, servedFrom } = await this.fetchServed(docUrl)

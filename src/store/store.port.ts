@@ -60,6 +60,17 @@ export interface DeliveryClaim {
   waitUntil: Date | null
 }
 
+/**
+ * Stamps of what the hub keeps parsed in memory: each moves on every write, by any process, that
+ * can change what the reads behind it answer. Equal stamps mean nothing of that kind changed.
+ */
+export interface ChangeStamps {
+  /** `getObject`'s answers: the stored objects, and the received activities' documents. */
+  documents: number
+  /** `domainBlocks.findAny`'s answers. */
+  domainBlocks: number
+}
+
 /** What `deliveryDequeue` answers when nothing is due yet. */
 export interface DeliveryWait {
   waitUntil: Date
@@ -183,6 +194,20 @@ export interface HubQueries {
    * `work` to store calls: the write lock is held until it settles.
    */
   transaction<T>(work: () => Promise<T>): Promise<T>
+
+  /**
+   * The change stamps, read in one step. A reader keeps a value with the stamp it read before
+   * it, and may use it again while the stamp is unchanged. A store that keeps none answers stamps
+   * that differ on every call: nothing is ever taken as unchanged.
+   */
+  changeStamps(): Promise<ChangeStamps>
+
+  /**
+   * Whether anything may be stored under `id`, in one read: an object (or a received Create
+   * holding one), an activity, a service or a pool. False means `getObject`, `getActivity`,
+   * `getService` and `pools.getPool` all answer null for it; true that one of them may answer it.
+   */
+  holdsId(id: string): Promise<boolean>
 
   saveCoop(coop: CoopRecord): Promise<void>
   getCoop(username: string): Promise<CoopRecord | null>

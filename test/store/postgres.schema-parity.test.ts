@@ -13,7 +13,8 @@ const pg = usePostgresTestStore()
 const SQLITE_ONLY_TABLES: Record<string, string> = {
   directory_fts: 'FTS5 index: PostgreSQL generates directory_entries.search',
   directory_facets: 'facet pairs: PostgreSQL keeps them in directory_entries.facets',
-  directory_entry_facets: 'facet pairs: PostgreSQL keeps them in directory_entries.facets'
+  directory_entry_facets: 'facet pairs: PostgreSQL keeps them in directory_entries.facets',
+  change_stamps: 'change stamps: PostgreSQL keeps none (its changeStamps answers new stamps on every call)'
 }
 
 /** Columns that differ, as table.column: why. */

@@ -2,6 +2,7 @@
 import type { CoopRecord, FollowRequest, OutgoingFollow } from '../../src/store/store.port'
 import { describeDeliveryQueueContract } from './store.contract.deliveries'
 import { fixtures, rejectionOf, type StoreRef } from './store.fixtures'
+import { poolRecord } from './pool.contract'
 
 const T0 = '2024-01-01T00:00:00.000Z'
 
@@ -42,6 +43,39 @@ export function describeHubQueriesContract (store: StoreRef): void {
       expect(await rejectionOf(async () => await store().saveCoop({ ...coop('alpha'), actorId: 'https://hub.test/u/other' }))).toHaveProperty('message')
       expect(await rejectionOf(async () => await store().saveCoop({ ...coop('beta'), actorId: coop('alpha').actorId }))).toHaveProperty('message')
       expect(await store().listCoops()).toEqual([coop('alpha')])
+    })
+  })
+
+  describe('change stamps', () => {
+    it('answer a new stamp of a kind after a write of that kind: a value read before it is never taken as current', async () => {
+      const before = await store().changeStamps()
+      await store().saveObject({ id: 'https://hub.test/o/stamped', type: 'Note' })
+      const afterObject = await store().changeStamps()
+      expect(afterObject.documents).not.toBe(before.documents)
+      await store().domainBlocks.add({ domain: 'stamped.test', reason: '', createdAt: T0 })
+      expect((await store().changeStamps()).domainBlocks).not.toBe(afterObject.domainBlocks)
+    })
+  })
+
+  describe('holdsId', () => {
+    it('answers whether an object, an activity, an object inside a received Create, a service or a pool is held under an id', async () => {
+      const actor = fixtures.actor('alpha').id
+      const held = {
+        object: fixtures.note(1, actor),
+        activity: fixtures.activity(1, 'Like', actor, 'https://elsewhere.test/o/liked'),
+        inCreate: { id: 'https://hub.test/o/in-create', type: 'Note', attributedTo: [actor] },
+        service: fixtures.service('files'),
+        pool: poolRecord('https://hub.test/o/pool')
+      }
+      for (const id of [held.object.id, held.activity.id, held.inCreate.id, held.service.id, held.pool.id]) expect(await store().holdsId(id)).toBe(false)
+      await store().saveObject(held.object)
+      await store().saveActivity(held.activity)
+      await store().saveActivity(fixtures.activity(2, 'Create', actor, held.inCreate))
+      await store().upsertService(held.service)
+      await store().pools.savePool(held.pool)
+      for (const id of [held.object.id, held.activity.id, held.inCreate.id, held.service.id, held.pool.id]) expect(await store().holdsId(id)).toBe(true)
+      // The object a Like names is not held: only a Create holds the object it carries.
+      expect(await store().holdsId('https://elsewhere.test/o/liked')).toBe(false)
     })
   })
 

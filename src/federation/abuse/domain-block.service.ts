@@ -3,13 +3,19 @@ import { blockCandidates, hostOf, normaliseBlockedDomain } from '../../domain/do
 import type { SchemaValidator } from '../../schemas/schema-validator'
 import type { DomainBlock } from '../../store/ports/domain-blocks.port'
 import type { HubStore } from '../../store/store.port'
+import { StampedReads } from '../stamped-reads'
 
 /**
  * The admin's domain blocks: managed through the API and the CLI, asked by the inbox (refuse),
  * the outbound client (no fetch, no delivery) and the delivery queue (nothing queued).
  */
 export class DomainBlockService {
-  constructor (private readonly store: HubStore, private readonly schemas: SchemaValidator) {}
+  /** The block (or none) of each host asked, kept while no block changes: every inbox request asks. */
+  private readonly hostBlocks: StampedReads<DomainBlock>
+
+  constructor (private readonly store: HubStore, private readonly schemas: SchemaValidator) {
+    this.hostBlocks = new StampedReads(store, 'domainBlocks', true)
+  }
 
   /** Blocks a domain (from an API or CLI body); ends the deliveries queued for it. */
   async add (body: unknown): Promise<DomainBlock & { created: boolean, deliveriesEnded: number }> {
@@ -35,7 +41,7 @@ export class DomainBlockService {
 
   /** The block covering a URL host (`URL.host`), or null. */
   async blockOfHost (host: string): Promise<DomainBlock | null> {
-    return await this.store.domainBlocks.findAny(blockCandidates(host))
+    return await this.hostBlocks.read(host, async () => await this.store.domainBlocks.findAny(blockCandidates(host)))
   }
 
   /** True when the URL host is blocked. */

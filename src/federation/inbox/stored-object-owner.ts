@@ -30,6 +30,8 @@ export function requireStoredOwner (apex: Apex, store: HubStore): RequestHandler
     // the Update (it needs the object inline) and keeps its stored copy for the Create.
     if (type !== 'delete' && typeof first(body.object) === 'string') return next()
     ;(async () => {
+      // Nearly always a new object: one read says nothing is held under its id.
+      if (!(await store.holdsId(objectId))) return null
       const stored = (await store.getObject(objectId)) ?? (await store.getActivity(objectId))
       if (stored && !validateOwner(stored, actor)) return storedOwnerLabel(stored)
       const service = await store.getService(objectId)

@@ -8,7 +8,7 @@
 import crypto from 'node:crypto'
 import os from 'node:os'
 import type {
-  ApexNode, ContextRecord, CoopRecord, Delivery, DeliveryClaim, DeliveryFailure, DeliveryWait, FollowPolicy, FollowRequest,
+  ApexNode, ChangeStamps, ContextRecord, CoopRecord, Delivery, DeliveryClaim, DeliveryFailure, DeliveryWait, FollowPolicy, FollowRequest,
   FollowState, HubStore, OutgoingFollow, ServiceRecord, TokenRecord
 } from '../store.port'
 import type { OutboxRecordChange } from '../ports/outbox.port'
@@ -51,6 +51,7 @@ const DEFAULT_DELIVERY_LEASE_MS = 60_000
 /** `HubStore` on a PostgreSQL database the hub owns. */
 export class PostgresStore implements HubStore {
   private readonly documents: PostgresApexDocuments
+  private stampCalls = 0
   private readonly deliveries: PostgresDeliveryQueue
   private readonly hub: PostgresHubTables
   readonly directory: PostgresDirectoryRepository
@@ -158,6 +159,22 @@ export class PostgresStore implements HubStore {
   // the hub's half
 
   async transaction<T>(work: () => Promise<T>): Promise<T> { return await this.db.transaction(async () => await work()) }
+
+  async holdsId (id: string): Promise<boolean> {
+    const { rows } = await this.db.query<{ held: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM objects WHERE id = $1)
+           OR EXISTS (SELECT 1 FROM streams WHERE id = $1)
+           OR EXISTS (SELECT 1 FROM streams WHERE object_id = $1 AND type = 'Create')
+           OR EXISTS (SELECT 1 FROM services WHERE id = $1)
+           OR EXISTS (SELECT 1 FROM pools WHERE id = $1) AS held`, [id])
+    return rows[0].held
+  }
+
+  /** No stamps are kept on PostgreSQL: every call answers new ones, so what they stamp is read again. */
+  async changeStamps (): Promise<ChangeStamps> {
+    this.stampCalls += 1
+    return { documents: this.stampCalls, domainBlocks: this.stampCalls }
+  }
   async saveCoop (coop: CoopRecord): Promise<void> { await this.hub.saveCoop(coop) }
   async getCoop (username: string): Promise<CoopRecord | null> { return await this.hub.getCoop(username) }
   async getCoopByActorId (actorId: string): Promise<CoopRecord | null> { return await this.hub.getCoopByActorId(actorId) }

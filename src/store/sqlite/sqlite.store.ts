@@ -6,13 +6,13 @@ import crypto from 'node:crypto'
 import os from 'node:os'
 import Database from 'better-sqlite3'
 import type {
-  ApexNode, ContextRecord, CoopRecord, Delivery, DeliveryClaim, DeliveryFailure, DeliveryWait, FollowPolicy, FollowRequest,
+  ApexNode, ChangeStamps, ContextRecord, CoopRecord, Delivery, DeliveryClaim, DeliveryFailure, DeliveryWait, FollowPolicy, FollowRequest,
   FollowState, HubStore, OutgoingFollow, ServiceRecord, TokenRecord
 } from '../store.port'
 import { migrate } from './migrations'
 import { ensurePrivateFile } from '../private-files'
 import { makeTransactionsImmediate } from './immediate-transactions'
-import { shareReadsWithinATurn } from './turn-read-snapshots'
+import { currentReadSnapshot, shareReadsWithinATurn } from './turn-read-snapshots'
 import { FALLBACK_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer'
 import { DirectorySearchThread } from './directory-search-thread'
 import { SqliteApexObjects } from './sqlite.apex-objects'
@@ -81,6 +81,9 @@ export class SqliteStore implements HubStore {
   private readonly deliveries: SqliteDeliveryQueue
   private readonly hub: SqliteHubTables
   private readonly tx: ConnectionTransactions
+  private readonly stamps: Database.Statement<[], ChangeStamps>
+  private readonly anyUnderId: Database.Statement<{ id: string }, { held: number }>
+  private keptStamps: { snapshot: number | null, stamps: ChangeStamps } | null = null
   /** The pools' and agreements' synchronous writers, for the outbox's transaction. */
   private readonly poolTables: SqlitePoolRepository
   private readonly agreementTables: SqliteAgreementRepository
@@ -135,6 +138,16 @@ export class SqliteStore implements HubStore {
     }
     const now = options.now ?? Date.now
     this.tx = new ConnectionTransactions(this.db)
+    // Kept by triggers (migration 20): one row per kind, both read in one step.
+    this.stamps = this.db.prepare<[], ChangeStamps>(
+      `SELECT MAX(CASE WHEN name = 'documents' THEN value END) AS documents,
+              MAX(CASE WHEN name = 'domain_blocks' THEN value END) AS domainBlocks FROM change_stamps`)
+    this.anyUnderId = this.db.prepare<{ id: string }, { held: number }>(
+      `SELECT EXISTS (SELECT 1 FROM objects WHERE id = :id)
+           OR EXISTS (SELECT 1 FROM streams WHERE id = :id)
+           OR EXISTS (SELECT 1 FROM streams WHERE object_id = :id AND type = 'Create')
+           OR EXISTS (SELECT 1 FROM services WHERE id = :id)
+           OR EXISTS (SELECT 1 FROM pools WHERE id = :id) AS held`)
     // The journal remembers inbox receipts an activity takes with it when it leaves an inbox.
     this.streams = new SqliteApexStreams(this.db, (seq, collections) => { journal.rememberLeaving(seq, collections) })
     this.objects = new SqliteApexObjects(this.db, object => this.streams.refreshEmbeddedCopies(object), id => this.streams.heldInCreate(id))
@@ -273,6 +286,19 @@ export class SqliteStore implements HubStore {
 
   transaction<T> (work: () => Promise<T>): Promise<T> {
     return this.tx.transaction(work)
+  }
+
+  holdsId (id: string): Promise<boolean> { return this.tx.run(() => (this.anyUnderId.get({ id }) as { held: number }).held === 1) }
+
+  changeStamps (): Promise<ChangeStamps> {
+    return this.tx.run(() => {
+      // Within one turn's read transaction the stamps cannot move: read them once per turn.
+      const snapshot = currentReadSnapshot(this.db)
+      if (snapshot !== null && this.keptStamps?.snapshot === snapshot) return this.keptStamps.stamps
+      const stamps = this.stamps.get() as ChangeStamps
+      this.keptStamps = { snapshot: currentReadSnapshot(this.db), stamps }
+      return stamps
+    })
   }
 
   saveCoop (coop: CoopRecord): Promise<void> { return this.tx.run(() => this.hub.saveCoop(coop)) }

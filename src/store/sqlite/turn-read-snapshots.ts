@@ -27,6 +27,18 @@ const STATEMENT_METHODS: readonly StatementMethod[] = ['run', 'get', 'all', 'ite
 /** The read transactions open in this process now, one per connection, each with what ends it. */
 const openReads = new Set<() => boolean>()
 
+/** Per patched connection: the number of its turn's read transaction now open, or null. */
+const openSnapshots = new WeakMap<Database.Database, () => number | null>()
+
+/**
+ * A number for the read transaction of this turn now open on `db`, or null when none is: two
+ * reads made under the same number saw the same store (nothing written since, by anyone). Each
+ * read transaction gets a new number; a write ends it.
+ */
+export function currentReadSnapshot (db: Database.Database): number | null {
+  return openSnapshots.get(db)?.() ?? null
+}
+
 /**
  * Ends every open read transaction of this process before a write: another connection in the
  * same process (a second store on the file, as tests and tools open) then sees the write at its
@@ -42,6 +54,8 @@ function endOpenReads (): void {
 export function shareReadsWithinATurn (db: Database.Database): void {
   const exec = db.exec.bind(db)
   let open = false
+  let snapshots = 0
+  openSnapshots.set(db, () => open ? snapshots : null)
 
   /** Ends this connection's read transaction; false when it cannot yet (rows being iterated). */
   const end = (): boolean => {
@@ -69,20 +83,28 @@ export function shareReadsWithinATurn (db: Database.Database): void {
     if (open || db.inTransaction) return
     exec('BEGIN')
     open = true
+    snapshots += 1
     openReads.add(end)
     setImmediate(endAtTurnEnd)
   }
 
-  db.exec = ((sql: string) => { endOpenReads(); return exec(sql) }) as typeof db.exec
+  // Any write also moves this connection's snapshot number, even where the read transaction
+  // cannot end at once (rows being iterated): what was read under the number is no longer current.
+  const beforeWrite = (): void => {
+    snapshots += 1
+    endOpenReads()
+  }
+
+  db.exec = ((sql: string) => { beforeWrite(); return exec(sql) }) as typeof db.exec
   const pragma = db.pragma.bind(db)
-  db.pragma = ((source: string, options?: Database.PragmaOptions) => { endOpenReads(); return pragma(source, options) }) as typeof db.pragma
+  db.pragma = ((source: string, options?: Database.PragmaOptions) => { beforeWrite(); return pragma(source, options) }) as typeof db.pragma
   const close = db.close.bind(db)
   db.close = (() => { end(); return close() }) as typeof db.close
 
   const transaction = db.transaction.bind(db)
   db.transaction = (fn => {
     const made = transaction(fn)
-    const first = <F extends (...args: never[]) => unknown>(run: F): F => ((...args: Parameters<F>) => { endOpenReads(); return run(...args) }) as F
+    const first = <F extends (...args: never[]) => unknown>(run: F): F => ((...args: Parameters<F>) => { beforeWrite(); return run(...args) }) as F
     return Object.assign(first(made), {
       default: first(made.default), deferred: first(made.deferred), immediate: first(made.immediate), exclusive: first(made.exclusive)
     })
@@ -92,7 +114,7 @@ export function shareReadsWithinATurn (db: Database.Database): void {
   db.prepare = ((source: string) => {
     const statement = prepare(source)
     // better-sqlite3 knows from the compiled statement whether it can write.
-    const before = statement.readonly ? begin : endOpenReads
+    const before = statement.readonly ? begin : beforeWrite
     const methods = statement as unknown as Record<StatementMethod, (...args: unknown[]) => unknown>
     for (const name of STATEMENT_METHODS) {
       const method = methods[name].bind(statement)

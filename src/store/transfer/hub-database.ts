@@ -14,8 +14,11 @@ export interface HubDatabaseInfo {
   counts: Record<string, number>
 }
 
-/** Tables that are the running processes' own state, not data: never copied, never compared. */
-export const RUNTIME_TABLES = ['hub_processes']
+/**
+ * Tables that are the running processes' own state, not data: never copied, never compared. The
+ * change stamps only tell the processes on this store what changed since they last read it.
+ */
+export const RUNTIME_TABLES = ['hub_processes', 'change_stamps']
 
 /**
  * The tables whose rows are the hub's data, in the order a copy writes them: every table but

@@ -23,6 +23,7 @@ import { migrationMembershipTargets } from './016-membership-targets'
 import { migrationDeliveryBodies } from './017-delivery-bodies'
 import { migrationInboxRecipients } from './018-inbox-recipients'
 import { migrationKeyedMemberships } from './019-keyed-memberships'
+import { migrationChangeStamps } from './020-change-stamps'
 
 export type { Migration } from './migration'
 
@@ -45,7 +46,8 @@ export const migrations: readonly Migration[] = [
   migrationMembershipTargets,
   migrationDeliveryBodies,
   migrationInboxRecipients,
-  migrationKeyedMemberships
+  migrationKeyedMemberships,
+  migrationChangeStamps
 ]
 
 /** Applies the migrations `db` lacks, each in its own transaction; answers the versions applied. */
