@@ -1,7 +1,13 @@
 import { Worker } from 'node:worker_threads'
 
-/** How often the background connection folds the write-ahead log back into the database. */
-export const CHECKPOINT_INTERVAL_MS = 1000
+/**
+ * How often the background connection folds the write-ahead log back into the database. Under a
+ * steady inbound load the log is never wholly folded back in the background (commits keep adding
+ * frames during each checkpoint), so it grows until the serving connection's fallback threshold
+ * has it checkpoint what is left itself, on the event loop; a quarter of a second leaves less for
+ * it to copy there (docs/performance.md, "Reads kept while nothing changed").
+ */
+export const CHECKPOINT_INTERVAL_MS = 250
 
 /**
  * With background checkpoints the serving connection checkpoints by itself only when the log
