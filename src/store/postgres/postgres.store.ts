@@ -51,6 +51,7 @@ const DEFAULT_DELIVERY_LEASE_MS = 60_000
 /** `HubStore` on a PostgreSQL database the hub owns. */
 export class PostgresStore implements HubStore {
   private readonly documents: PostgresApexDocuments
+  /** Counts `changeStamps` calls: each answers stamps no earlier call did. */
   private stampCalls = 0
   private readonly deliveries: PostgresDeliveryQueue
   private readonly hub: PostgresHubTables
@@ -175,6 +176,7 @@ export class PostgresStore implements HubStore {
     this.stampCalls += 1
     return { documents: this.stampCalls, domainBlocks: this.stampCalls }
   }
+
   async saveCoop (coop: CoopRecord): Promise<void> { await this.hub.saveCoop(coop) }
   async getCoop (username: string): Promise<CoopRecord | null> { return await this.hub.getCoop(username) }
   async getCoopByActorId (actorId: string): Promise<CoopRecord | null> { return await this.hub.getCoopByActorId(actorId) }
