@@ -111,10 +111,12 @@ export async function inboundBenchmark (options: RepeatOptions, log: (line: stri
         hub: hub.p50, reference: { name: 'minimal ideal inbox', value: ideal.p50 },
         ratio: hub.p50.median / ideal.p50.median, target: 'reported', met: true
       })
+      // The tail at 50 connections is a target (within 3 × the ideal's); at 10 it is reported.
+      const p99Ratio = hub.p99.median / ideal.p99.median
       comparisons.push({
         name: `inbound latency p99, ${concurrency} connections`, unit: 'ms',
         hub: hub.p99, reference: { name: 'minimal ideal inbox', value: ideal.p99 },
-        ratio: hub.p99.median / ideal.p99.median, target: 'reported', met: true
+        ratio: p99Ratio, ...(concurrency === 50 ? { target: '≤ 3', met: p99Ratio <= 3 } : { target: 'reported', met: true })
       })
     }
   } finally {
