@@ -296,6 +296,7 @@ export class SqliteStore implements HubStore {
       const snapshot = currentReadSnapshot(this.db)
       if (snapshot !== null && this.keptStamps?.snapshot === snapshot) return this.keptStamps.stamps
       const stamps = this.stamps.get() as ChangeStamps
+      // Asked again: the read above may be what began this turn's read transaction.
       this.keptStamps = { snapshot: currentReadSnapshot(this.db), stamps }
       return stamps
     })
