@@ -124,6 +124,17 @@ export function describeFederationSafetyContract (adapterName: string, makeStore
         expect(await store.inboxJournal.wasProcessed(key)).toBe(true)
       })
 
+      it('remembers a settled receipt as processed when its activity names another actor than the sender: the row cannot say so', async () => {
+        const owner = store.processes.selfId
+        const inbox = `${ACTOR}/inbox`
+        const note = { id: 'https://p.example/o/relayed', type: 'Note', content: 'relayed' }
+        const create = { id: 'https://p.example/a/relayed', type: 'Create', actor: ['https://p.example/u/author'], object: [note], _meta: { collection: [inbox] } }
+        const key = { sender: 'https://p.example/u/relay', activityId: create.id, recipientId: ACTOR }
+        expect(await store.inboxJournal.receive([{ key, inbox, object: note, activity: create, settled: true }], owner)).toEqual([{ claim: 'claimed', isNew: true }])
+        expect(await store.inboxJournal.wasProcessed(key)).toBe(true)
+        expect(await store.inboxJournal.receive([{ key, inbox, activity: create, settled: true }], owner)).toEqual([{ claim: 'done' }])
+      })
+
       it('keeps a settled receipt once: its object inside the activity, read and updated from there', async () => {
         const owner = store.processes.selfId
         const inbox = `${ACTOR}/inbox`

@@ -96,22 +96,29 @@ export class SqliteApexStreams {
       "SELECT doc FROM streams WHERE object_id = ? AND type = 'Create' ORDER BY seq LIMIT 1")
     this.removable = db.prepare<[string, string], { seq: number }>('SELECT seq FROM streams WHERE id = ? AND actor_id = ?')
     this.collectionsOfSeq = db.prepare<[number], Membership>('SELECT collection, recipient FROM stream_collections WHERE seq = ?')
-    this.insertActivity = db.transaction((activity: ApexNode, receivedBy?: ReceivedBy): true | undefined => {
-      const { doc, meta } = splitMeta(activity)
-      const result = this.insert.run(
-        activity.id, firstType(doc.type), firstId(doc.actor), firstId(doc.object),
-        JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta))
-      if (result.changes === 0) return undefined
-      const seq = Number(result.lastInsertRowid)
-      for (const collection of collectionsOf(meta)) this.addCollection.run(collection, seq, recipientIn(collection, receivedBy))
-      for (const objectId of embeddedRowIds(doc)) this.addEmbedded.run(objectId, seq)
-      return true as const
-    })
+    this.insertActivity = db.transaction((activity: ApexNode, receivedBy?: ReceivedBy) => this.saveActivityInTransaction(activity, receivedBy))
   }
 
   /** See `ApexStore.saveActivity`; `receivedBy` names the recipient of the inbox it was received in. */
   saveActivity (activity: ApexNode, receivedBy?: ReceivedBy): true | undefined {
     return this.insertActivity(activity, receivedBy)
+  }
+
+  /**
+   * `saveActivity` without a transaction of its own, for a caller whose transaction (or
+   * savepoint) already rolls its statements back together: a nested one would be a savepoint
+   * more per activity, which copies every page the insert touches once more.
+   */
+  saveActivityInTransaction (activity: ApexNode, receivedBy?: ReceivedBy): true | undefined {
+    const { doc, meta } = splitMeta(activity)
+    const result = this.insert.run(
+      activity.id, firstType(doc.type), firstId(doc.actor), firstId(doc.object),
+      JSON.stringify(doc), meta === undefined ? null : JSON.stringify(meta))
+    if (result.changes === 0) return undefined
+    const seq = Number(result.lastInsertRowid)
+    for (const collection of collectionsOf(meta)) this.addCollection.run(collection, seq, recipientIn(collection, receivedBy))
+    for (const objectId of embeddedRowIds(doc)) this.addEmbedded.run(objectId, seq)
+    return true
   }
 
   /** See `ApexStore.getActivity`. */

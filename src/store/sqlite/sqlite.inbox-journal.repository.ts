@@ -2,13 +2,13 @@
 import type Database from 'better-sqlite3'
 import type { InboxClaim, InboxJournalEntry, InboxJournalRepository, InboxKey, InboxReceipt, InboxReceiptResult } from '../ports/inbox-journal.port'
 import type { ApexNode } from '../store.port'
-import { keptInActivity, type ReceivedBy } from './apex-node-codec'
+import { collectionsOf, firstId, keptInActivity, type Meta, type ReceivedBy } from './apex-node-codec'
 
 /** The writes of apex's store a receipt makes, run inside the journal's transaction. */
 export interface ReceiptWriters {
   /** Inserts the object unless one is held under its id. */
   saveObject: (object: ApexNode) => void
-  /** Inserts the activity, its membership of the inbox naming the recipient; false when one is held under its id. */
+  /** Inserts the activity, its membership of the inbox naming the recipient, in the receipt's savepoint; false when one is held under its id. */
   saveActivity: (activity: ApexNode, receivedBy: ReceivedBy) => boolean
   /** Adds the activity held under `id` to the recipient's inbox; answers it with its meta. */
   addToInbox: (id: string, receivedBy: ReceivedBy) => ApexNode
@@ -22,6 +22,12 @@ const KEY = 'sender = ? AND activity_id = ? AND recipient_id = ?'
 
 function params (key: InboxKey): KeyParams {
   return [key.sender, key.activityId, key.recipientId]
+}
+
+/** Whether a receipt's activity, inserted as it is, is the sender's and in the recipient's inbox. */
+function heldForSender (r: InboxReceipt): boolean {
+  const activity = r.activity as ApexNode
+  return activity.id === r.key.activityId && firstId(activity.actor) === r.key.sender && collectionsOf(activity._meta as Meta | undefined).includes(r.inbox)
 }
 
 function toEntry (r: JournalRow): InboxJournalEntry {
@@ -124,10 +130,14 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
     if (claim !== 'claimed') return { claim }
     if (r.object !== undefined && !(settled && keptInActivity(r))) writers.saveObject(r.object as ApexNode)
     const receivedBy = { inbox: r.inbox, recipientId: r.key.recipientId }
-    const result: InboxReceiptResult = writers.saveActivity(r.activity as ApexNode, receivedBy)
+    const inserted = writers.saveActivity(r.activity as ApexNode, receivedBy)
+    const result: InboxReceiptResult = inserted
       ? { claim, isNew: true }
       : { claim, isNew: 'new collection', activity: writers.addToInbox(r.activity.id, receivedBy) }
-    if (settled && this.storedForRecipient.get(r.key.activityId, r.key.sender, r.key.recipientId) === undefined) {
+    // The row just inserted is the record when it names the sender and is in the inbox; only
+    // otherwise is the store asked whether an activity of the sender is held there for the recipient.
+    const recorded = inserted && heldForSender(r)
+    if (settled && !recorded && this.storedForRecipient.get(r.key.activityId, r.key.sender, r.key.recipientId) === undefined) {
       this.remember.run(...params(r.key), this.stamp())
     }
     return result

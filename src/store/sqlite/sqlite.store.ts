@@ -153,7 +153,7 @@ export class SqliteStore implements HubStore {
     this.objects = new SqliteApexObjects(this.db, object => this.streams.refreshEmbeddedCopies(object), id => this.streams.heldInCreate(id))
     const journal = new SqliteInboxJournalRepository(this.db, now, {
       saveObject: object => { this.objects.saveObject(object) },
-      saveActivity: (activity, receivedBy) => this.streams.saveActivity(activity, receivedBy) === true,
+      saveActivity: (activity, receivedBy) => this.streams.saveActivityInTransaction(activity, receivedBy) === true,
       addToInbox: (id, receivedBy) => this.streams.updateActivityMeta(id, 'collection', receivedBy.inbox, false, receivedBy)
     })
     const processId = options.processId ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`
