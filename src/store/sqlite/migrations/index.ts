@@ -24,6 +24,7 @@ import { migrationDeliveryBodies } from './017-delivery-bodies'
 import { migrationInboxRecipients } from './018-inbox-recipients'
 import { migrationKeyedMemberships } from './019-keyed-memberships'
 import { migrationChangeStamps } from './020-change-stamps'
+import { migrationInboxMembershipsUntargeted } from './021-inbox-memberships-untargeted'
 
 export type { Migration } from './migration'
 
@@ -47,7 +48,8 @@ export const migrations: readonly Migration[] = [
   migrationDeliveryBodies,
   migrationInboxRecipients,
   migrationKeyedMemberships,
-  migrationChangeStamps
+  migrationChangeStamps,
+  migrationInboxMembershipsUntargeted
 ]
 
 /** Applies the migrations `db` lacks, each in its own transaction; answers the versions applied. */
