@@ -114,6 +114,20 @@ export function syncRepositoriesContract (adapter: string, make: (clock: { now: 
         await r.sources.remove('s')
         expect(await r.sources.documents('s')).toEqual([])
       })
+
+      it('answers the cached documents\' validators without their bodies, in the documents\' order', async () => {
+        await r.sources.add({ id: 'v', format: 'librehosters', url: 'https://x.example/network.json', name: 'v' })
+        const root = { url: 'https://x.example/network.json', etag: '"r1"', lastModified: null, contentType: 'application/json', body: '{"a":1}' }
+        const member = { url: 'https://m.example/about.json', etag: null, lastModified: 'Sat, 01 Mar 2025 12:00:00 GMT', contentType: 'application/json', body: '{"b":2}' }
+        await r.sources.recordSuccess('v', { etag: '"r1"', lastModified: null, contentHash: 'h', counts, documents: [root, member] })
+        const validators = await r.sources.documentValidators('v')
+        expect(validators).toEqual([
+          { url: root.url, etag: '"r1"', lastModified: null, contentType: 'application/json' },
+          { url: member.url, etag: null, lastModified: 'Sat, 01 Mar 2025 12:00:00 GMT', contentType: 'application/json' }
+        ])
+        expect(validators).toEqual((await r.sources.documents('v')).map(({ body: _body, ...rest }) => rest))
+        expect(await r.sources.documentValidators('none')).toEqual([])
+      })
     })
 
     describe('SiblingRepository', () => {

@@ -40,12 +40,16 @@ export interface NewSource {
   enabled?: boolean
 }
 
-/** A document of a source as last read successfully, with its validators. */
-export interface CachedDocument {
+/** What is kept of a document of a source besides its body: enough to ask whether it changed. */
+export interface DocumentValidators {
   url: string
   etag: string | null
   lastModified: string | null
   contentType: string
+}
+
+/** A document of a source as last read successfully, with its validators. */
+export interface CachedDocument extends DocumentValidators {
   body: string
 }
 
@@ -73,6 +77,8 @@ export interface SourceRepository {
   remove(id: string): Promise<boolean>
   /** The documents of the last good import, to send their validators and reuse their bodies after a 304. */
   documents(id: string): Promise<CachedDocument[]>
+  /** The same documents without their bodies (a directory's can be 50 MB), in the same order. */
+  documentValidators(id: string): Promise<DocumentValidators[]>
   /** Clears failures and back-off and keeps the validators of what was imported. */
   recordSuccess(id: string, success: SourceSuccess): Promise<void>
   /** Counts a failure, keeps the error and when to try again; validators and content are kept. */

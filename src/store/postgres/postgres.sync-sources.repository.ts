@@ -2,7 +2,7 @@
  * Configured directory sources and their import state on PostgreSQL.
  */
 import type { JobCounts } from '../ports/jobs.port'
-import type { CachedDocument, NewSource, SourceRecord, SourceRepository, SourceSuccess } from '../ports/sync-sources.port'
+import type { CachedDocument, DocumentValidators, NewSource, SourceRecord, SourceRepository, SourceSuccess } from '../ports/sync-sources.port'
 import type { PostgresDatabase } from './postgres-database'
 
 interface SourceRow {
@@ -60,6 +60,12 @@ export class PostgresSourceRepository implements SourceRepository {
     const rows = await this.db.query<{ url: string, etag: string | null, last_modified: string | null, content_type: string, body: string }>(
       'SELECT url, etag, last_modified, content_type, body FROM sync_documents WHERE source_id = $1 ORDER BY position', [id])
     return rows.rows.map(r => ({ url: r.url, etag: r.etag, lastModified: r.last_modified, contentType: r.content_type, body: r.body }))
+  }
+
+  async documentValidators (id: string): Promise<DocumentValidators[]> {
+    const rows = await this.db.query<{ url: string, etag: string | null, last_modified: string | null, content_type: string }>(
+      'SELECT url, etag, last_modified, content_type FROM sync_documents WHERE source_id = $1 ORDER BY position', [id])
+    return rows.rows.map(r => ({ url: r.url, etag: r.etag, lastModified: r.last_modified, contentType: r.content_type }))
   }
 
   async recordSuccess (id: string, success: SourceSuccess): Promise<void> {

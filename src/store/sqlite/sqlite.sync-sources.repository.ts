@@ -3,7 +3,7 @@
  */
 import type Database from 'better-sqlite3'
 import type { JobCounts } from '../ports/jobs.port'
-import type { CachedDocument, NewSource, SourceRecord, SourceRepository, SourceSuccess } from '../ports/sync-sources.port'
+import type { CachedDocument, DocumentValidators, NewSource, SourceRecord, SourceRepository, SourceSuccess } from '../ports/sync-sources.port'
 
 interface SourceRow {
   id: string
@@ -60,6 +60,12 @@ export class SqliteSourceRepository implements SourceRepository {
     return this.db.prepare<[string], { url: string, etag: string | null, last_modified: string | null, content_type: string, body: string }>(
       'SELECT url, etag, last_modified, content_type, body FROM sync_documents WHERE source_id = ? ORDER BY rowid').all(id)
       .map(r => ({ url: r.url, etag: r.etag, lastModified: r.last_modified, contentType: r.content_type, body: r.body }))
+  }
+
+  async documentValidators (id: string): Promise<DocumentValidators[]> {
+    return this.db.prepare<[string], { url: string, etag: string | null, last_modified: string | null, content_type: string }>(
+      'SELECT url, etag, last_modified, content_type FROM sync_documents WHERE source_id = ? ORDER BY rowid').all(id)
+      .map(r => ({ url: r.url, etag: r.etag, lastModified: r.last_modified, contentType: r.content_type }))
   }
 
   async recordSuccess (id: string, success: SourceSuccess): Promise<void> {

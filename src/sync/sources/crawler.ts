@@ -1,12 +1,22 @@
 /**
  * Reads a source: the root document, then every document the adapter asks for, with conditional
- * requests (each document's last ETag / Last-Modified) and the cached body reused after a 304.
+ * requests (each document's last ETag / Last-Modified) and the cached body reused after a 304
+ * (read from the store only then: a directory's body can be 50 MB).
  * A root that fails throws; a document below it that fails is recorded in the tree instead.
  */
 import type { OutboundClient } from '../../federation/http/outbound-client'
-import type { CachedDocument } from '../../store/ports/sync-sources.port'
+import type { CachedDocument, DocumentValidators } from '../../store/ports/sync-sources.port'
+import { contentHash } from './content-hash'
 import { SourceFormatError } from './source-error'
 import type { ChildRequest, DocumentNode, DroppedLink, FailedDocument, SourceAdapter } from './source-adapter'
+
+/** What a crawl knows of the documents of the last good import. */
+export interface DocumentCache {
+  /** The validators of the document last read at `url`, to ask whether it changed. */
+  validators: (url: string) => DocumentValidators | undefined
+  /** The document last read at `url` with its body, for a 304 Not Modified. */
+  document: (url: string) => Promise<CachedDocument | undefined>
+}
 
 /** Limits of one crawl. */
 export interface CrawlLimits {
@@ -29,27 +39,28 @@ export interface CrawlResult {
 }
 
 /**
- * Reads one source; `onDocument` is told after each document (for progress bars). With
- * `skipUnchangedRoot`, a single-document format whose root came back byte for byte as cached is
- * not parsed: its root node carries no data, which only a caller that stops at "unchanged" may use.
+ * Reads one source; `onDocument` is told after each document (for progress bars). Given
+ * `unchangedRootHash` (the content hash the last good import recorded), a single-document format
+ * whose root has that very content (`contentHash`) is not parsed: its root node carries no data,
+ * which only a caller that stops at "unchanged" may use. The hash stands for the bytes, so the
+ * cached body need not be read to compare.
  */
 export async function crawl (
   adapter: SourceAdapter,
   rootUrl: string,
-  cache: ReadonlyMap<string, CachedDocument>,
+  cache: DocumentCache,
   client: OutboundClient,
   limits: CrawlLimits,
   onDocument: (done: number, known: number) => void = () => {},
-  options: { skipUnchangedRoot?: boolean } = {}
+  options: { unchangedRootHash?: string | null } = {}
 ): Promise<CrawlResult> {
   const documents: CachedDocument[] = []
   const dropped: DroppedLink[] = []
   const stats = { fetched: 0, notModified: 0, known: 1 }
 
   const read = async (request: ChildRequest, skipUnchanged = false): Promise<{ node: DocumentNode, requests: ChildRequest[] }> => {
-    const cached = cache.get(request.url)
-    const document = await fetchDocument(adapter, request, cached, client, limits, stats)
-    if (skipUnchanged && cached !== undefined && document.body === cached.body) {
+    const document = await fetchDocument(adapter, request, cache, client, limits, stats)
+    if (skipUnchanged && contentHash([document]) === options.unchangedRootHash) {
       // The very bytes read last time: nothing below it and nothing to map (the caller sees an unchanged source).
       documents.push(document)
       onDocument(documents.length, stats.known)
@@ -89,7 +100,7 @@ export async function crawl (
     node.children = children
   }
 
-  const root = await read({ url: rootUrl, role: 'root', key: rootUrl }, options.skipUnchangedRoot === true && adapter.singleDocument === true)
+  const root = await read({ url: rootUrl, role: 'root', key: rootUrl }, typeof options.unchangedRootHash === 'string' && adapter.singleDocument === true)
   await expand(root.node, root.requests)
   return { root: root.node, documents, fetched: stats.fetched, notModified: stats.notModified, dropped }
 }
@@ -97,14 +108,16 @@ export async function crawl (
 async function fetchDocument (
   adapter: SourceAdapter,
   request: ChildRequest,
-  cached: CachedDocument | undefined,
+  cache: DocumentCache,
   client: OutboundClient,
   limits: CrawlLimits,
   stats: { fetched: number, notModified: number }
 ): Promise<CachedDocument> {
   const options = { accept: adapter.accept(request.role), timeoutMs: limits.timeoutMs, maxBytes: limits.maxBytes }
-  let res = await client.getDocument(request.url, { ...options, etag: cached?.etag, lastModified: cached?.lastModified })
+  const known = cache.validators(request.url)
+  let res = await client.getDocument(request.url, { ...options, etag: known?.etag, lastModified: known?.lastModified })
   if (res.status === 304) {
+    const cached = known === undefined ? undefined : await cache.document(request.url)
     if (cached) {
       stats.notModified++
       return cached

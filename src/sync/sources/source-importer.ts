@@ -4,16 +4,16 @@
  * delete records gone for longer than the grace period. A failure changes nothing in the
  * directory; it is recorded on the source with the time of the next attempt (back-off).
  */
-import crypto from 'node:crypto'
 import { canonicalWebsite } from '../../domain/directory/canonical-url'
 import type { OutboundClient } from '../../federation/http/outbound-client'
 import type { Logger } from '../../log/logger'
 import type { DirectoryRepository, SourceEntry } from '../../store/ports/directory.port'
 import type { JobCounts } from '../../store/ports/jobs.port'
-import type { CachedDocument, SourceRecord, SourceRepository } from '../../store/ports/sync-sources.port'
+import type { CachedDocument, DocumentValidators, SourceRecord, SourceRepository } from '../../store/ports/sync-sources.port'
 import { zeroCounts } from '../scheduler/job-counts'
 import { nextAttemptAt } from './backoff'
-import { crawl, CrawlLimits } from './crawler'
+import { contentHash } from './content-hash'
+import { crawl, CrawlLimits, DocumentCache } from './crawler'
 import type { DocumentNode, DroppedLink, FailedDocument, Rejection } from './source-adapter'
 import { SourceFormatError } from './source-error'
 import { SOURCE_ADAPTERS } from './source-formats'
@@ -85,12 +85,28 @@ export class SourceImporter {
     return this.directory.purgeGone(source.name, new Date(this.now() - this.graceMs).toISOString())
   }
 
+  /**
+   * The last good import's documents as the crawl asks for them: validators from `known`, bodies
+   * read from the store only when a 304 needs one, all at once and only once per run.
+   */
+  private storedDocuments (sourceId: string, known: ReadonlyMap<string, DocumentValidators>): DocumentCache {
+    let bodies: Promise<Map<string, CachedDocument>> | null = null
+    return {
+      validators: url => known.get(url),
+      document: async url => {
+        bodies ??= this.sources.documents(sourceId).then(all => new Map(all.map(d => [d.url, d])))
+        return (await bodies).get(url)
+      }
+    }
+  }
+
   private async importOrThrow (source: SourceRecord, options: ImportOptions, result: SourceImportResult): Promise<SourceImportResult> {
     const adapter = SOURCE_ADAPTERS[source.format]
     if (!adapter) throw new SourceFormatError(`the format "${source.format}" is not one this hub reads`)
-    const cache = new Map((await this.sources.documents(source.id)).map(d => [d.url, d]))
+    const known = new Map((await this.sources.documentValidators(source.id)).map(d => [d.url, d]))
     // Unless forced, an unchanged single document is not even parsed: the hash below stops the run.
-    const crawled = await crawl(adapter, source.url, cache, this.client, this.limits, options.onDocument, { skipUnchangedRoot: !options.force })
+    const crawled = await crawl(adapter, source.url, this.storedDocuments(source.id, known), this.client, this.limits, options.onDocument,
+      { unchangedRootHash: options.force === true ? null : source.contentHash })
     result.fetched = crawled.fetched
     result.notModified = crawled.notModified
     result.droppedLinks = crawled.dropped.length
@@ -98,16 +114,16 @@ export class SourceImporter {
     if (crawled.dropped.length > 0) this.logger.warn({ source: source.id, dropped: result.dropped }, `directory source: ${crawled.dropped.length} link(s) could not be followed`)
     const rootDoc = crawled.documents.find(d => d.url === source.url)
     const validators = { etag: rootDoc?.etag ?? null, lastModified: rootDoc?.lastModified ?? null }
-    const contentHash = hashDocuments(crawled.documents)
+    const hash = contentHash(crawled.documents)
     // Same content as the last good import: nothing to write. Only new validators (a 200 with the
     // same body) or a failure streak to clear are recorded; the job's run history shows the check.
-    if (contentHash === source.contentHash && !options.force) {
-      const newValidators = crawled.documents.length !== cache.size || crawled.documents.some(d => {
-        const cached = cache.get(d.url)
+    if (hash === source.contentHash && !options.force) {
+      const newValidators = crawled.documents.length !== known.size || crawled.documents.some(d => {
+        const cached = known.get(d.url)
         return !cached || cached.etag !== d.etag || cached.lastModified !== d.lastModified
       })
       if (newValidators || source.failures > 0) {
-        await this.sources.recordSuccess(source.id, { ...validators, contentHash, counts: zeroCounts(), documents: newValidators ? crawled.documents : undefined })
+        await this.sources.recordSuccess(source.id, { ...validators, contentHash: hash, counts: zeroCounts(), documents: newValidators ? crawled.documents : undefined })
       }
       return { ...result, outcome: 'unchanged', purged: await this.purge(source) }
     }
@@ -145,7 +161,7 @@ export class SourceImporter {
     const report = await this.directory.importBatch(source.name, entries, { markMissingGone: true })
     const purged = await this.purge(source)
     const counts: JobCounts = { ...report, rejected: rejections.length }
-    await this.sources.recordSuccess(source.id, { ...validators, contentHash, counts, documents: crawled.documents })
+    await this.sources.recordSuccess(source.id, { ...validators, contentHash: hash, counts, documents: crawled.documents })
     this.logger.info({ source: source.id, ...counts, purged }, 'directory source imported')
     return { ...result, outcome: 'imported', counts, purged, rejections: rejections.slice(0, 20) }
   }
@@ -156,11 +172,4 @@ function releaseParsed (node: DocumentNode | FailedDocument): void {
   if ('error' in node) return
   node.data = null
   for (const child of node.children) releaseParsed(child)
-}
-
-/** One hash over every document, in URL order (documents arrive in any order). */
-function hashDocuments (documents: CachedDocument[]): string {
-  const hash = crypto.createHash('sha256')
-  for (const d of [...documents].sort((a, b) => a.url.localeCompare(b.url))) hash.update(d.url).update('\0').update(d.body).update('\0')
-  return hash.digest('hex')
 }
