@@ -28,10 +28,12 @@ export interface CrawlLimits {
   concurrency: number
 }
 
-/** The tree read, every document in reading order (for the cache and the content hash), and what the fetches were. */
+/** The tree read, every document in reading order (for the cache), their content hash, and what the fetches were. */
 export interface CrawlResult {
   root: DocumentNode
   documents: CachedDocument[]
+  /** `contentHash` of `documents`: what the import records and compares with the last one's. */
+  contentHash: string
   fetched: number
   notModified: number
   /** Links the adapter could not follow, in every document read. */
@@ -57,10 +59,13 @@ export async function crawl (
   const documents: CachedDocument[] = []
   const dropped: DroppedLink[] = []
   const stats = { fetched: 0, notModified: 0, known: 1 }
+  // A single document's hash, taken for the comparison, is the tree's: a 50 MB root is hashed once.
+  let rootHash: string | undefined
 
   const read = async (request: ChildRequest, skipUnchanged = false): Promise<{ node: DocumentNode, requests: ChildRequest[] }> => {
     const document = await fetchDocument(adapter, request, cache, client, limits, stats)
-    if (skipUnchanged && contentHash([document]) === options.unchangedRootHash) {
+    if (skipUnchanged) rootHash = contentHash([document])
+    if (rootHash !== undefined && rootHash === options.unchangedRootHash) {
       // The very bytes read last time: nothing below it and nothing to map (the caller sees an unchanged source).
       documents.push(document)
       onDocument(documents.length, stats.known)
@@ -102,7 +107,8 @@ export async function crawl (
 
   const root = await read({ url: rootUrl, role: 'root', key: rootUrl }, typeof options.unchangedRootHash === 'string' && adapter.singleDocument === true)
   await expand(root.node, root.requests)
-  return { root: root.node, documents, fetched: stats.fetched, notModified: stats.notModified, dropped }
+  const hash = rootHash !== undefined && documents.length === 1 ? rootHash : contentHash(documents)
+  return { root: root.node, documents, contentHash: hash, fetched: stats.fetched, notModified: stats.notModified, dropped }
 }
 
 async function fetchDocument (

@@ -12,7 +12,6 @@ import type { JobCounts } from '../../store/ports/jobs.port'
 import type { CachedDocument, DocumentValidators, SourceRecord, SourceRepository } from '../../store/ports/sync-sources.port'
 import { zeroCounts } from '../scheduler/job-counts'
 import { nextAttemptAt } from './backoff'
-import { contentHash } from './content-hash'
 import { crawl, CrawlLimits, DocumentCache } from './crawler'
 import type { DocumentNode, DroppedLink, FailedDocument, Rejection } from './source-adapter'
 import { SourceFormatError } from './source-error'
@@ -114,7 +113,7 @@ export class SourceImporter {
     if (crawled.dropped.length > 0) this.logger.warn({ source: source.id, dropped: result.dropped }, `directory source: ${crawled.dropped.length} link(s) could not be followed`)
     const rootDoc = crawled.documents.find(d => d.url === source.url)
     const validators = { etag: rootDoc?.etag ?? null, lastModified: rootDoc?.lastModified ?? null }
-    const hash = contentHash(crawled.documents)
+    const hash = crawled.contentHash
     // Same content as the last good import: nothing to write. Only new validators (a 200 with the
     // same body) or a failure streak to clear are recorded; the job's run history shows the check.
     if (hash === source.contentHash && !options.force) {
