@@ -64,12 +64,14 @@ export async function crawl (
 
   const read = async (request: ChildRequest, skipUnchanged = false): Promise<{ node: DocumentNode, requests: ChildRequest[] }> => {
     const document = await fetchDocument(adapter, request, cache, client, limits, stats)
-    if (skipUnchanged) rootHash = contentHash([document])
-    if (rootHash !== undefined && rootHash === options.unchangedRootHash) {
-      // The very bytes read last time: nothing below it and nothing to map (the caller sees an unchanged source).
-      documents.push(document)
-      onDocument(documents.length, stats.known)
-      return { node: { role: request.role, key: request.key, url: request.url, data: null, children: [] }, requests: [] }
+    if (skipUnchanged) {
+      rootHash = contentHash([document])
+      if (rootHash === options.unchangedRootHash) {
+        // The very bytes read last time: nothing below it and nothing to map (the caller sees an unchanged source).
+        documents.push(document)
+        onDocument(documents.length, stats.known)
+        return { node: { role: request.role, key: request.key, url: request.url, data: null, children: [] }, requests: [] }
+      }
     }
     const parsed = adapter.parse(document, request.role)
     if (parsed.dropped) dropped.push(...parsed.dropped)
