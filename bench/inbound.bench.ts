@@ -48,8 +48,8 @@ export async function firstSight (target: InboxTarget, peers: RemotePeers, concu
 /** One run of `PER_RUN` signed Creates at `concurrency`: throughput, latency, the server's CPU per activity. */
 export async function inboundRun (target: InboxTarget, peers: RemotePeers, concurrency: number): Promise<InboundFigures> {
   const requests = peers.prepareCreates(target.inboxUrl, target.recipient, PER_RUN)
-  const cpuBefore = processCpuMs(target.server.pid) ?? NaN
-  const result = await runLoad(new URL(target.inboxUrl).origin, requests, concurrency)
+  let cpuBefore = NaN
+  const result = await runLoad(new URL(target.inboxUrl).origin, requests, concurrency, () => { cpuBefore = processCpuMs(target.server.pid) ?? NaN })
   // The server process's own CPU per activity (all its threads, from /proc): it barely moves when
   // other work shares the cores, so it is the figure to read when the throughputs do.
   const cpuMs = ((processCpuMs(target.server.pid) ?? NaN) - cpuBefore) / PER_RUN
