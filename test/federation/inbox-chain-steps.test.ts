@@ -1,46 +1,76 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { actorIsSender } from '../../src/federation/inbox/actor-is-sender'
-import { ChainResponse, runChain } from '../../src/federation/inbox/middleware-runner'
+import { apexStep, InboxStep, RecipientResponse, runRecipientSteps } from '../../src/federation/inbox/inbox-steps'
 import type { Apex } from '../../src/federation/apex-setup'
 
 const HUB = 'http://127.0.0.1:4100'
 const ALICE = 'http://127.0.0.1:4200/users/alice'
 
-function chainResponse (): ChainResponse {
-  return new ChainResponse({ apex: {} }, {})
+function recipientResponse (): RecipientResponse {
+  return new RecipientResponse({ apex: {} }, {})
 }
 
-/** The per-recipient chain runner, on its own: the order, and how a run ends. */
-describe('runChain', () => {
+/** The per-recipient step runner, on its own: the order, and how a run ends. */
+describe('runRecipientSteps', () => {
   const req = {} as Request
 
-  it('runs the middlewares in order and completes when the last one calls next', async () => {
+  it('runs the steps in order, waiting for the ones that return a promise, and completes after the last', async () => {
     const seen: number[] = []
-    const step = (n: number): RequestHandler => (_req, _res, next) => { seen.push(n); next() }
-    const res = chainResponse()
+    const step = (n: number): InboxStep => () => { seen.push(n) }
+    const later = (n: number): InboxStep => async () => { await new Promise(resolve => setImmediate(resolve)); seen.push(n) }
+    const res = recipientResponse()
     let closed = 0
     res.on('close', () => closed++)
-    expect(await runChain([step(1), step(2), step(3)], req, res)).toEqual({ kind: 'completed' })
+    expect(await runRecipientSteps([step(1), later(2), step(3)], req, res)).toEqual({ kind: 'completed' })
     expect(seen).toEqual([1, 2, 3])
     expect(closed).toBe(1)
   })
 
-  it('stops at the middleware that answers, and runs none after it', async () => {
+  it('stops at the step that answers, and runs none after it', async () => {
     const after = jest.fn()
-    const answer: RequestHandler = (_req, res) => { setImmediate(() => res.status(202).end()) }
-    const outcome = await runChain([(_q, _s, next) => next(), answer, after], req, chainResponse())
+    const answer: InboxStep = async (_req, res) => { await new Promise(resolve => setImmediate(resolve)); res.status(202).end() }
+    const outcome = await runRecipientSteps([() => undefined, answer, after], req, recipientResponse())
     expect(outcome).toEqual({ kind: 'answered', status: 202 })
     expect(after).not.toHaveBeenCalled()
   })
 
-  it('passes on an error given to next or thrown, and ignores a second next from the same middleware', async () => {
+  it('ends with the error a step throws or rejects with, and runs none after it', async () => {
+    const boom = new Error('boom')
+    const after = jest.fn()
+    const thrown: InboxStep = () => { throw boom }
+    expect(await runRecipientSteps([thrown, after], req, recipientResponse())).toEqual({ kind: 'error', error: boom })
+    const rejected: InboxStep = async () => { throw boom }
+    expect(await runRecipientSteps([rejected, after], req, recipientResponse())).toEqual({ kind: 'error', error: boom })
+    expect(after).not.toHaveBeenCalled()
+  })
+
+  it('keeps the answer when the step that gave it fails after', async () => {
+    const answerThenFail: InboxStep = async (_req, res) => { res.status(202).end(); throw new Error('too late') }
+    expect(await runRecipientSteps([answerThenFail], req, recipientResponse())).toEqual({ kind: 'answered', status: 202 })
+  })
+})
+
+/** apex's middlewares as steps: they move on by `next`, refuse by an error, and only once. */
+describe('apexStep', () => {
+  const req = {} as Request
+
+  it('resolves on next(), rejects with the error passed on or thrown, and ignores a second next', async () => {
     const boom = new Error('boom')
     const after = jest.fn()
     const twice: RequestHandler = (_req, _res, next) => { next(boom); next() }
-    expect(await runChain([twice, after], req, chainResponse())).toEqual({ kind: 'error', error: boom })
-    expect(after).not.toHaveBeenCalled()
+    expect(await runRecipientSteps([apexStep(twice), after], req, recipientResponse())).toEqual({ kind: 'error', error: boom })
     const thrown: RequestHandler = () => { throw boom }
-    expect(await runChain([thrown, after], req, chainResponse())).toEqual({ kind: 'error', error: boom })
+    expect(await runRecipientSteps([apexStep(thrown), after], req, recipientResponse())).toEqual({ kind: 'error', error: boom })
+    expect(after).not.toHaveBeenCalled()
+    const passes: RequestHandler = (_req, _res, next) => { next() }
+    expect(await runRecipientSteps([apexStep(passes), after], req, recipientResponse())).toEqual({ kind: 'completed' })
+    expect(after).toHaveBeenCalledTimes(1)
+  })
+
+  it('ends the run when the middleware answers instead of passing on', async () => {
+    const after = jest.fn()
+    const answers: RequestHandler = (_req, res) => { setImmediate(() => res.status(403).end()) }
+    expect(await runRecipientSteps([apexStep(answers), after], req, recipientResponse())).toEqual({ kind: 'answered', status: 403 })
     expect(after).not.toHaveBeenCalled()
   })
 })
@@ -54,19 +84,19 @@ describe('actorIsSender', () => {
   } as unknown as Apex
   const step = actorIsSender(apex, HUB)
 
-  function run (actorId: string, senderId: string, blockList: string[] = []): { locals: Record<string, unknown>, next: jest.Mock } {
+  function run (actorId: string, senderId: string, blockList: string[] = []): { locals: Record<string, unknown>, pending: void | Promise<void> } {
     apexActor.mockClear()
     const locals: Record<string, unknown> = { sender: { id: senderId, type: 'Person' }, target: { id: `${HUB}/u/coop`, _local: { blockList } } }
-    const next = jest.fn()
-    step({ body: { actor: [actorId] } } as unknown as Request, { locals: { apex: locals } } as unknown as Response, next)
-    return { locals, next }
+    const pending = step({ body: { actor: [actorId] } } as unknown as Request, { locals: { apex: locals } } as unknown as Response)
+    return { locals, pending }
   }
 
   it('uses the verified sender when it is the activity\'s remote actor, without apex\'s second look-up', () => {
-    const { locals, next } = run(ALICE, ALICE)
+    const { locals, pending } = run(ALICE, ALICE)
     expect(locals.actor).toBe(locals.sender)
     expect(apexActor).not.toHaveBeenCalled()
-    expect(next).toHaveBeenCalledWith()
+    // Nothing to wait for: the step moves on at once.
+    expect(pending).toBeUndefined()
   })
 
   it.each([

@@ -4,9 +4,8 @@ import { mentionsBonfireValueFlows, valueFlowsAlias, VF_BONFIRE_NAMESPACE, VF_NA
 /** Runs the inbox step on a body; answers the body the next step sees. */
 function aliased (body: unknown): unknown {
   const req = { body } as Request
-  let passedOn = false
-  valueFlowsAlias(req, {} as Response, () => { passedOn = true })
-  expect(passedOn).toBe(true)
+  // A step with nothing to wait for returns nothing: the next one runs at once.
+  expect(valueFlowsAlias(req, {} as Response)).toBeUndefined()
   return req.body
 }
 

@@ -1,10 +1,11 @@
-import { NextFunction, Request, RequestHandler, Response } from 'express'
+import type { Request } from 'express'
 import { DomainBlockedError, RateLimitedError } from '../../errors/app-errors'
 import { hostOf } from '../../domain/domain-block'
 import type { Logger } from '../../log/logger'
 import { rawActorId } from '../inbox/inbox-authentication'
 import type { DomainBlockService } from './domain-block.service'
 import type { RateLimiter } from './rate-limiter'
+import type { InboxStep } from '../inbox/inbox-steps'
 
 /** The keyId a request claims to be signed with (draft-cavage or RFC 9421), not yet verified. */
 export function claimedKeyId (req: Request): string | null {
@@ -20,13 +21,13 @@ export function claimedKeyId (req: Request): string | null {
  * counts the connection's address, never what the request claims (a keyId's host is the
  * sender's to choose until the signature is verified). Over the limit: 429 with `Retry-After`.
  */
-export function inboxAddressRateLimit (limiter: RateLimiter, logger: Logger): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction): void => {
+export function inboxAddressRateLimit (limiter: RateLimiter, logger: Logger): InboxStep {
+  return req => {
     const address = req.socket.remoteAddress ?? 'unknown'
     const decision = limiter.take(address)
-    if (decision.allowed) return next()
+    if (decision.allowed) return
     logger.info({ address, retryAfter: decision.retryAfterSeconds }, 'inbox: rate limit of a client address reached')
-    next(new RateLimitedError(`Too many requests from the address ${address}; try again in ${decision.retryAfterSeconds} s`, decision.retryAfterSeconds))
+    throw new RateLimitedError(`Too many requests from the address ${address}; try again in ${decision.retryAfterSeconds} s`, decision.retryAfterSeconds)
   }
 }
 
@@ -34,15 +35,15 @@ export function inboxAddressRateLimit (limiter: RateLimiter, logger: Logger): Re
  * Per-remote-host rate limit on inbox POSTs, after the signature is verified: the host of the
  * verified sender. Over the limit: 429 with `Retry-After`.
  */
-export function verifiedHostRateLimit (limiter: RateLimiter, logger: Logger): RequestHandler {
-  return (_req: Request, res: Response, next: NextFunction): void => {
+export function verifiedHostRateLimit (limiter: RateLimiter, logger: Logger): InboxStep {
+  return (_req, res) => {
     const sender = (res.locals.apex as { sender?: { id?: unknown } } | undefined)?.sender
     const host = typeof sender?.id === 'string' ? hostOf(sender.id) : null
-    if (host === null) return next()
+    if (host === null) return
     const decision = limiter.take(host)
-    if (decision.allowed) return next()
+    if (decision.allowed) return
     logger.info({ host, retryAfter: decision.retryAfterSeconds }, 'inbox: rate limit of a remote host reached')
-    next(new RateLimitedError(`Too many requests from ${host}; try again in ${decision.retryAfterSeconds} s`, decision.retryAfterSeconds))
+    throw new RateLimitedError(`Too many requests from ${host}; try again in ${decision.retryAfterSeconds} s`, decision.retryAfterSeconds)
   }
 }
 
@@ -50,19 +51,17 @@ export function verifiedHostRateLimit (limiter: RateLimiter, logger: Logger): Re
  * Refuses inbox POSTs from blocked domains (403) before any key is fetched: neither the host of
  * the signature's keyId nor that of the activity's actor may be blocked.
  */
-export function refuseBlockedDomains (blocks: DomainBlockService): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction): void => {
+export function refuseBlockedDomains (blocks: DomainBlockService): InboxStep {
+  return async req => {
     const keyId = claimedKeyId(req)
     const body = req.body as Record<string, unknown> | undefined
     const actorId = body && typeof body === 'object' ? rawActorId(body) : null
     const candidates = [keyId, actorId].filter((v): v is string => typeof v === 'string')
     // The key and the actor are nearly always on one host: ask once.
     if (candidates.length === 2 && hostOf(candidates[0]) === hostOf(candidates[1])) candidates.pop()
-    ;(async () => {
-      for (const iri of candidates) {
-        const block = await blocks.blockOf(iri)
-        if (block) throw new DomainBlockedError(`Requests from ${hostOf(iri)} are refused: the domain ${block.domain} is blocked on this hub`)
-      }
-    })().then(() => next(), next)
+    for (const iri of candidates) {
+      const block = await blocks.blockOf(iri)
+      if (block) throw new DomainBlockedError(`Requests from ${hostOf(iri)} are refused: the domain ${block.domain} is blocked on this hub`)
+    }
   }
 }

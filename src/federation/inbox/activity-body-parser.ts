@@ -1,9 +1,10 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import type { Request } from 'express'
 import { MalformedBodyError, UnsupportedMediaTypeError } from '../../errors/app-errors'
 import { nestedDeeperThan } from './json-depth'
 import { activityContentType, announcesBody } from './activity-media-type'
 import { readRequestBody } from './request-body-reader'
 import { decodeBody, isReadableCharset, parseStrictJson, unsupportedCharset } from './json-body-text'
+import type { InboxStep } from './inbox-steps'
 
 /** The request with the exact bytes received, kept for the Digest check. */
 export interface RawBodyRequest extends Request {
@@ -29,46 +30,35 @@ function refuseDeepText (text: string): void {
 }
 
 /**
- * Reads an inbox POST's body from the request stream, without Express's body parser: only
+ * The inbox step that reads a POST's body from the request stream, without Express's body parser: only
  * ActivityStreams JSON media types in a UTF charset (415 otherwise), identity, gzip or deflate
  * (415 otherwise), at most `limitBytes` bytes after inflating (413 beyond), JSON nested at most
  * MAX_JSON_DEPTH levels (checked on the text, before parsing), one JSON object (400 otherwise).
  * The bytes read are kept as `rawBody` for the Digest check.
  */
-export function activityBodyParser (limitBytes: number): RequestHandler[] {
-  const readBody = (req: Request, _res: Response, next: NextFunction): void => {
+export function activityBodyParser (limitBytes: number): InboxStep {
+  return async req => {
     if (!announcesBody(req.headers)) {
-      return next(new UnsupportedMediaTypeError('An inbox POST carries one activity as its body; this one has no body (neither Content-Length nor Transfer-Encoding)'))
+      throw new UnsupportedMediaTypeError('An inbox POST carries one activity as its body; this one has no body (neither Content-Length nor Transfer-Encoding)')
     }
     const type = activityContentType(req.headers['content-type'])
     if (type === null) {
-      return next(new UnsupportedMediaTypeError(`An inbox accepts application/activity+json or application/ld+json; got ${req.get('content-type') ?? 'no Content-Type'}`))
+      throw new UnsupportedMediaTypeError(`An inbox accepts application/activity+json or application/ld+json; got ${req.get('content-type') ?? 'no Content-Type'}`)
     }
     const charset = type.charset ?? 'utf-8'
-    if (!isReadableCharset(charset)) return next(unsupportedCharset(charset))
+    if (!isReadableCharset(charset)) throw unsupportedCharset(charset)
     // Marks the body as read, so that no body parser further on waits for it again.
     ;(req as Request & { _body?: boolean })._body = true
-    readRequestBody(req, limitBytes, (err, body) => {
-      if (err !== null || body === undefined) return next(err ?? undefined)
-      let parsed: unknown
-      try {
-        const text = decodeBody(body, charset)
-        refuseDeepText(text)
-        ;(req as RawBodyRequest).rawBody = body
-        parsed = parseStrictJson(text)
-      } catch (error) {
-        return next(error)
-      }
-      req.body = parsed
-      next()
+    const body = await new Promise<Buffer>((resolve, reject) => {
+      readRequestBody(req, limitBytes, (err, read) => { if (err !== null) reject(err); else resolve(read ?? Buffer.alloc(0)) })
     })
-  }
-  const checkShape = (req: Request, _res: Response, next: NextFunction): void => {
-    const body = req.body as unknown
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      return next(new MalformedBodyError('The body must be one JSON object: an ActivityStreams activity'))
+    const text = decodeBody(body, charset)
+    refuseDeepText(text)
+    ;(req as RawBodyRequest).rawBody = body
+    const parsed = parseStrictJson(text)
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new MalformedBodyError('The body must be one JSON object: an ActivityStreams activity')
     }
-    next()
+    req.body = parsed
   }
-  return [readBody, checkShape]
 }

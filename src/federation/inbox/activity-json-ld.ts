@@ -1,6 +1,6 @@
-import { NextFunction, Request, RequestHandler, Response } from 'express'
 import { AppError, MalformedBodyError } from '../../errors/app-errors'
 import type { Apex } from '../apex-setup'
+import type { InboxStep } from './inbox-steps'
 
 /** The activity types of ActivityStreams 2.0 (Activity Vocabulary, section 3.1). */
 const AS2_ACTIVITY_TYPES = new Set([
@@ -15,24 +15,25 @@ const AS2_ACTIVITY_TYPES = new Set([
  * answered 500), and a multi-typed activity is reduced to its ActivityStreams activity type
  * (apex calls `type.toLowerCase()` and would fail); one without any is refused.
  */
-export function parseActivityJsonLd (apex: Apex): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction): void => {
-    apex.fromJSONLD(req.body as Record<string, unknown>).then(node => {
-      if (!node || typeof node !== 'object') throw new MalformedBodyError('The body is not a JSON-LD document')
-      const type = node.type as unknown
-      if (type !== undefined) {
-        const types = Array.isArray(type) ? type : [type]
-        if (!types.every(t => typeof t === 'string')) throw new MalformedBodyError('The activity type must be a string or a list of strings')
-        if (Array.isArray(type)) {
-          const core = (types as string[]).find(t => AS2_ACTIVITY_TYPES.has(t))
-          if (core === undefined) throw new MalformedBodyError(`None of the types ${types.join(', ')} is an ActivityStreams activity type`)
-          node.type = core
-        }
+export function parseActivityJsonLd (apex: Apex): InboxStep {
+  return async req => {
+    let node: Record<string, unknown> | null
+    try {
+      node = await apex.fromJSONLD(req.body as Record<string, unknown>)
+    } catch (err) {
+      throw err instanceof AppError ? err : new MalformedBodyError(`The body is not valid JSON-LD: ${(err as Error).message}`)
+    }
+    if (!node || typeof node !== 'object') throw new MalformedBodyError('The body is not a JSON-LD document')
+    const type = node.type as unknown
+    if (type !== undefined) {
+      const types = Array.isArray(type) ? type : [type]
+      if (!types.every(t => typeof t === 'string')) throw new MalformedBodyError('The activity type must be a string or a list of strings')
+      if (Array.isArray(type)) {
+        const core = (types as string[]).find(t => AS2_ACTIVITY_TYPES.has(t))
+        if (core === undefined) throw new MalformedBodyError(`None of the types ${types.join(', ')} is an ActivityStreams activity type`)
+        node.type = core
       }
-      req.body = node
-      next()
-    }).catch(err => {
-      next(err instanceof AppError ? err : new MalformedBodyError(`The body is not valid JSON-LD: ${(err as Error).message}`))
-    })
+    }
+    req.body = node
   }
 }

@@ -1,6 +1,6 @@
-import { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { ApexNode } from '../../store/store.port'
 import type { Apex } from '../apex-setup'
+import { apexStep, InboxStep } from './inbox-steps'
 
 /**
  * apex's `validators.actor` without reading the sender a second time. apex takes the activity's
@@ -9,22 +9,21 @@ import type { Apex } from '../apex-setup'
  * activity's actor is the sender, a remote actor whose id apex would look up unchanged, and not
  * blocked by the recipient, the sender is the actor. Everything else goes to apex as before.
  */
-export function actorIsSender (apex: Apex, hubUrl: string): RequestHandler {
-  const apexActor = apex.net.validators.actor
+export function actorIsSender (apex: Apex, hubUrl: string): InboxStep {
+  const apexActor = apexStep(apex.net.validators.actor)
   const hubOrigin = new URL(hubUrl).origin
   const actorIdOf = apex.actorIdFromActivity as (activity: unknown) => string | undefined
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req, res) => {
     const locals = res.locals.apex
     const sender = locals.sender as ApexNode | undefined
     const target = locals.target as { _local?: { blockList?: unknown[] } } | undefined
     const body = req.body as { actor?: unknown }
-    if (sender === undefined || target === undefined || !body.actor) return apexActor(req, res, next)
+    if (sender === undefined || target === undefined || !body.actor) return apexActor(req, res)
     const actorId = actorIdOf(body)
     if (actorId !== sender.id || !asApexLooksUp(actorId, hubOrigin) || (target._local?.blockList ?? []).includes(actorId)) {
-      return apexActor(req, res, next)
+      return apexActor(req, res)
     }
     locals.actor = sender
-    next()
   }
 }
 

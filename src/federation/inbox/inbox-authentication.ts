@@ -1,5 +1,5 @@
-import { NextFunction, Request, RequestHandler, Response } from 'express'
-import { DomainBlockedError, ForbiddenAddressError, ForbiddenError, MalformedBodyError, RemoteError, SignatureError } from '../../errors/app-errors'
+import type { Request } from 'express'
+import { ForbiddenAddressError, ForbiddenError, MalformedBodyError, RemoteError, SignatureError } from '../../errors/app-errors'
 import type { Logger } from '../../log/logger'
 import { contentDigestProblem } from '../signatures/content-digest'
 import { digestMatches } from '../signatures/digest'
@@ -7,6 +7,7 @@ import { parseSignatureHeader, signingString, verifySignatureAsync } from '../si
 import { hasRfc9421Signature, parseRfc9421, verifyRfc9421 } from '../signatures/rfc9421'
 import type { ActorKey, RemoteActors } from '../remote-actors'
 import type { RawBodyRequest } from './activity-body-parser'
+import type { InboxStep } from './inbox-steps'
 
 /** How far a request's Date may be from this server's clock (Mastodon's and Fedify's window). */
 export const CLOCK_WINDOW_MS = 60 * 60 * 1000
@@ -38,22 +39,18 @@ export interface InboxAuthenticationOptions {
  * activity's actor or of its origin. Refusals are 401 (403 for a signer acting for someone else)
  * with a reason, in every environment.
  */
-export function inboxAuthentication (remote: RemoteActors, logger: Logger, options: InboxAuthenticationOptions): RequestHandler {
+export function inboxAuthentication (remote: RemoteActors, logger: Logger, options: InboxAuthenticationOptions): InboxStep {
   const now = options.now ?? Date.now
-  return (req: Request, res: Response, next: NextFunction): void => {
-    authenticate(req as RawBodyRequest, remote, options.hubUrl, now())
-      .then(sender => {
-        res.locals.apex.sender = sender
-        next()
-      })
-      .catch(err => {
-        if (err instanceof RemoteError || err instanceof ForbiddenAddressError) {
-          logger.info({ err: err.message }, 'inbox: could not fetch the signing key')
-          return next(new SignatureError(`The signing key could not be fetched: ${err.message}`))
-        }
-        if (err instanceof DomainBlockedError) return next(err)
-        next(err)
-      })
+  return async (req, res) => {
+    try {
+      res.locals.apex.sender = await authenticate(req as RawBodyRequest, remote, options.hubUrl, now())
+    } catch (err) {
+      if (err instanceof RemoteError || err instanceof ForbiddenAddressError) {
+        logger.info({ err: err.message }, 'inbox: could not fetch the signing key')
+        throw new SignatureError(`The signing key could not be fetched: ${err.message}`)
+      }
+      throw err
+    }
   }
 }
 

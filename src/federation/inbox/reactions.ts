@@ -1,8 +1,8 @@
-import { NextFunction, Request, RequestHandler, Response } from 'express'
 import { DomainBlockedError, ForbiddenAddressError, RemoteError, ValidationError } from '../../errors/app-errors'
 import type { Apex } from '../apex-setup'
 import { first, hasType } from '../../domain/activity-streams/nodes'
 import type { ApexNode } from '../../store/store.port'
+import { apexStep, InboxStep } from './inbox-steps'
 
 /**
  * Activity types whose object may be any object (a Note, a HostedService), not only an activity;
@@ -21,12 +21,13 @@ function typeOf (body: unknown): string {
  * A Create's embedded object is taken as sent and stored later, with the activity.
  * Other types go to apex; a failure to fetch their object is a 400 with the reason.
  */
-export function resolveActivityObject (apex: Apex): RequestHandler {
-  const apexResolve = apex.net.validators.activityObject
+export function resolveActivityObject (apex: Apex): InboxStep {
+  const apexResolve = apexStep(apex.net.validators.activityObject)
   const validateActivity = apex.validateActivity as (node: unknown) => boolean
   const validateObject = apex.validateObject as (node: unknown) => boolean
   const isLocalCollection = apex.isLocalCollection as (node: unknown) => boolean
-  return (req: Request, res: Response, next: NextFunction): void => {
+  const store = apex.store as { getActivity: (id: string, meta?: boolean) => Promise<unknown>, getObject: (id: string) => Promise<unknown> }
+  return (req, res) => {
     const type = typeOf(req.body)
     const embedded = first((req.body as { object?: unknown }).object)
     if (type === 'create' && validateActivity(req.body) && validateObject(embedded)) {
@@ -34,21 +35,20 @@ export function resolveActivityObject (apex: Apex): RequestHandler {
       // the hub stores it with the activity, in one write (store-received-activity.ts).
       res.locals.apex.object = embedded
       if (!isLocalCollection(embedded)) res.locals.apex.unsavedObject = embedded
-      return next()
-    }
-    if (!REACTIONS.includes(type)) {
-      apexResolve(req, res, (err?: unknown) => next(err === undefined || err === 'route' ? err : asObjectError(err)))
       return
     }
-    const target = first((req.body as { object?: unknown }).object)
-    if (target === undefined) return next()
+    if (!REACTIONS.includes(type)) {
+      return apexResolve(req, res).catch(err => { throw asObjectError(err) })
+    }
+    const target = embedded
+    if (target === undefined) return
     if (typeof target !== 'string') {
       res.locals.apex.object = target
-      return next()
+      return
     }
-    const store = apex.store as { getActivity: (id: string, meta?: boolean) => Promise<unknown>, getObject: (id: string) => Promise<unknown> }
-    ;(async () => (await store.getActivity(target, true)) ?? (await store.getObject(target)) ?? target)()
-      .then(object => { res.locals.apex.object = object; next() }, next)
+    return (async () => {
+      res.locals.apex.object = (await store.getActivity(target, true)) ?? (await store.getObject(target)) ?? target
+    })()
   }
 }
 
@@ -58,28 +58,26 @@ export function resolveActivityObject (apex: Apex): RequestHandler {
  * apex fetches an activity's `shares` and `likes` collections here: one its server does not
  * serve is a 400 with the reason (apex's error was a 502).
  */
-export function validateInboxActivity (apex: Apex): RequestHandler {
-  const apexValidate = apex.net.validators.inboxActivity
+export function validateInboxActivity (apex: Apex): InboxStep {
+  const apexValidate = apexStep(apex.net.validators.inboxActivity)
   const validateActivity = apex.validateActivity as (node: unknown) => boolean
   const embedCollections = apex.embedCollections as (node: unknown) => Promise<unknown>
   const addMeta = apex.addMeta as (node: unknown, key: string, value: unknown) => void
-  return (req: Request, res: Response, next: NextFunction): void => {
+  const refused = (err: unknown): never => { throw asCollectionError(err) }
+  return (req, res) => {
     const locals = res.locals.apex
-    const done = (err?: unknown): void => next(err === undefined || err === 'route' ? err : asCollectionError(err))
     if (!REACTIONS.includes(typeOf(req.body)) || !locals.target || !locals.actor || validateActivity(locals.object)) {
-      apexValidate(req, res, done)
-      return
+      return apexValidate(req, res).catch(refused)
     }
     if (!validateActivity(req.body) || locals.object === undefined) {
       locals.status = 400
       locals.statusMessage = `A ${first((req.body as { type?: unknown }).type)} needs an id, an actor and an object`
-      return next()
+      return
     }
-    embedCollections(req.body).then(() => {
+    return embedCollections(req.body).then(() => {
       addMeta(req.body, 'collection', first(locals.target.inbox))
       locals.activity = true
-      next()
-    }, done)
+    }, refused)
   }
 }
 
@@ -90,12 +88,12 @@ export function validateInboxActivity (apex: Apex): RequestHandler {
  * collection its server does not serve, or a document that is no collection, is a 400 that
  * leaves the store as it was.
  */
-export function fetchActivityCollections (apex: Apex): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction): void => {
+export function fetchActivityCollections (apex: Apex): InboxStep {
+  return req => {
     const body = req.body as Record<string, unknown>
-    // Without an id apex refuses the activity later (400).
-    if (typeof body.id !== 'string') return next()
-    embedRemoteCollections(apex, body).then(() => next(), err => next(asCollectionError(err)))
+    // Without an id apex refuses the activity later (400); without a collection named by IRI there is nothing to fetch.
+    if (typeof body.id !== 'string' || (typeof first(body.shares) !== 'string' && typeof first(body.likes) !== 'string')) return
+    return embedRemoteCollections(apex, body).catch(err => { throw asCollectionError(err) })
   }
 }
 

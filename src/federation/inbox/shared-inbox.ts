@@ -1,10 +1,10 @@
-import { NextFunction, Request, RequestHandler, Response } from 'express'
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { AppError, ValidationError } from '../../errors/app-errors'
 import type { Logger } from '../../log/logger'
 import type { HubStore } from '../../store/store.port'
 import { first, PUBLIC_ADDRESSES } from '../../domain/activity-streams/nodes'
 import { rawActorId } from './inbox-authentication'
-import { ChainOutcome, ChainResponse, runChain } from './middleware-runner'
+import { InboxStep, RecipientOutcome, RecipientResponse, runRecipientSteps } from './inbox-steps'
 
 const AUDIENCE = ['to', 'cc', 'bto', 'bcc', 'audience']
 
@@ -54,26 +54,26 @@ export async function localRecipients (store: HubStore, body: Record<string, unk
 }
 
 /**
- * Runs the per-recipient chain for one recipient; `body` is the recipient's own copy. The
+ * Runs the per-recipient steps for one recipient; `body` is the recipient's own copy. The
  * personal inbox passes its own request (`own`); the shared inbox a request per recipient.
  */
-async function runFor (req: Request, res: Response, chain: RequestHandler[], recipient: LocalRecipient, body: unknown, own = false): Promise<{ recipient: LocalRecipient, outcome: ChainOutcome, res: ChainResponse }> {
+async function runFor (req: Request, res: Response, steps: readonly InboxStep[], recipient: LocalRecipient, body: unknown, own = false): Promise<{ recipient: LocalRecipient, outcome: RecipientOutcome, res: RecipientResponse }> {
   const sub = own ? req : Object.create(req) as Request
   sub.params = { actor: recipient.username }
   sub.body = body
   const locals = { apex: { eventName: null, eventMessage: {}, postWork: [], sender: res.locals.apex.sender } }
-  const subRes = new ChainResponse(locals, req.app)
-  return { recipient, outcome: await runChain(chain, sub, subRes), res: subRes }
+  const subRes = new RecipientResponse(locals, req.app)
+  return { recipient, outcome: await runRecipientSteps(steps, sub, subRes), res: subRes }
 }
 
 /**
- * A co-op's own inbox: the per-recipient chain runs once, outside Express's router, and its
+ * A co-op's own inbox: the per-recipient steps run once, outside Express's router, and their
  * answer (202, or the refusal it passed on) is the request's; apex's after-answer work (its
  * post-work tasks, then its event) runs once the answer is sent, as apex does.
  */
-export function personalInbox (chain: RequestHandler[], logger: Logger): RequestHandler {
+export function personalInbox (steps: readonly InboxStep[], logger: Logger): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
-    runFor(req, res, chain, { actorId: '', username: req.params.actor }, req.body, true).then(run => {
+    runFor(req, res, steps, { actorId: '', username: req.params.actor }, req.body, true).then(run => {
       if (run.outcome.kind === 'error') return next(run.outcome.error)
       if (run.outcome.kind === 'completed') return next()
       res.once('finish', () => { void afterAnswer([run.res], req, logger) })
@@ -84,18 +84,18 @@ export function personalInbox (chain: RequestHandler[], logger: Logger): Request
 
 /**
  * The shared inbox (`endpoints.sharedInbox`): after the request is authenticated once, the
- * personal inbox's chain runs once per local recipient, as if the activity had been posted to
+ * personal inbox's steps run once per local recipient, as if the activity had been posted to
  * each inbox; apex's event for each runs after the answer, like apex does. The answer is 202 when
  * any recipient took it or none is here; otherwise the first refusal.
  */
-export function sharedInbox (store: HubStore, chain: RequestHandler[], logger: Logger): RequestHandler {
+export function sharedInbox (store: HubStore, steps: readonly InboxStep[], logger: Logger): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
     const raw = req.body as Record<string, unknown>
     const sender = res.locals.apex.sender as { followers?: unknown } | undefined
     ;(async () => {
       const recipients = await localRecipients(store, raw, first<string>(sender?.followers))
-      const runs: Array<{ recipient: LocalRecipient, outcome: ChainOutcome, res: ChainResponse }> = []
-      for (const recipient of recipients) runs.push(await runFor(req, res, chain, recipient, structuredClone(raw)))
+      const runs: Array<{ recipient: LocalRecipient, outcome: RecipientOutcome, res: RecipientResponse }> = []
+      for (const recipient of recipients) runs.push(await runFor(req, res, steps, recipient, structuredClone(raw)))
       return runs
     })().then(runs => {
       const unexpected = runs.find(r => r.outcome.kind === 'error' && !(r.outcome.error instanceof AppError))
@@ -115,7 +115,7 @@ export function sharedInbox (store: HubStore, chain: RequestHandler[], logger: L
 }
 
 /** apex's after-answer work for each recipient: its post-work tasks in order, then its event. */
-async function afterAnswer (responses: ChainResponse[], req: Request, logger: Logger): Promise<void> {
+async function afterAnswer (responses: RecipientResponse[], req: Request, logger: Logger): Promise<void> {
   for (const r of responses) {
     const apexLocals = r.locals.apex as { postWork: Array<(res: unknown) => Promise<unknown>>, eventName: string | null, eventMessage: unknown, settled?: boolean }
     try {
@@ -128,7 +128,7 @@ async function afterAnswer (responses: ChainResponse[], req: Request, logger: Lo
   }
 }
 
-function describe (outcome: ChainOutcome): string {
+function describe (outcome: RecipientOutcome): string {
   if (outcome.kind === 'error') return outcome.error instanceof AppError ? `${outcome.error.code}: ${outcome.error.message}` : 'error'
   return outcome.kind === 'answered' ? String(outcome.status) : 'no answer'
 }

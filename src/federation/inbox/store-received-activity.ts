@@ -1,8 +1,8 @@
-import { RequestHandler } from 'express'
 import type { ApexNode } from '../../store/store.port'
 import { first } from '../../domain/activity-streams/nodes'
 import type { InboxJournal } from './inbox-journal'
 import type { InboxEvent } from './inbox-registry'
+import type { InboxStep } from './inbox-steps'
 
 /** True when a handler of the hub runs for the event (the dispatcher has a route for it). */
 export type HandlesInboxEvent = (event: InboxEvent) => boolean
@@ -40,22 +40,22 @@ const APEX_ACTS_ON = new Set(['accept', 'announce', 'delete', 'like', 'reject', 
  * When apex has nothing to do for it either (a Create: `nothingLeftToRun`), it is answered 202
  * as soon as the write commits: no side effects, no event (no handler would take it).
  */
-export function storeReceivedActivity (journal: InboxJournal, handles: HandlesInboxEvent): RequestHandler {
-  return (req, res, next) => {
+export function storeReceivedActivity (journal: InboxJournal, handles: HandlesInboxEvent): InboxStep {
+  return (req, res) => {
     const locals = res.locals.apex
     const recipient = locals.target as { id: string, inbox?: unknown } | undefined
     const inbox = first<string>(recipient?.inbox)
     const body = req.body as ApexNode
     const sender = (locals.sender as { id?: unknown } | undefined)?.id
-    if (!locals.activity || !recipient || !inbox) return next()
-    if (typeof body.id !== 'string' || typeof sender !== 'string') return next()
+    if (!locals.activity || !recipient || !inbox) return
+    if (typeof body.id !== 'string' || typeof sender !== 'string') return
     const key = { sender, activityId: body.id, recipientId: recipient.id }
     const activity = DENORMALIZED.includes(String(first(body.type)).toLowerCase())
       ? withResolvedObject(body, locals.object)
       : body
     const object = locals.unsavedObject as ApexNode | undefined
     const settled = noHandlerFor(handles, { actor: locals.actor ?? locals.sender, activity: body, recipient: recipient as ApexNode, object: locals.object })
-    journal.acquire(key).then(async release => {
+    return journal.acquire(key).then(async release => {
       let claimed = false
       let completed = false
       res.once('close', () => {
@@ -76,10 +76,8 @@ export function storeReceivedActivity (journal: InboxJournal, handles: HandlesIn
       if (settled && nothingLeftToRun(body, locals)) {
         completed = true
         res.status(202).end()
-        return
       }
-      next()
-    }).catch(next)
+    })
   }
 }
 

@@ -1,8 +1,8 @@
-import { NextFunction, Request, RequestHandler, Response } from 'express'
 import { ForbiddenError } from '../../errors/app-errors'
 import type { ApexNode, HubStore } from '../../store/store.port'
 import type { Apex } from '../apex-setup'
 import { first, idOf } from '../../domain/activity-streams/nodes'
+import type { InboxStep } from './inbox-steps'
 
 /** Activities that write an object the hub may already hold. */
 const WRITES = ['create', 'update', 'delete']
@@ -17,32 +17,35 @@ const WRITES = ['create', 'update', 'delete']
  * actor itself), and for services and pools the hub's record of who published them. A refusal
  * is 403 and changes nothing.
  */
-export function requireStoredOwner (apex: Apex, store: HubStore): RequestHandler {
+export function requireStoredOwner (apex: Apex, store: HubStore): InboxStep {
   const validateOwner = apex.validateOwner as (object: unknown, actor: unknown) => boolean
-  return (req: Request, res: Response, next: NextFunction): void => {
+
+  /** Who holds `objectId` on this hub when it is not `actor`; null when nobody else does. */
+  const otherOwner = async (objectId: string, actor: ApexNode): Promise<string | null> => {
+    // Nearly always a new object: one read says nothing is held under its id.
+    if (!(await store.holdsId(objectId))) return null
+    const stored = (await store.getObject(objectId)) ?? (await store.getActivity(objectId))
+    if (stored && !validateOwner(stored, actor)) return storedOwnerLabel(stored)
+    const service = await store.getService(objectId)
+    if (service && service.actorId !== actor.id) return service.actorId
+    const pool = await store.pools.getPool(objectId)
+    if (pool && pool.stewardId !== actor.id) return pool.stewardId
+    return null
+  }
+
+  return (req, res) => {
     const locals = res.locals.apex
     const body = req.body as { type?: unknown, object?: unknown }
     const type = String(first(body.type) ?? '').toLowerCase()
     const objectId = idOf(body.object)
     const actor = locals.actor as ApexNode | undefined
-    if (!locals.target || !actor || !WRITES.includes(type) || objectId === undefined) return next()
+    if (!locals.target || !actor || !WRITES.includes(type) || objectId === undefined) return
     // A Create or Update naming its object only by IRI writes nothing of the sender's: apex refuses
     // the Update (it needs the object inline) and keeps its stored copy for the Create.
-    if (type !== 'delete' && typeof first(body.object) === 'string') return next()
-    ;(async () => {
-      // Nearly always a new object: one read says nothing is held under its id.
-      if (!(await store.holdsId(objectId))) return null
-      const stored = (await store.getObject(objectId)) ?? (await store.getActivity(objectId))
-      if (stored && !validateOwner(stored, actor)) return storedOwnerLabel(stored)
-      const service = await store.getService(objectId)
-      if (service && service.actorId !== actor.id) return service.actorId
-      const pool = await store.pools.getPool(objectId)
-      if (pool && pool.stewardId !== actor.id) return pool.stewardId
-      return null
-    })().then(owner => {
-      if (owner === null) return next()
-      next(new ForbiddenError(`${objectId} belongs to ${owner} on this hub; ${actor.id} may not ${type} it`))
-    }, next)
+    if (type !== 'delete' && typeof first(body.object) === 'string') return
+    return otherOwner(objectId, actor).then(owner => {
+      if (owner !== null) throw new ForbiddenError(`${objectId} belongs to ${owner} on this hub; ${actor.id} may not ${type} it`)
+    })
   }
 }
 

@@ -1,4 +1,4 @@
-import { RequestHandler } from 'express'
+import type { InboxStep } from './inbox-steps'
 
 /** ValueFlows as FEP-0837 and Fedify name it: the namespace the hub sends. */
 export const VF_NAMESPACE = 'https://w3id.org/valueflows/ont/vf#'
@@ -33,7 +33,6 @@ export function mentionsBonfireValueFlows (value: unknown): boolean {
  * body with none is left as it is, found by a walk that stops at the first (no copy, no string of
  * the whole body: this runs on every received activity).
  */
-export const valueFlowsAlias: RequestHandler = (req, _res, next) => {
+export const valueFlowsAlias: InboxStep = req => {
   if (mentionsBonfireValueFlows(req.body)) req.body = aliasValueFlows(req.body)
-  next()
 }

@@ -2,6 +2,7 @@ import { NextFunction, Request, RequestHandler, Response } from 'express'
 import { ForbiddenError, GoneError, MethodNotAllowedError, NotFoundError, ValidationError } from '../../errors/app-errors'
 import type { Apex } from '../apex-setup'
 import { hasType } from '../../domain/activity-streams/nodes'
+import type { InboxStep } from '../inbox/inbox-steps'
 
 /** Turns the status apex left in `res.locals.apex` into one of the hub's errors (JSON everywhere). */
 export function apexStatusError (status: number, message: string | undefined): Error {
@@ -40,12 +41,12 @@ export function respondResult (apex: Apex): RequestHandler {
 }
 
 /** Replaces apex's `responders.status` on the inbox: 202 when accepted, a JSON error otherwise. */
-export const respondInbox: RequestHandler = (_req, res, next) => {
+export const respondInbox: InboxStep = (_req, res) => {
   const locals = res.locals.apex
   if (locals.status === undefined) {
-    return next(new ForbiddenError('The activity was not processed: its actor could not be matched to the signer'))
+    throw new ForbiddenError('The activity was not processed: its actor could not be matched to the signer')
   }
-  if (locals.status >= 400) return next(apexStatusError(locals.status, locals.statusMessage))
+  if (locals.status >= 400) throw apexStatusError(locals.status, locals.statusMessage)
   res.status(202).end()
 }
 
