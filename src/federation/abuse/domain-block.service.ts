@@ -40,8 +40,8 @@ export class DomainBlockService {
   }
 
   /** The block covering a URL host (`URL.host`), or null. */
-  async blockOfHost (host: string): Promise<DomainBlock | null> {
-    return await this.hostBlocks.read(host, async () => await this.store.domainBlocks.findAny(blockCandidates(host)))
+  blockOfHost (host: string): Promise<DomainBlock | null> {
+    return this.hostBlocks.read(host, async () => await this.store.domainBlocks.findAny(blockCandidates(host)))
   }
 
   /** True when the URL host is blocked. */
@@ -50,8 +50,8 @@ export class DomainBlockService {
   }
 
   /** The block covering the host of an IRI, or null (also for what is not a URL). */
-  async blockOf (iri: string): Promise<DomainBlock | null> {
+  blockOf (iri: string): Promise<DomainBlock | null> {
     const host = hostOf(iri)
-    return host === null ? null : await this.blockOfHost(host)
+    return host === null ? Promise.resolve(null) : this.blockOfHost(host)
   }
 }

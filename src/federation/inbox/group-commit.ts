@@ -13,8 +13,8 @@ export class GroupCommit<I, O> {
   constructor (private readonly write: (items: I[]) => Promise<O[]>, private readonly maxBatch = 64) {}
 
   /** Queues `item` for the next batch; resolves with its own result. */
-  async add (item: I): Promise<O> {
-    return await new Promise<O>((resolve, reject) => {
+  add (item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
       this.pending.push({ item, resolve, reject })
       if (this.pending.length >= this.maxBatch) this.flush()
       else if (!this.scheduled) {

@@ -32,7 +32,8 @@ export type DispatchInboxEvent = (event: InboxEvent) => Promise<void>
  * personal inbox) from running side by side.
  */
 export class InboxJournal {
-  private readonly gates = new Map<string, Promise<void>>()
+  /** Per key held now: the requests waiting for it, in arrival order. */
+  private readonly gates = new Map<string, Array<() => void>>()
   private readonly dispatching = new Set<Promise<void>>()
   private replaying: Promise<number> | null = null
   private lastPrune = 0
@@ -47,18 +48,20 @@ export class InboxJournal {
   /** Waits until no other request handles the key; call the answer to let the next one in. */
   async acquire (inboxKey: InboxKey): Promise<() => void> {
     const key = gateKey(inboxKey)
-    const previous = this.gates.get(key) ?? Promise.resolve()
-    let release!: () => void
-    const mine = new Promise<void>(resolve => { release = resolve })
-    const chained = previous.then(() => mine)
-    this.gates.set(key, chained)
-    await previous
+    const waiting = this.gates.get(key)
+    if (waiting === undefined) {
+      this.gates.set(key, [])
+    } else {
+      await new Promise<void>(resolve => { waiting.push(resolve) })
+    }
     let released = false
     return () => {
       if (released) return
       released = true
-      release()
-      if (this.gates.get(key) === chained) this.gates.delete(key)
+      // The next in line holds the key now; with none, it is free.
+      const next = this.gates.get(key)?.shift()
+      if (next !== undefined) next()
+      else this.gates.delete(key)
     }
   }
 
@@ -79,7 +82,7 @@ export class InboxJournal {
    * remembered past the retention, at most once a minute.
    */
   async receive (receipt: InboxReceipt): Promise<InboxReceiptResult> {
-    await this.pruneIfDue()
+    if (this.pruneDue()) await this.pruneIfDue()
     return await this.receipts.add(receipt)
   }
 
@@ -99,8 +102,12 @@ export class InboxJournal {
     return await this.store.inboxJournal.pruneProcessed(new Date(this.lastPrune - PROCESSED_RETENTION_MS))
   }
 
+  private pruneDue (): boolean {
+    return this.now() - this.lastPrune >= PRUNE_EVERY_MS
+  }
+
   private async pruneIfDue (): Promise<void> {
-    if (this.now() - this.lastPrune < PRUNE_EVERY_MS) return
+    if (!this.pruneDue()) return
     try {
       await this.prune()
     } catch (err) {

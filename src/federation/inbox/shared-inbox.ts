@@ -76,7 +76,7 @@ export function personalInbox (steps: readonly InboxStep[], logger: Logger): Req
     runFor(req, res, steps, { actorId: '', username: req.params.actor }, req.body, true).then(run => {
       if (run.outcome.kind === 'error') return next(run.outcome.error)
       if (run.outcome.kind === 'completed') return next()
-      res.once('finish', () => { void afterAnswer([run.res], req, logger) })
+      if (hasAfterAnswerWork(run.res)) res.once('finish', () => { void afterAnswer([run.res], req, logger) })
       res.status(run.outcome.status).end()
     }, next)
   }
@@ -112,6 +112,12 @@ export function sharedInbox (store: HubStore, steps: readonly InboxStep[], logge
       next(new ValidationError(`The activity was not accepted for ${runs[0].recipient.actorId}`))
     }, next)
   }
+}
+
+/** True when apex left work for after the answer (post-work tasks or an event): a Create settled at once leaves none. */
+function hasAfterAnswerWork (res: RecipientResponse): boolean {
+  const apexLocals = res.locals.apex as { postWork: unknown[], eventName: string | null }
+  return apexLocals.postWork.length > 0 || Boolean(apexLocals.eventName)
 }
 
 /** apex's after-answer work for each recipient: its post-work tasks in order, then its event. */
