@@ -230,6 +230,29 @@ export function describeFederationSafetyContract (adapterName: string, makeStore
         expect(await store.inboxJournal.isPending(goodKey)).toBe(true)
         expect(await store.getActivity(good.id)).not.toBeNull()
       })
+
+      it('keeps a receipt written before the one that fails once, in the inbox once', async () => {
+        const owner = store.processes.selfId
+        const inbox = `${ACTOR}/inbox`
+        const good = { id: 'https://p.example/a/4', type: 'Create', actor: ['https://p.example/u/p'], _meta: { collection: [inbox] } }
+        const goodKey = { sender: 'https://p.example/u/p', activityId: good.id, recipientId: ACTOR }
+        const badKey = { sender: 'https://p.example/u/p', activityId: 'https://p.example/a/5', recipientId: ACTOR }
+        const circular: Record<string, unknown> = { id: badKey.activityId, type: 'Create' }
+        circular.self = circular
+        const results = await store.inboxJournal.receive([
+          { key: goodKey, inbox, activity: good, settled: true },
+          { key: badKey, inbox, activity: circular as { id: string }, settled: true }
+        ], owner)
+        expect(results[0]).toEqual({ claim: 'claimed', isNew: true })
+        expect(results[1].claim).toBe('error')
+        const kept = await store.getActivity(good.id, true)
+        expect(kept?._meta?.collection).toEqual([inbox])
+        expect(await store.getActivity(badKey.activityId)).toBeNull()
+        expect(await store.inboxJournal.wasProcessed(goodKey)).toBe(true)
+        expect(await store.inboxJournal.wasProcessed(badKey)).toBe(false)
+        // Delivered again, the kept one is a repeat and the failed one is new.
+        expect(await store.inboxJournal.receive([{ key: goodKey, inbox, activity: good, settled: true }], owner)).toEqual([{ claim: 'done' }])
+      })
     })
 
     describe('delivery controls', () => {

@@ -30,6 +30,9 @@ function heldForSender (r: InboxReceipt): boolean {
   return activity.id === r.key.activityId && firstId(activity.actor) === r.key.sender && collectionsOf(activity._meta as Meta | undefined).includes(r.inbox)
 }
 
+/** A receipt of a batch written without savepoints failed: the batch is written again, one savepoint per receipt. */
+class ReceiptFailed extends Error {}
+
 function toEntry (r: JournalRow): InboxJournalEntry {
   return { sender: r.sender, activityId: r.activity_id, recipientId: r.recipient_id, receivedAt: r.received_at }
 }
@@ -55,6 +58,7 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
   private readonly rememberLeft
   // Transaction functions made once: better-sqlite3 builds four wrapped variants per `db.transaction` call.
   private readonly receiveAll
+  private readonly receiveAllAtOnce
 
   /** Prepares every statement once; `now` (ms) stamps new entries. */
   constructor (private readonly db: Database.Database, private readonly now: () => number, private readonly writers?: ReceiptWriters) {
@@ -96,6 +100,13 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
        SELECT s.actor_id, s.id, c.recipient, ? FROM streams s JOIN stream_collections c ON c.seq = s.seq
        WHERE s.seq = ? AND s.actor_id IS NOT NULL AND c.recipient IS NOT NULL AND c.collection IN (SELECT value FROM json_each(?))
        ON CONFLICT DO NOTHING`)
+    this.receiveAllAtOnce = db.transaction((receipts: readonly InboxReceipt[], owner: string): InboxReceiptResult[] => receipts.map(r => {
+      try {
+        return this.receiptNow(r, owner)
+      } catch {
+        throw new ReceiptFailed()
+      }
+    }))
     const receiveOne = db.transaction((r: InboxReceipt, owner: string) => this.receiptNow(r, owner))
     this.receiveAll = db.transaction((receipts: readonly InboxReceipt[], owner: string): InboxReceiptResult[] => receipts.map(r => {
       try {
@@ -111,9 +122,20 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
     return this.db.transaction(() => this.claimNow(key, inbox, owner)).immediate()
   }
 
+  /**
+   * Nearly every batch is written whole, without a savepoint per receipt (each one copies the pages
+   * its receipt touches into the statement journal); when a receipt fails, that transaction is
+   * rolled back and the batch written again with one savepoint per receipt, so only the failing
+   * one is lost and answered with its error.
+   */
   async receive (receipts: readonly InboxReceipt[], owner: string): Promise<InboxReceiptResult[]> {
     if (this.writers === undefined) throw new Error('SqliteInboxJournalRepository: receive needs the store\'s writers')
-    return this.receiveAll.immediate(receipts, owner)
+    try {
+      return this.receiveAllAtOnce.immediate(receipts, owner)
+    } catch (err) {
+      if (!(err instanceof ReceiptFailed)) throw err
+      return this.receiveAll.immediate(receipts, owner)
+    }
   }
 
   /**
