@@ -3,6 +3,7 @@
  * delivery controls (ordering, postponement, leases, per-host view). Every adapter passes it.
  */
 import type { DeliveryFailure, HubStore } from '../../src/store/store.port'
+import type { InboxKey } from '../../src/store/ports/inbox-journal.port'
 import { claimed, waiting } from './store.fixtures'
 
 /**
@@ -211,16 +212,21 @@ export function describeFederationSafetyContract (adapterName: string, makeStore
         expect(await store.inboxJournal.isPending(key)).toBe(false)
       })
 
-      it('rolls back only the receipt that fails: its claim and object are not kept, the others are', async () => {
-        const owner = store.processes.selfId
+      /** A receipt that can be stored and one that cannot (its activity refers to itself), from one sender to ACTOR's inbox. */
+      function goodAndFailing (goodNumber: number, failingNumber: number): { inbox: string, good: { id: string }, goodKey: InboxKey, badKey: InboxKey, circular: { id: string } } {
         const inbox = `${ACTOR}/inbox`
-        const good = { id: 'https://p.example/a/2', type: 'Create', actor: ['https://p.example/u/p'], _meta: { collection: [inbox] } }
-        const goodKey = { sender: 'https://p.example/u/p', activityId: good.id, recipientId: ACTOR }
-        const badKey = { sender: 'https://p.example/u/p', activityId: 'https://p.example/a/3', recipientId: ACTOR }
+        const good = { id: `https://p.example/a/${goodNumber}`, type: 'Create', actor: ['https://p.example/u/p'], _meta: { collection: [inbox] } }
+        const badKey = { sender: 'https://p.example/u/p', activityId: `https://p.example/a/${failingNumber}`, recipientId: ACTOR }
         const circular: Record<string, unknown> = { id: badKey.activityId, type: 'Create' }
         circular.self = circular
+        return { inbox, good, goodKey: { sender: 'https://p.example/u/p', activityId: good.id, recipientId: ACTOR }, badKey, circular: circular as { id: string } }
+      }
+
+      it('rolls back only the receipt that fails: its claim and object are not kept, the others are', async () => {
+        const owner = store.processes.selfId
+        const { inbox, good, goodKey, badKey, circular } = goodAndFailing(2, 3)
         const results = await store.inboxJournal.receive([
-          { key: badKey, inbox, object: { id: 'https://p.example/o/3', type: 'Note' }, activity: circular as { id: string } },
+          { key: badKey, inbox, object: { id: 'https://p.example/o/3', type: 'Note' }, activity: circular },
           { key: goodKey, inbox, activity: good }
         ], owner)
         expect(results[0].claim).toBe('error')
@@ -233,15 +239,10 @@ export function describeFederationSafetyContract (adapterName: string, makeStore
 
       it('keeps a receipt written before the one that fails once, in the inbox once', async () => {
         const owner = store.processes.selfId
-        const inbox = `${ACTOR}/inbox`
-        const good = { id: 'https://p.example/a/4', type: 'Create', actor: ['https://p.example/u/p'], _meta: { collection: [inbox] } }
-        const goodKey = { sender: 'https://p.example/u/p', activityId: good.id, recipientId: ACTOR }
-        const badKey = { sender: 'https://p.example/u/p', activityId: 'https://p.example/a/5', recipientId: ACTOR }
-        const circular: Record<string, unknown> = { id: badKey.activityId, type: 'Create' }
-        circular.self = circular
+        const { inbox, good, goodKey, badKey, circular } = goodAndFailing(4, 5)
         const results = await store.inboxJournal.receive([
           { key: goodKey, inbox, activity: good, settled: true },
-          { key: badKey, inbox, activity: circular as { id: string }, settled: true }
+          { key: badKey, inbox, activity: circular, settled: true }
         ], owner)
         expect(results[0]).toEqual({ claim: 'claimed', isNew: true })
         expect(results[1].claim).toBe('error')
