@@ -67,7 +67,6 @@ export function apexStep (middleware: RequestHandler): (req: Request, res: Respo
  */
 export class RecipientResponse extends EventEmitter {
   statusCode = 200
-  ended = false
   headersSent = false
   body: unknown
   private onEnd: (() => void) | null = null
@@ -81,8 +80,7 @@ export class RecipientResponse extends EventEmitter {
   send (body?: unknown): this { this.body = body; return this.end() }
   json (body?: unknown): this { this.body = body; return this.end() }
   end (): this {
-    if (!this.ended) {
-      this.ended = true
+    if (!this.headersSent) {
       this.headersSent = true
       this.onEnd?.()
     }

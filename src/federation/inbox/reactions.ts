@@ -40,14 +40,13 @@ export function resolveActivityObject (apex: Apex): InboxStep {
     if (!REACTIONS.includes(type)) {
       return apexResolve(req, res).catch(err => { throw asObjectError(err) })
     }
-    const target = embedded
-    if (target === undefined) return
-    if (typeof target !== 'string') {
-      res.locals.apex.object = target
+    if (embedded === undefined) return
+    if (typeof embedded !== 'string') {
+      res.locals.apex.object = embedded
       return
     }
     return (async () => {
-      res.locals.apex.object = (await store.getActivity(target, true)) ?? (await store.getObject(target)) ?? target
+      res.locals.apex.object = (await store.getActivity(embedded, true)) ?? (await store.getObject(embedded)) ?? embedded
     })()
   }
 }

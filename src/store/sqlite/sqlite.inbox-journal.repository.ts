@@ -139,8 +139,8 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
   }
 
   /**
-   * One receipt, in a savepoint of its own inside `receiveAll`: one that fails is rolled back
-   * alone. A settled receipt is its own record: its object stays inside the activity (no copy in
+   * One receipt, inside the batch's transaction (`receiveAllAtOnce`), or in a savepoint of its own
+   * inside `receiveAll` once a receipt of the batch failed: then that one is rolled back alone. A settled receipt is its own record: its object stays inside the activity (no copy in
    * `objects`, unless it is of another origin), and the activity held in the recipient's inbox
    * under the sender is what makes a repeat a repeat; only when the row cannot say so (another
    * actor's activity under the id) is the key remembered as processed.
