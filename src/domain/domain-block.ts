@@ -1,5 +1,6 @@
 import { domainToASCII } from 'url'
 import ipaddr from 'ipaddr.js'
+import { canonicalAuthority } from './activity-streams/canonical-authority'
 
 /** A domain-block entry as typed by an admin, checked and normalised, or why it cannot be used. */
 export type NormalisedDomain = { domain: string } | { problem: string }
@@ -66,6 +67,8 @@ export function blockCovers (domain: string, urlHost: string): boolean {
 
 /** The host (`URL.host`) of an IRI, or null when it is not a URL. */
 export function hostOf (iri: string): string | null {
+  const authority = canonicalAuthority(iri)
+  if (authority !== null) return iri.slice(authority.start, authority.end)
   try {
     return new URL(iri).host.toLowerCase() || null
   } catch {

@@ -3,6 +3,7 @@
  * IRI string or an embedded node). The one module of these helpers: the store, the federation
  * core and the features all read nodes the same way.
  */
+import { canonicalAuthority } from './canonical-authority'
 
 /** The public address, as peers write it in full. */
 export const AS_PUBLIC = 'https://www.w3.org/ns/activitystreams#Public'
@@ -56,6 +57,8 @@ export function numberOf (value: unknown): number | undefined {
 
 /** The origin (scheme, host and port) of an http(s) IRI; null for anything else. */
 export function originOf (iri: string): string | null {
+  const authority = canonicalAuthority(iri)
+  if (authority !== null) return iri.slice(0, authority.end)
   try {
     const url = new URL(iri)
     return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : null
