@@ -19,15 +19,22 @@ export class StampedReads<V> {
   constructor (private readonly store: HubStore, private readonly kind: keyof ChangeStamps, private readonly keepMissing = false) {}
 
   /** The value under `key`: the kept one while nothing of its kind changed, else `load`'s answer. */
-  async read (key: string, load: () => Promise<V | null>): Promise<V | null> {
-    const stamp = (await this.store.changeStamps())[this.kind]
-    if (stamp !== this.stampOfKept) {
-      // Something of this kind changed: nothing kept under the older stamp can be trusted.
-      this.kept.clear()
-      this.stampOfKept = stamp
-    }
-    if (this.kept.has(key)) return this.kept.get(key) as V
-    const value = await load()
+  read (key: string, load: () => Promise<V | null>): Promise<V | null> {
+    // A chain rather than an async function: this runs several times per inbox request.
+    return this.store.changeStamps().then(stamps => {
+      const stamp = stamps[this.kind]
+      if (stamp !== this.stampOfKept) {
+        // Something of this kind changed: nothing kept under the older stamp can be trusted.
+        this.kept.clear()
+        this.stampOfKept = stamp
+      }
+      if (this.kept.has(key)) return this.kept.get(key) as V
+      return load().then(value => this.keep(key, value, stamp))
+    })
+  }
+
+  /** Keeps a loaded value (a null one only when told to), unless its kind changed while it loaded. */
+  private keep (key: string, value: V | null, stamp: number): V | null {
     if (value === null && !this.keepMissing) return null
     if (this.stampOfKept === stamp) {
       if (this.kept.size >= MAX_KEPT) this.kept.delete(this.kept.keys().next().value as string)

@@ -30,14 +30,20 @@ async function apexFromJsonLd (doc: Json): Promise<{ ok: true, value: unknown } 
 /** Compares the two on one document; true when the fast path answered (false: it stepped aside). */
 async function compare (fast: FastCompaction, doc: Json): Promise<boolean> {
   const before = JSON.stringify(doc)
+  const knownBefore = fast.compactNow(doc)
   const quick = await fast.compact(doc)
+  // What it answers at once before learning from this document is what `compact` answers.
+  if (knownBefore !== undefined) expect(JSON.stringify(knownBefore)).toBe(JSON.stringify(quick))
+  // After it (with the probes this document made), it may answer at once where `compact` gave up.
+  const knownAfter = fast.compactNow(doc)
   expect(JSON.stringify(doc)).toBe(before)
-  if (quick === null) return false
+  const answers = [quick, knownAfter].filter(answer => answer != null)
+  if (answers.length === 0) return false
   const slow = await apexFromJsonLd(structuredClone(doc))
   expect(slow.ok).toBe(true)
   // Key order included: the store keeps the JSON text.
-  expect(JSON.stringify(quick)).toBe(JSON.stringify((slow as { value: unknown }).value))
-  return true
+  for (const answer of answers) expect(JSON.stringify(answer)).toBe(JSON.stringify((slow as { value: unknown }).value))
+  return quick !== null
 }
 
 function fixtures (): Array<{ name: string, doc: Json }> {
@@ -76,6 +82,21 @@ describe('fast JSON-LD compaction: the same as apex with jsonld.js, or none', ()
     const { '@context': _context, ...bare } = create
     expect(await compare(fast, bare)).toBe(true)
     expect(((await fast.compact(structuredClone(create))) as { to: string[] }).to).toEqual(['https://hub.example/u/coop', 'as:Public'])
+  })
+
+  test('answers at once only what it has learnt: a context and shapes seen before', async () => {
+    const fast = new FastCompaction(APEX_CONTEXT, documentLoader)
+    const note = (n: number): Json => ({ '@context': AS2, id: `https://peer.example/n/${n}`, type: 'Note', content: `note ${n}` })
+    expect(fast.compactNow(note(1))).toBeUndefined()
+    const first = await fast.compact(note(1))
+    expect(first).not.toBeNull()
+    // Another document of the same context and shape: at once, and as `compact` gives it.
+    expect(fast.compactNow(note(2))).toEqual(await fast.compact(note(2)))
+    // A new key is a probe to make first; another context is one to process first.
+    expect(fast.compactNow({ ...note(3), summary: 'new key' })).toBeUndefined()
+    expect(fast.compactNow({ ...note(4), '@context': [AS2, 'https://w3id.org/security/v1'] })).toBeUndefined()
+    // Nor does it answer what goes to jsonld.js.
+    expect(fast.compactNow({ ...note(5), contentMap: { en: 'Hello' } })).toBeUndefined()
   })
 
   test('what it cannot reproduce goes to jsonld.js', async () => {

@@ -52,16 +52,20 @@ export function verifiedHostRateLimit (limiter: RateLimiter, logger: Logger): In
  * the signature's keyId nor that of the activity's actor may be blocked.
  */
 export function refuseBlockedDomains (blocks: DomainBlockService): InboxStep {
-  return async req => {
+  return req => {
     const keyId = claimedKeyId(req)
     const body = req.body as Record<string, unknown> | undefined
     const actorId = body && typeof body === 'object' ? rawActorId(body) : null
     const candidates = [keyId, actorId].filter((v): v is string => typeof v === 'string')
     // The key and the actor are nearly always on one host: ask once.
     if (candidates.length === 2 && hostOf(candidates[0]) === hostOf(candidates[1])) candidates.pop()
-    for (const iri of candidates) {
-      const block = await blocks.blockOf(iri)
-      if (block) throw new DomainBlockedError(`Requests from ${hostOf(iri)} are refused: the domain ${block.domain} is blocked on this hub`)
-    }
+    // One candidate after the other, as a chain (this runs on every inbox request).
+    const refuseFrom = (i: number): Promise<void> | undefined => i >= candidates.length
+      ? undefined
+      : blocks.blockOf(candidates[i]).then(block => {
+        if (block) throw new DomainBlockedError(`Requests from ${hostOf(candidates[i])} are refused: the domain ${block.domain} is blocked on this hub`)
+        return refuseFrom(i + 1)
+      })
+    return refuseFrom(0)
   }
 }

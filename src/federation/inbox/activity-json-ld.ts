@@ -1,5 +1,6 @@
 import { AppError, MalformedBodyError } from '../../errors/app-errors'
-import type { Apex } from '../apex-setup'
+import type { Request } from 'express'
+import { Apex, compactedNow } from '../apex-setup'
 import type { InboxStep } from './inbox-steps'
 
 /** The activity types of ActivityStreams 2.0 (Activity Vocabulary, section 3.1). */
@@ -16,24 +17,31 @@ const AS2_ACTIVITY_TYPES = new Set([
  * (apex calls `type.toLowerCase()` and would fail); one without any is refused.
  */
 export function parseActivityJsonLd (apex: Apex): InboxStep {
-  return async req => {
-    let node: Record<string, unknown> | null
-    try {
-      node = await apex.fromJSONLD(req.body as Record<string, unknown>)
-    } catch (err) {
+  return req => {
+    // Nearly every activity is compacted at once; a new context or shape waits for its loads.
+    const known = compactedNow(apex, req.body as Record<string, unknown>)
+    if (known !== undefined) {
+      takeCompacted(req, known)
+      return
+    }
+    return apex.fromJSONLD(req.body as Record<string, unknown>).then(node => takeCompacted(req, node), err => {
       throw err instanceof AppError ? err : new MalformedBodyError(`The body is not valid JSON-LD: ${(err as Error).message}`)
-    }
-    if (!node || typeof node !== 'object') throw new MalformedBodyError('The body is not a JSON-LD document')
-    const type = node.type as unknown
-    if (type !== undefined) {
-      const types = Array.isArray(type) ? type : [type]
-      if (!types.every(t => typeof t === 'string')) throw new MalformedBodyError('The activity type must be a string or a list of strings')
-      if (Array.isArray(type)) {
-        const core = (types as string[]).find(t => AS2_ACTIVITY_TYPES.has(t))
-        if (core === undefined) throw new MalformedBodyError(`None of the types ${types.join(', ')} is an ActivityStreams activity type`)
-        node.type = core
-      }
-    }
-    req.body = node
+    })
   }
+}
+
+/** The compacted activity as the request's body, its type reduced to its ActivityStreams activity type. */
+function takeCompacted (req: Request, node: Record<string, unknown> | null): void {
+  if (!node || typeof node !== 'object') throw new MalformedBodyError('The body is not a JSON-LD document')
+  const type = node.type as unknown
+  if (type !== undefined) {
+    const types = Array.isArray(type) ? type : [type]
+    if (!types.every(t => typeof t === 'string')) throw new MalformedBodyError('The activity type must be a string or a list of strings')
+    if (Array.isArray(type)) {
+      const core = (types as string[]).find(t => AS2_ACTIVITY_TYPES.has(t))
+      if (core === undefined) throw new MalformedBodyError(`None of the types ${types.join(', ')} is an ActivityStreams activity type`)
+      node.type = core
+    }
+  }
+  req.body = node
 }

@@ -107,7 +107,7 @@ async function verifyCavageRequest (req: Request, headers: Record<string, string
 
   const text = signingString({ method: req.method, path: req.originalUrl, headers }, params)
   if (text === null) throw new SignatureError(`A header the signature lists is missing from the request (${params.headers.join(' ')})`)
-  return await verifyWithKey(remote, params.keyId, async key => await verifySignatureAsync(text, params.signature, key, params.algorithm))
+  return await verifyWithKey(remote, params.keyId, key => verifySignatureAsync(text, params.signature, key, params.algorithm))
 }
 
 async function verifyRfc9421Request (req: Request, headers: Record<string, string | undefined>, remote: RemoteActors, hubUrl: string, now: number): Promise<ActorKey> {
@@ -144,7 +144,7 @@ function checkClock (date: string | undefined, created: number | null, expires: 
     throw new SignatureError(`The signature expired at ${new Date(expires * 1000).toISOString()}, more than ${EXPIRES_SKEW_MS / 1000} s before this server's clock (${new Date(now).toISOString()}): sign the request again`)
   }
   if (date !== undefined) {
-    const sent = Date.parse(date)
+    const sent = parsedHttpDate(date)
     if (Number.isNaN(sent)) throw new SignatureError(`The Date header "${date}" is not an HTTP date`)
     if (Math.abs(now - sent) > CLOCK_WINDOW_MS) {
       throw new SignatureError(`The Date header (${date}) is more than an hour away from this server's clock (${new Date(now).toUTCString()}): the request is too old or the sender's clock is wrong`)
@@ -152,6 +152,15 @@ function checkClock (date: string | undefined, created: number | null, expires: 
   } else if (created === null) {
     throw new SignatureError('The request has neither a Date header nor a signature creation time')
   }
+}
+
+/** The last Date header parsed: under load most requests of one second carry the same one. */
+let lastDate = { text: '', ms: NaN }
+
+/** `Date.parse` of an HTTP date, the last answer kept for the next request sent in the same second. */
+function parsedHttpDate (text: string): number {
+  if (text !== lastDate.text) lastDate = { text, ms: Date.parse(text) }
+  return lastDate.ms
 }
 
 function signatureFromAuthorization (value: string | undefined): string | undefined {

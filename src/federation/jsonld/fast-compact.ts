@@ -36,13 +36,31 @@ const MAX_PROBES_PER_DOCUMENT = 32
  */
 export class FastCompaction {
   private target: Promise<TargetContext | null> | undefined
-  private readonly contexts = new Map<string, Promise<InputContext | null>>()
+  /** The target context once known (null: not taken), for `compactNow`. */
+  private targetNow: TargetContext | null | undefined
+  private readonly contexts = new Map<string, { ready: Promise<InputContext | null>, now?: InputContext | null }>()
 
   constructor (private readonly apexContext: unknown, private readonly documentLoader: DocumentLoader) {}
 
+  /**
+   * The compacted node at once, without a promise, when everything it needs is known already —
+   * the target context, the document's context and every probe's answer, as for nearly every
+   * document after a peer's first; undefined when something must be loaded or probed first (then
+   * `compact` does it). Never changes `doc`.
+   */
+  compactNow (doc: Json): Json | undefined {
+    const target = this.targetNow
+    if (target == null || !isPlainObject(doc)) return undefined
+    const input = this.contexts.get(contextKey(doc))?.now
+    if (input == null) return undefined
+    const needs: Need[] = []
+    const result = walkNode(doc, input, target, needs, true)
+    return result === BAIL || needs.length > 0 ? undefined : result
+  }
+
   /** The compacted node, or null when only jsonld.js can say. Never changes `doc`. */
   async compact (doc: Json): Promise<Json | null> {
-    this.target ??= targetContext(this.apexContext, this.documentLoader)
+    this.target ??= targetContext(this.apexContext, this.documentLoader).then(target => { this.targetNow = target; return target })
     const target = await this.target
     if (target === null || !isPlainObject(doc)) { bail('no target context or not an object'); return null }
     const input = await this.inputContext(doc, target)
@@ -68,20 +86,30 @@ export class FastCompaction {
     const hasContext = '@context' in doc
     const context = doc['@context']
     if (hasContext && !plainContext(context)) { bail('@context not plain'); return null }
-    const key = hasContext ? JSON.stringify(context) : ''
+    const key = contextKey(doc)
     let entry = this.contexts.get(key)
     if (entry === undefined) {
       if (this.contexts.size >= MAX_CONTEXTS) this.contexts.delete(this.contexts.keys().next().value as string)
       const own = hasContext ? structuredClone(context) : undefined
-      entry = processContext(hasContext ? own : target.context, this.documentLoader).then(active => {
-        if (active === null || active['@language'] !== undefined || active['@direction'] !== undefined) return null
-        if (active.mappings.has('http') || active.mappings.has('https')) return null
-        return new InputContext(active, own, target, this.documentLoader)
-      })
+      const made: { ready: Promise<InputContext | null>, now?: InputContext | null } = {
+        ready: processContext(hasContext ? own : target.context, this.documentLoader).then(active => {
+          if (active === null || active['@language'] !== undefined || active['@direction'] !== undefined) return null
+          if (active.mappings.has('http') || active.mappings.has('https')) return null
+          return new InputContext(active, own, target, this.documentLoader)
+        })
+      }
+      // Known once processed: `compactNow` takes documents of this context from then on.
+      void made.ready.then(input => { made.now = input }, () => {})
+      entry = made
       this.contexts.set(key, entry)
     }
-    return await entry
+    return await entry.ready
   }
+}
+
+/** Under which key a document's `@context` is remembered: its JSON, or '' for none. */
+function contextKey (doc: Json): string {
+  return '@context' in doc ? JSON.stringify(doc['@context']) : ''
 }
 
 async function ask (input: InputContext, need: Need): Promise<void> {
