@@ -30,10 +30,8 @@ export function parseMeta (json: string | null): Meta | undefined {
 
 /** Splits a node into its public document (no `_meta`, no MongoDB `_id`) and its `_meta`. */
 export function splitMeta (node: JsonObject): { doc: JsonObject, meta: Meta | undefined } {
-  const doc: JsonObject = { ...node }
-  const meta = doc._meta
-  delete doc._meta
-  delete doc._id
+  // A rest copy rather than `delete`: an object that lost properties is slower to read and to stringify.
+  const { _meta: meta, _id: _storeId, ...doc } = node
   return { doc, meta: isObject(meta) ? meta : undefined }
 }
 
@@ -68,11 +66,16 @@ export function embeddedObjectIds (doc: JsonObject): string[] {
  * actor's origin: only an actor's own objects are taken from its activity.
  */
 export function objectHeldIn (create: JsonObject, objectId: string): JsonObject | null {
-  const origin = originOf(objectId)
-  if (origin === null || origin !== originOf(idOf(create.actor) ?? '')) return null
-  const values = Array.isArray(create.object) ? create.object : [create.object]
-  const held = values.find((v): v is JsonObject => isObject(v) && v.id === objectId)
+  const held = embeddedOnActorsOrigin(create, objectId)
   return held === undefined ? null : splitMeta(held).doc
+}
+
+/** The embedded copy of `objectId` in the activity's `object`, when it is on the activity's actor's origin. */
+function embeddedOnActorsOrigin (create: JsonObject, objectId: string): JsonObject | undefined {
+  const origin = originOf(objectId)
+  if (origin === null || origin !== originOf(idOf(create.actor) ?? '')) return undefined
+  const values = Array.isArray(create.object) ? create.object : [create.object]
+  return values.find((v): v is JsonObject => isObject(v) && v.id === objectId)
 }
 
 /** The inbox an activity was received in and the local actor it was received for. */
@@ -88,7 +91,7 @@ export function recipientIn (collection: string, receivedBy: ReceivedBy | undefi
  * embedded there, on the activity's actor's origin), so a settled receipt keeps no copy of it.
  */
 export function keptInActivity (receipt: { object?: { id: string }, activity: JsonObject }): boolean {
-  return receipt.object !== undefined && objectHeldIn(receipt.activity, receipt.object.id) !== null
+  return receipt.object !== undefined && embeddedOnActorsOrigin(receipt.activity, receipt.object.id) !== undefined
 }
 
 /** Replaces embedded copies of `updated` in `doc.object`; answers whether anything changed. */
