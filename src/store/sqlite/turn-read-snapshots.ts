@@ -53,6 +53,9 @@ function endOpenReads (): void {
 /** Patches this connection so reads within one event-loop turn share one read transaction. */
 export function shareReadsWithinATurn (db: Database.Database): void {
   const exec = db.exec.bind(db)
+  // Prepared once: `exec` would parse the SQL again for every turn's BEGIN and COMMIT.
+  const beginRead = db.prepare('BEGIN')
+  const commitRead = db.prepare('COMMIT')
   let open = false
   let snapshots = 0
   openSnapshots.set(db, () => open ? snapshots : null)
@@ -63,7 +66,7 @@ export function shareReadsWithinATurn (db: Database.Database): void {
     if (db.open && db.inTransaction) {
       // A read transaction has nothing to keep: should COMMIT fail, ROLLBACK ends it all the same.
       try {
-        exec('COMMIT')
+        commitRead.run()
       } catch {
         try {
           if (db.inTransaction) exec('ROLLBACK')
@@ -81,7 +84,7 @@ export function shareReadsWithinATurn (db: Database.Database): void {
   }
   const begin = (): void => {
     if (open || db.inTransaction) return
-    exec('BEGIN')
+    beginRead.run()
     open = true
     snapshots += 1
     openReads.add(end)
