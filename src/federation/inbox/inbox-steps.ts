@@ -42,7 +42,7 @@ export function runSteps (steps: readonly InboxStep[], req: Request, res: Respon
  * (`next()`) or answers, and rejects with the error it passes on or throws.
  */
 export function apexStep (middleware: RequestHandler): (req: Request, res: Response) => Promise<void> {
-  return async (req, res) => await new Promise<void>((resolve, reject) => {
+  return (req, res) => new Promise<void>((resolve, reject) => {
     let moved = false
     const move = (error?: unknown): void => {
       if (moved) return
@@ -95,8 +95,8 @@ export class RecipientResponse extends EventEmitter {
 export type RecipientOutcome = { kind: 'answered', status: number } | { kind: 'error', error: unknown } | { kind: 'completed' }
 
 /** Runs the per-recipient steps on `req` with `res`; emits `close` on `res` when the run ends. */
-export async function runRecipientSteps (steps: readonly InboxStep[], req: Request, res: RecipientResponse): Promise<RecipientOutcome> {
-  return await new Promise<RecipientOutcome>(resolve => {
+export function runRecipientSteps (steps: readonly InboxStep[], req: Request, res: RecipientResponse): Promise<RecipientOutcome> {
+  return new Promise<RecipientOutcome>(resolve => {
     runSteps(steps, req, res as unknown as Response, (error, answered) => {
       res.emit('close')
       if (error !== undefined) resolve({ kind: 'error', error })
