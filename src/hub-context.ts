@@ -17,6 +17,7 @@ import { LocalSigningKeys } from './federation/actors/signing-keys'
 import { OutboundClient, SigningKey } from './federation/http/outbound-client'
 import { InboxDispatcher } from './federation/inbox/inbox-dispatcher'
 import { InboxHandlerTable, InboxRegistry } from './federation/inbox/inbox-registry'
+import { SignatureVerifierThread } from './federation/signatures/verifier-thread'
 import { createDocumentLoader } from './federation/jsonld/document-loader'
 import { HUB_CONTEXT_URL, hubContextDocument } from './federation/jsonld/hub-context'
 import { registerContext } from './federation/jsonld/preloaded-contexts'
@@ -101,6 +102,8 @@ export interface HubContext {
   addressRateLimiter: RateLimiter
   /** Inbox crash safety and once-per-recipient processing. */
   journal: InboxJournal
+  /** Checks inbound draft-cavage signatures on a thread of its own, started by the first. */
+  signatures: SignatureVerifierThread
   /** Scheduled sync: jobs, their runner and scheduler, directory sources, sibling sync, health probes. */
   sync: SyncParts
   /** Umbrella organisations hosted here. */
@@ -164,6 +167,7 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
   const rateLimiter = new RateLimiter(config.inboxRateLimitPerMinute)
   const addressRateLimiter = new RateLimiter(config.http.inboxAddressRateLimitPerMinute)
   const journal = new InboxJournal(store, logger.child({ component: 'inbox' }))
+  const signatures = new SignatureVerifierThread()
   const tokens = new TokenService(store)
   const publisher = new Publisher(apex, store, () => audiences.wake())
   // apex's own publishes (the Update of a followers collection after an accepted Follow, inbox
@@ -212,7 +216,7 @@ export async function createHubContext (config: HubConfig, store: HubStore, logg
     else if (change.type === 'actor' || (change.type === 'services' && !change.local)) sync.catchUp.heardFrom(change.actorId)
   })
 
-  return { config, version, logger, store, apex, schemas, tokens, coops, services, follows, publisher, remote, client, delivery, inbox, inboxHandlers, instanceKey, changes, directory, network, pools, poolCopies, pledges, pledgesInbound, agreements, agreementsInbound, trustedServers, domainBlocks, rateLimiter, addressRateLimiter, journal, sync, umbrellas, umbrellaMemberships, memberships, umbrellaWork }
+  return { config, version, logger, store, apex, schemas, tokens, coops, services, follows, publisher, remote, client, delivery, inbox, inboxHandlers, instanceKey, changes, directory, network, pools, poolCopies, pledges, pledgesInbound, agreements, agreementsInbound, trustedServers, domainBlocks, rateLimiter, addressRateLimiter, journal, signatures, sync, umbrellas, umbrellaMemberships, memberships, umbrellaWork }
 }
 
 /** The parts whose inbox handlers the features register. */

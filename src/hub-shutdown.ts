@@ -3,12 +3,13 @@ import type { ProcessPresence } from './processes/process-presence'
 
 /**
  * Stops a hub's work in the order that loses nothing: no new beats, no new requests
- * (`closeRequests`), the scheduler and workers stopped, inbound handlers and the journal entries
+ * (`closeRequests`), the signature thread, the scheduler and workers stopped, inbound handlers and the journal entries
  * they finished closed, the process deregistered, and only then the store.
  */
 export async function stopHub (hub: HubContext, presence: ProcessPresence, closeRequests: () => Promise<void>): Promise<void> {
   await presence.pause()
   await closeRequests()
+  await hub.signatures.stop()
   await hub.sync.scheduler.stop()
   await hub.sync.catchUp.stop()
   await hub.delivery.stop()

@@ -4,6 +4,7 @@ import type { Logger } from '../../log/logger'
 import { contentDigestProblem } from '../signatures/content-digest'
 import { digestMatches } from '../signatures/digest'
 import { parseSignatureHeader, signingString, verifySignatureAsync } from '../signatures/draft-cavage'
+import type { SignatureCheck } from '../signatures/verifier-thread'
 import { hasRfc9421Signature, parseRfc9421, verifyRfc9421 } from '../signatures/rfc9421'
 import type { ActorKey, RemoteActors } from '../remote-actors'
 import type { RawBodyRequest } from './activity-body-parser'
@@ -28,6 +29,8 @@ export interface InboxAuthenticationOptions {
   /** The hub's public origin: RFC 9421 signatures cover the URI the peer posted to. */
   hubUrl: string
   now?: () => number
+  /** How a draft-cavage signature is checked; libuv's thread pool (`verifySignatureAsync`) unless given. */
+  verify?: SignatureCheck
 }
 
 /**
@@ -41,9 +44,10 @@ export interface InboxAuthenticationOptions {
  */
 export function inboxAuthentication (remote: RemoteActors, logger: Logger, options: InboxAuthenticationOptions): InboxStep {
   const now = options.now ?? Date.now
+  const verify = options.verify ?? verifySignatureAsync
   return async (req, res) => {
     try {
-      res.locals.apex.sender = await authenticate(req as RawBodyRequest, remote, options.hubUrl, now())
+      res.locals.apex.sender = await authenticate(req as RawBodyRequest, remote, options.hubUrl, now(), verify)
     } catch (err) {
       if (err instanceof RemoteError || err instanceof ForbiddenAddressError) {
         logger.info({ err: err.message }, 'inbox: could not fetch the signing key')
@@ -54,13 +58,13 @@ export function inboxAuthentication (remote: RemoteActors, logger: Logger, optio
   }
 }
 
-async function authenticate (req: RawBodyRequest, remote: RemoteActors, hubUrl: string, now: number): Promise<unknown> {
+async function authenticate (req: RawBodyRequest, remote: RemoteActors, hubUrl: string, now: number, verify: SignatureCheck): Promise<unknown> {
   const headers = lowerCaseHeaders(req)
   const body = req.body as Record<string, unknown>
   checkBodyDigests(headers, req.rawBody)
   const verified = hasRfc9421Signature(headers)
     ? await verifyRfc9421Request(req, headers, remote, hubUrl, now)
-    : await verifyCavageRequest(req, headers, remote, now)
+    : await verifyCavageRequest(req, headers, remote, now, verify)
 
   const actorId = rawActorId(body)
   if (!actorId) throw new MalformedBodyError('The activity has no actor')
@@ -84,7 +88,7 @@ function checkBodyDigests (headers: Record<string, string | undefined>, rawBody:
   }
 }
 
-async function verifyCavageRequest (req: Request, headers: Record<string, string | undefined>, remote: RemoteActors, now: number): Promise<ActorKey> {
+async function verifyCavageRequest (req: Request, headers: Record<string, string | undefined>, remote: RemoteActors, now: number, verify: SignatureCheck): Promise<ActorKey> {
   const header = headers.signature ?? signatureFromAuthorization(headers.authorization)
   if (!header) throw new SignatureError('This inbox only accepts signed requests: the Signature header is missing')
   const params = parseSignatureHeader(header)
@@ -107,7 +111,7 @@ async function verifyCavageRequest (req: Request, headers: Record<string, string
 
   const text = signingString({ method: req.method, path: req.originalUrl, headers }, params)
   if (text === null) throw new SignatureError(`A header the signature lists is missing from the request (${params.headers.join(' ')})`)
-  return await verifyWithKey(remote, params.keyId, key => verifySignatureAsync(text, params.signature, key, params.algorithm))
+  return await verifyWithKey(remote, params.keyId, key => verify(text, params.signature, key, params.algorithm))
 }
 
 async function verifyRfc9421Request (req: Request, headers: Record<string, string | undefined>, remote: RemoteActors, hubUrl: string, now: number): Promise<ActorKey> {

@@ -75,25 +75,32 @@ export function signingString (request: SignableRequest, params: Pick<SignatureP
   return lines.join('\n')
 }
 
-/** The digest algorithm to verify with, the data and the key; null when the key or algorithm does not fit. */
-function verificationPlan (text: string, signatureBase64: string, publicKeyPem: string, algorithm: string | null): { digest: string | null, data: Buffer, key: crypto.KeyObject, signature: Buffer } | null {
+/**
+ * The digest a signature by this key under `algorithm` is verified with: SHA-256 for an RSA key,
+ * none for Ed25519; undefined when the PEM is not a key or the algorithm does not fit the key.
+ */
+export function verificationDigest (publicKeyPem: string, algorithm: string | null): 'sha256' | null | undefined {
+  return keyAndDigest(publicKeyPem, algorithm)?.digest
+}
+
+function keyAndDigest (publicKeyPem: string, algorithm: string | null): { key: crypto.KeyObject, digest: 'sha256' | null } | undefined {
   let key: crypto.KeyObject
   try {
     key = publicKeyObject(publicKeyPem)
   } catch {
-    return null
+    return undefined
   }
-  const signature = Buffer.from(signatureBase64, 'base64')
   const type = key.asymmetricKeyType
-  if (type === 'rsa') {
-    if (algorithm !== null && algorithm !== 'rsa-sha256' && algorithm !== 'hs2019') return null
-    return { digest: 'sha256', data: Buffer.from(text), key, signature }
-  }
-  if (type === 'ed25519') {
-    if (algorithm !== null && algorithm !== 'hs2019' && algorithm !== 'ed25519') return null
-    return { digest: null, data: Buffer.from(text), key, signature }
-  }
-  return null
+  if (type === 'rsa') return algorithm === null || algorithm === 'rsa-sha256' || algorithm === 'hs2019' ? { key, digest: 'sha256' } : undefined
+  if (type === 'ed25519') return algorithm === null || algorithm === 'hs2019' || algorithm === 'ed25519' ? { key, digest: null } : undefined
+  return undefined
+}
+
+/** The digest algorithm to verify with, the data and the key; null when the key or algorithm does not fit. */
+function verificationPlan (text: string, signatureBase64: string, publicKeyPem: string, algorithm: string | null): { digest: string | null, data: Buffer, key: crypto.KeyObject, signature: Buffer } | null {
+  const fit = keyAndDigest(publicKeyPem, algorithm)
+  if (fit === undefined) return null
+  return { digest: fit.digest, data: Buffer.from(text), key: fit.key, signature: Buffer.from(signatureBase64, 'base64') }
 }
 
 /** Verifies a signature over `text` with a PEM public key (RSA with SHA-256, or Ed25519). */
