@@ -69,9 +69,6 @@ export interface SqliteStoreOptions {
 
 const DEFAULT_DELIVERY_LEASE_MS = 60_000
 
-/** The serving connection's page cache in KiB, as SQLite's `cache_size` takes it (negative: a size, not pages). */
-export const PAGE_CACHE_KIB = -2000
-
 /**
  * `HubStore` on a SQLite file (or `:memory:`). better-sqlite3 is synchronous; every method answers
  * a Promise and passes through `ConnectionTransactions` (async-transactions.ts), which keeps calls
@@ -127,12 +124,6 @@ export class SqliteStore implements HubStore {
       // connection's queries sort and group small sets (a directory page's sort keeps only the
       // page); a serving hub searches the directory on a connection of its own.
       this.db.pragma('temp_store = MEMORY')
-      // SQLite's own default page cache (2 MB), not better-sqlite3's 16 MB. When a B-tree page
-      // splits, SQLite briefly gives a page the number of the locking page (about 1 GB into the
-      // file), and the commit after it then walks the cache's whole hash table, whose size follows
-      // the cache's: with 16 MB that walk was about 2 % of the event loop under inbound load, more
-      // than the pages a bigger cache keeps in memory save (docs/performance.md).
-      this.db.pragma(`cache_size = ${PAGE_CACHE_KIB}`)
       makeTransactionsImmediate(this.db)
       shareReadsWithinATurn(this.db)
       migrate(this.db)
