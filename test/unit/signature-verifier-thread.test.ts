@@ -32,23 +32,30 @@ function cases (): Case[] {
   return out
 }
 
+/** Every case asked of `verifier` in the same turn. */
+async function askAll (verifier: SignatureVerifierThread, all: Case[]): Promise<boolean[]> {
+  return await Promise.all(all.map(c => verifier.verify(c.text, c.signature, c.pem, c.algorithm)))
+}
+
 describe('signatures verified on a thread of their own', () => {
   const threads: SignatureVerifierThread[] = []
   afterEach(async () => { for (const t of threads.splice(0)) await t.stop() })
-  function thread (): SignatureVerifierThread {
-    const t = new SignatureVerifierThread()
-    threads.push(t)
-    return t
+  const all = cases()
+  const expected = all.map(c => verifySignature(c.text, c.signature, c.pem, c.algorithm))
+
+  /** A thread already started: a first check sent to it and answered. */
+  async function started (): Promise<SignatureVerifierThread> {
+    const verifier = new SignatureVerifierThread()
+    threads.push(verifier)
+    expect(await verifier.verify(all[0].text, all[0].signature, all[0].pem, all[0].algorithm)).toBe(true)
+    return verifier
   }
 
   it('answers as the verification on the event loop does, for checks asked in one turn and in several', async () => {
-    const all = cases()
-    const verifier = thread()
-    const expected = all.map(c => verifySignature(c.text, c.signature, c.pem, c.algorithm))
     expect(expected.filter(Boolean).length).toBe(18) // the three that verify, six times
+    const verifier = await started()
     // All in one turn: one message to the thread, its answers matched to the checks in order.
-    const together = await Promise.all(all.map(c => verifier.verify(c.text, c.signature, c.pem, c.algorithm)))
-    expect(together).toEqual(expected)
+    expect(await askAll(verifier, all)).toEqual(expected)
     // One turn after another: a message per turn.
     const apart: boolean[] = []
     for (const c of all) {
@@ -58,38 +65,32 @@ describe('signatures verified on a thread of their own', () => {
     expect(apart).toEqual(expected)
   })
 
-  it('refuses a key or algorithm that does not fit without asking the thread', async () => {
+  it('refuses a key or algorithm that does not fit', async () => {
     const text = 'date: x'
     const sig = crypto.sign('sha256', Buffer.from(text), rsa.privateKey).toString('base64')
     expect(verificationDigest(rsaPublic, 'hmac-sha256')).toBeUndefined()
     expect(verificationDigest('not a key', null)).toBeUndefined()
     expect(verificationDigest(rsaPublic, null)).toBe('sha256')
     expect(verificationDigest(edPublic, 'hs2019')).toBeNull()
-    expect(await thread().verify(text, sig, rsaPublic, 'hmac-sha256')).toBe(false)
+    expect(await (await started()).verify(text, sig, rsaPublic, 'hmac-sha256')).toBe(false)
   })
 
   it('answers the checks it was sent when the thread is stopped before it answered, and every check after, on the pool', async () => {
-    const all = cases()
-    const expected = all.map(c => verifySignature(c.text, c.signature, c.pem, c.algorithm))
-    const verifier = thread()
-    // Started (a first check answered), then stopped in the same turn as the next checks are asked.
-    expect(await verifier.verify(all[0].text, all[0].signature, all[0].pem, all[0].algorithm)).toBe(true)
-    const pending = all.map(c => verifier.verify(c.text, c.signature, c.pem, c.algorithm))
+    const verifier = await started()
+    // Stopped in the same turn as the checks are asked: they never reach the thread.
+    const pending = askAll(verifier, all)
     await verifier.stop()
-    expect(await Promise.all(pending)).toEqual(expected)
-    expect(await Promise.all(all.map(c => verifier.verify(c.text, c.signature, c.pem, c.algorithm)))).toEqual(expected)
+    expect(await pending).toEqual(expected)
+    expect(await askAll(verifier, all)).toEqual(expected)
   })
 
   it('answers the checks in flight when the thread ends by itself', async () => {
-    const all = cases()
-    const expected = all.map(c => verifySignature(c.text, c.signature, c.pem, c.algorithm))
-    const verifier = thread()
-    expect(await verifier.verify(all[0].text, all[0].signature, all[0].pem, all[0].algorithm)).toBe(true)
-    const pending = all.map(c => verifier.verify(c.text, c.signature, c.pem, c.algorithm))
+    const verifier = await started()
+    const pending = askAll(verifier, all)
     // The checks go to the thread at the end of this turn; the thread ends before it answers.
     await new Promise(resolve => setImmediate(resolve))
     const worker = (verifier as unknown as { worker: { terminate: () => Promise<number> } }).worker
     await worker.terminate()
-    expect(await Promise.all(pending)).toEqual(expected)
+    expect(await pending).toEqual(expected)
   })
 })
