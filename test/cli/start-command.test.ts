@@ -16,8 +16,9 @@ describe('npm start', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioo-start-'))
 
   afterAll(() => {
-    // npm runs the hub as its child: signal the whole process group.
-    if (child?.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL')
+    // npm runs the hub as its child: signal the whole process group, if it is still running (npm
+    // ends by re-sending itself the signal it forwarded, so a stopped npm has a signal, no exit code).
+    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL')
     fs.rmSync(dataDir, { recursive: true, force: true })
   })
 
