@@ -1,7 +1,5 @@
-import crypto from 'node:crypto'
 import { Worker } from 'node:worker_threads'
-import { verificationDigest } from './draft-cavage'
-import { publicKeyObject } from './key-objects'
+import { verificationDigest, verifySignatureAsync } from './draft-cavage'
 
 /** Checks a draft-cavage signature over `text` with a PEM public key; false when it does not verify. */
 export type SignatureCheck = (text: string, signatureBase64: string, publicKeyPem: string, algorithm: string | null) => Promise<boolean>
@@ -128,18 +126,15 @@ export class SignatureVerifierThread {
   }
 }
 
-/** Answers every check of a batch on libuv's pool. */
+/** Answers every check of a batch on libuv's pool; a check that fails there answers false, as on the thread. */
 function settleOnPool (batch: Batch): void {
-  batch.checks.forEach((check, i) => { void verifyOnPool(check).then(batch.settle[i]) })
+  batch.checks.forEach((check, i) => { verifyOnPool(check).then(batch.settle[i], () => batch.settle[i](false)) })
 }
 
-/** One check on libuv's thread pool, as `verifySignatureAsync` makes it. */
-function verifyOnPool ([digest, text, publicKeyPem, signatureBase64]: Check): Promise<boolean> {
-  return new Promise<boolean>(resolve => {
-    try {
-      crypto.verify(digest, Buffer.from(text), publicKeyObject(publicKeyPem), Buffer.from(signatureBase64, 'base64'), (err, ok) => resolve(err === null && ok))
-    } catch {
-      resolve(false)
-    }
-  })
+/**
+ * One check on libuv's pool, by `verifySignatureAsync`. The algorithm was checked against the key
+ * when the check was made; with none given, the key's type picks the same digest again.
+ */
+function verifyOnPool ([, text, publicKeyPem, signatureBase64]: Check): Promise<boolean> {
+  return verifySignatureAsync(text, signatureBase64, publicKeyPem, null)
 }
