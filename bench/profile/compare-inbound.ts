@@ -12,7 +12,10 @@
  * so a difference of a few per cent wants more rounds and the comparison run both ways.
  * `--env-a`/`--env-b KEY=VALUE` (repeatable) set a variable for one side only. `--thread main`
  * counts the main thread's CPU alone (the event loop's, which bounds the throughput where the loop
- * is the limit, as at 10 connections) instead of all the process's threads.
+ * is the limit, as at 10 connections) instead of all the process's threads. `--apart` runs a
+ * round's two loads one after the other instead (the order alternating) and also reports the
+ * ratio of activities per second: for a change to what the event loop waits for rather than to
+ * its CPU, which two loads at once would hide.
  */
 import fs from 'fs'
 import os from 'os'
@@ -61,7 +64,8 @@ async function main (): Promise<void> {
       count: { type: 'string', default: '2000' },
       'env-a': { type: 'string', multiple: true },
       'env-b': { type: 'string', multiple: true },
-      thread: { type: 'string', default: 'all' }
+      thread: { type: 'string', default: 'all' },
+      apart: { type: 'boolean', default: false }
     }
   })
   if (values.thread !== 'all' && values.thread !== 'main') throw new Error(`--thread takes all or main; got "${values.thread}"`)
@@ -82,20 +86,27 @@ async function main (): Promise<void> {
     await Promise.all(hubs.map(async hub => await runLoad(hub.origin, coopCreates(peers, hub.origin, 400), connections)))
     process.stdout.write(`A: ${base ?? 'this checkout'}; B: ${other ?? 'this checkout'}; ${rounds} rounds of ${count} Creates to each, ${connections} connections each; CPU of ${values.thread === 'main' ? 'the main thread' : 'all threads'}\n`)
     const ratios: number[] = []
+    const rates: number[] = []
     for (let round = 1; round <= rounds; round++) {
       const requests = hubs.map(hub => coopCreates(peers, hub.origin, count))
       const before = hubs.map(hub => cpuMs(hub.server.pid) ?? NaN)
       // Alternate which load starts first: the one that does gets the cores a moment sooner.
       const order = round % 2 === 1 ? [0, 1] : [1, 0]
       const results = new Array<Awaited<ReturnType<typeof runLoad>>>(2)
-      await Promise.all(order.map(async i => { results[i] = await runLoad(hubs[i].origin, requests[i], connections) }))
+      if (values.apart) {
+        for (const i of order) results[i] = await runLoad(hubs[i].origin, requests[i], connections)
+      } else {
+        await Promise.all(order.map(async i => { results[i] = await runLoad(hubs[i].origin, requests[i], connections) }))
+      }
       const cpu = hubs.map((hub, i) => ((cpuMs(hub.server.pid) ?? NaN) - before[i]) / count)
       const refused = results.map(r => count - (r.statuses[202] ?? 0))
       if (refused.some(n => n > 0)) throw new Error(`round ${round}: not every Create was accepted (A ${JSON.stringify(results[0].statuses)}, B ${JSON.stringify(results[1].statuses)})`)
       ratios.push(cpu[1] / cpu[0])
+      rates.push(results[1].perSecond / results[0].perSecond)
       process.stdout.write(`round ${round}: A ${cpu[0].toFixed(3)} ms, ${results[0].perSecond.toFixed(0)}/s; B ${cpu[1].toFixed(3)} ms, ${results[1].perSecond.toFixed(0)}/s; CPU B/A ${(cpu[1] / cpu[0]).toFixed(3)}\n`)
     }
     process.stdout.write(`CPU per activity B/A: median ${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})\n`)
+    process.stdout.write(`activities/s B/A: median ${median(rates).toFixed(3)} (${Math.min(...rates).toFixed(3)}–${Math.max(...rates).toFixed(3)})\n`)
   } finally {
     for (const hub of hubs) await hub.server.stop()
     await peers.stop()
