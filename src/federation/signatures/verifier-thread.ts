@@ -90,8 +90,8 @@ export class SignatureVerifierThread {
     this.sendScheduled = false
     const batch = this.queued
     if (batch.checks.length === 0) return
+    // Never after `end`: it hands what was queued to the pool, and checks after it go there directly.
     this.queued = { checks: [], settle: [] }
-    if (this.ended) return settleOnPool(batch)
     const worker = this.worker ?? this.start()
     // Held open only while it owes answers: an idle thread never keeps the process alive.
     if (this.sent.length === 0) worker.ref()
