@@ -91,7 +91,8 @@ export interface OutboxRepository {
   /**
    * Reads up to `limit` members of `collection` after membership row `afterSeq`, in order, as
    * their distinct delivery targets, in one query (no actor document is parsed). Members that are
-   * actors in `blocked` are left out.
+   * actors in `blocked` are left out. For a followers collection: its members are Follows, the
+   * only activities whose memberships every store keeps a delivery target for.
    */
   audiencePage (collection: string, afterSeq: number, limit: number, blocked: string[]): Promise<AudiencePage>
   /** Whether `iri` is the followers collection of an actor of this hub (its members are stored here). */

@@ -70,9 +70,11 @@ export class SqliteApexStreams {
     this.byCollectionAndObject = db.prepare<[string, string], StreamRow>(
       `SELECT s.seq, s.doc, s.meta FROM stream_collections c JOIN streams s ON s.seq = c.seq
        WHERE c.collection = ? AND s.object_id = ? ORDER BY s.seq LIMIT 1`)
+    // Activities are indexed by actor only for Follows (migration 22): the collection's rows are
+    // read in their key's order, up to the first of the actor's.
     this.byCollectionAndActor = db.prepare<[string, string], StreamRow>(
       `SELECT s.seq, s.doc, s.meta FROM stream_collections c JOIN streams s ON s.seq = c.seq
-       WHERE c.collection = ? AND s.actor_id = ? ORDER BY s.seq LIMIT 1`)
+       WHERE c.collection = ? AND s.actor_id = ? ORDER BY c.seq LIMIT 1`)
     // The block list arrives as one JSON array so the statement can be prepared once.
     this.page = db.prepare<{ collection: string, before: number | null, blocked: string, limit: number }, StreamRow>(
       `SELECT s.seq, s.doc, s.meta FROM stream_collections c JOIN streams s ON s.seq = c.seq

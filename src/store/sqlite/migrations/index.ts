@@ -25,6 +25,7 @@ import { migrationInboxRecipients } from './018-inbox-recipients'
 import { migrationKeyedMemberships } from './019-keyed-memberships'
 import { migrationChangeStamps } from './020-change-stamps'
 import { migrationInboxMembershipsUntargeted } from './021-inbox-memberships-untargeted'
+import { migrationFollowActorIndex } from './022-follow-actor-index'
 
 export type { Migration } from './migration'
 
@@ -49,7 +50,8 @@ export const migrations: readonly Migration[] = [
   migrationInboxRecipients,
   migrationKeyedMemberships,
   migrationChangeStamps,
-  migrationInboxMembershipsUntargeted
+  migrationInboxMembershipsUntargeted,
+  migrationFollowActorIndex
 ]
 
 /** Applies the migrations `db` lacks, each in its own transaction; answers the versions applied. */
