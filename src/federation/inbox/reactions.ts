@@ -112,7 +112,7 @@ function isRemoteWithCollectionsEmbedded (body: ApexNode, isLocalIri: (id: strin
   return typeof first(body.shares) !== 'string' && typeof first(body.likes) !== 'string'
 }
 
-/** A collection embedded in an activity keeps its summary, not its items (apex copies neither into a stored copy). */
+/** An embedded collection (the first of `collections`) loses its items, as apex's `embedCollections` leaves a remote activity's. */
 function dropItems (collections: unknown): void {
   const collection = Array.isArray(collections) ? collections[0] as Record<string, unknown> | undefined : undefined
   if (collection !== null && typeof collection === 'object') delete collection.orderedItems
