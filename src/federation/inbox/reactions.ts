@@ -108,8 +108,12 @@ export function validateInboxActivity (apex: Apex): InboxStep {
  * or read nothing for it. apex takes the rest.
  */
 function isRemoteWithCollectionsEmbedded (body: ApexNode, isLocalIri: (id: string) => boolean): boolean {
-  if (typeof body.id !== 'string' || isLocalIri(body.id)) return false
-  return typeof first(body.shares) !== 'string' && typeof first(body.likes) !== 'string'
+  return typeof body.id === 'string' && !isLocalIri(body.id) && !namesCollectionByIri(body)
+}
+
+/** Whether the activity's `shares` or `likes` is named by an IRI (to be fetched) rather than embedded. */
+function namesCollectionByIri (body: Record<string, unknown>): boolean {
+  return typeof first(body.shares) === 'string' || typeof first(body.likes) === 'string'
 }
 
 /** An embedded collection (the first of `collections`) loses its items, as apex's `embedCollections` leaves a remote activity's. */
@@ -129,7 +133,7 @@ export function fetchActivityCollections (apex: Apex): InboxStep {
   return req => {
     const body = req.body as Record<string, unknown>
     // Without an id apex refuses the activity later (400); without a collection named by IRI there is nothing to fetch.
-    if (typeof body.id !== 'string' || (typeof first(body.shares) !== 'string' && typeof first(body.likes) !== 'string')) return
+    if (typeof body.id !== 'string' || !namesCollectionByIri(body)) return
     return embedRemoteCollections(apex, body).catch(err => { throw asCollectionError(err) })
   }
 }
