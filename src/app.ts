@@ -48,7 +48,7 @@ export function createApp (hub: HubContext): Express {
   })
 
   const inboxLog = hub.logger.child({ component: 'inbox' })
-  const authenticate = inboxAuthentication(hub.remote, inboxLog, { hubUrl: hub.config.hubUrl, verify: hub.signatures.verify })
+  const authenticate = inboxAuthentication(hub.remote, inboxLog, { hubUrl: hub.config.hubUrl, verify: hub.signatures.verify, verifyRfc9421: hub.signatures.verifyRfc9421 })
   const guards = {
     beforeBody: [inboxAddressRateLimit(hub.addressRateLimiter, inboxLog)],
     afterBody: [refuseBlockedDomains(hub.domainBlocks)],

@@ -102,7 +102,7 @@ export interface HubContext {
   addressRateLimiter: RateLimiter
   /** Inbox crash safety and once-per-recipient processing. */
   journal: InboxJournal
-  /** Checks inbound draft-cavage signatures on a thread of its own, started by the first. */
+  /** Checks inbound signatures (draft-cavage and RFC 9421) on a thread of its own, started by the first. */
   signatures: SignatureVerifierThread
   /** Scheduled sync: jobs, their runner and scheduler, directory sources, sibling sync, health probes. */
   sync: SyncParts

@@ -1,4 +1,5 @@
 import crypto from 'crypto'
+import { Worker } from 'node:worker_threads'
 import { api } from '../helpers/hub-process'
 import { FakePeer } from '../helpers/fake-peer'
 import { startTestHub, TestHub } from '../helpers/in-process-hub'
@@ -46,6 +47,23 @@ describe('signatures the inbox accepts', () => {
     expect(await hub.hub.store.getActivity(activity.id)).not.toBeNull()
   })
 
+  it('verifies an RFC 9421 signature on the signature thread, not on the event loop', async () => {
+    const actor = servePeerActor(peer, 'signer-on-the-thread')
+    const activity = { '@context': 'https://www.w3.org/ns/activitystreams', id: `${actor.id}/follows/1`, type: 'Follow', actor: actor.id, object: coopId }
+    const body = JSON.stringify(activity)
+    // The hub runs in this process: what its signature thread is sent passes through here.
+    const posted = jest.spyOn(Worker.prototype, 'postMessage')
+    try {
+      const res = await postRaw(inbox(), body, signedHeaders(actor, inbox(), body, { style: 'rfc9421', overrides: { alg: 'rsa-pss-sha512' } }))
+      expect(res.status).toBe(202)
+      const checks = posted.mock.calls.flatMap(([message]) => Array.isArray(message) ? message as unknown[][] : [])
+      // [digest, PSS, signature base, key, signature]: the base is the RFC 9421 one, checked with PSS.
+      expect(checks.filter(c => String(c[2]).includes('"@signature-params"')).map(c => [c[0], c[1], c[3]])).toEqual([['sha512', 1, publicPemOf(actor)]])
+    } finally {
+      posted.mockRestore()
+    }
+  })
+
   it.each(['rfc9421', 'cavage'] as const)('accepts a %s signature whose expires passed 30 s ago (clock skew)', async style => {
     const actor = servePeerActor(peer, `skewed-${style}`)
     const activity = { '@context': 'https://www.w3.org/ns/activitystreams', id: `${actor.id}/follows/1`, type: 'Follow', actor: actor.id, object: coopId }
@@ -59,6 +77,11 @@ describe('signatures the inbox accepts', () => {
     expect(await hub.hub.store.getActivity(activity.id)).not.toBeNull()
   })
 })
+
+/** The peer actor's public key as the PEM its document publishes. */
+function publicPemOf (actor: PeerActor): string {
+  return crypto.createPublicKey(actor.privateKeyPem).export({ type: 'spki', format: 'pem' }) as string
+}
 
 /** A draft-cavage signature over an RFC 9530 Content-Digest (no Digest header at all). */
 function cavageWithContentDigest (actor: PeerActor, inboxUrl: string, body: string): Record<string, string> {

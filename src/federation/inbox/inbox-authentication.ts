@@ -5,7 +5,7 @@ import { contentDigestProblem } from '../signatures/content-digest'
 import { digestMatches } from '../signatures/digest'
 import { parseSignatureHeader, signingString, verifySignatureAsync } from '../signatures/draft-cavage'
 import type { SignatureCheck } from '../signatures/verifier-thread'
-import { hasRfc9421Signature, parseRfc9421, verifyRfc9421 } from '../signatures/rfc9421'
+import { hasRfc9421Signature, parseRfc9421, Rfc9421Check, verifyRfc9421OnPool } from '../signatures/rfc9421'
 import type { ActorKey, RemoteActors } from '../remote-actors'
 import type { RawBodyRequest } from './activity-body-parser'
 import type { InboxStep } from './inbox-steps'
@@ -31,6 +31,8 @@ export interface InboxAuthenticationOptions {
   now?: () => number
   /** How a draft-cavage signature is checked; libuv's thread pool (`verifySignatureAsync`) unless given. */
   verify?: SignatureCheck
+  /** How an RFC 9421 signature is checked; libuv's thread pool (`verifyRfc9421OnPool`) unless given. */
+  verifyRfc9421?: Rfc9421Check
 }
 
 /**
@@ -44,10 +46,10 @@ export interface InboxAuthenticationOptions {
  */
 export function inboxAuthentication (remote: RemoteActors, logger: Logger, options: InboxAuthenticationOptions): InboxStep {
   const now = options.now ?? Date.now
-  const verify = options.verify ?? verifySignatureAsync
+  const checks: SignatureChecks = { cavage: options.verify ?? verifySignatureAsync, rfc9421: options.verifyRfc9421 ?? verifyRfc9421OnPool }
   return async (req, res) => {
     try {
-      res.locals.apex.sender = await authenticate(req as RawBodyRequest, remote, options.hubUrl, now(), verify)
+      res.locals.apex.sender = await authenticate(req as RawBodyRequest, remote, options.hubUrl, now(), checks)
     } catch (err) {
       if (err instanceof RemoteError || err instanceof ForbiddenAddressError) {
         logger.info({ err: err.message }, 'inbox: could not fetch the signing key')
@@ -58,13 +60,19 @@ export function inboxAuthentication (remote: RemoteActors, logger: Logger, optio
   }
 }
 
-async function authenticate (req: RawBodyRequest, remote: RemoteActors, hubUrl: string, now: number, verify: SignatureCheck): Promise<unknown> {
+/** How the signatures of each scheme are checked. */
+interface SignatureChecks {
+  cavage: SignatureCheck
+  rfc9421: Rfc9421Check
+}
+
+async function authenticate (req: RawBodyRequest, remote: RemoteActors, hubUrl: string, now: number, checks: SignatureChecks): Promise<unknown> {
   const headers = lowerCaseHeaders(req)
   const body = req.body as Record<string, unknown>
   checkBodyDigests(headers, req.rawBody)
   const verified = hasRfc9421Signature(headers)
-    ? await verifyRfc9421Request(req, headers, remote, hubUrl, now)
-    : await verifyCavageRequest(req, headers, remote, now, verify)
+    ? await verifyRfc9421Request(req, headers, remote, hubUrl, now, checks.rfc9421)
+    : await verifyCavageRequest(req, headers, remote, now, checks.cavage)
 
   const actorId = rawActorId(body)
   if (!actorId) throw new MalformedBodyError('The activity has no actor')
@@ -114,7 +122,7 @@ async function verifyCavageRequest (req: Request, headers: Record<string, string
   return await verifyWithKey(remote, params.keyId, key => verify(text, params.signature, key, params.algorithm))
 }
 
-async function verifyRfc9421Request (req: Request, headers: Record<string, string | undefined>, remote: RemoteActors, hubUrl: string, now: number): Promise<ActorKey> {
+async function verifyRfc9421Request (req: Request, headers: Record<string, string | undefined>, remote: RemoteActors, hubUrl: string, now: number, verify: Rfc9421Check): Promise<ActorKey> {
   if (headers.signature === undefined) throw new SignatureError('Signature-Input is present but the Signature header is missing')
   const sig = parseRfc9421({ method: req.method, targetUri: `${hubUrl}${req.originalUrl}`, headers }, headers['signature-input'] as string, headers.signature)
   const covered = new Set(sig.components)
@@ -125,11 +133,11 @@ async function verifyRfc9421Request (req: Request, headers: Record<string, strin
   if (!covered.has('content-digest')) throw new SignatureError('The signature of a POST must cover content-digest')
   if (sig.created === null) throw new SignatureError('The signature has no created parameter')
   checkClock(undefined, sig.created, sig.expires, now)
-  return await verifyWithKey(remote, sig.keyId, key => verifyRfc9421(sig, key))
+  return await verifyWithKey(remote, sig.keyId, key => verify(sig, key))
 }
 
 /** Fetches the key and checks the signature; on failure refetches once (the peer may have rotated its key). */
-async function verifyWithKey (remote: RemoteActors, keyId: string, check: (publicKeyPem: string) => boolean | Promise<boolean>): Promise<ActorKey> {
+async function verifyWithKey (remote: RemoteActors, keyId: string, check: (publicKeyPem: string) => Promise<boolean>): Promise<ActorKey> {
   let key = await remote.getKey(keyId)
   if (await check(key.publicKeyPem)) return key
   key = await remote.getKey(keyId, true)

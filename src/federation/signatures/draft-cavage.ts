@@ -1,5 +1,6 @@
 import crypto from 'crypto'
 import { privateKeyObject, publicKeyObject } from './key-objects'
+import { verifyWithScheme, verifyWithSchemeOnPool } from './public-key-check'
 
 /**
  * HTTP Signatures as the fediverse uses them (draft-cavage-http-signatures-12): Mastodon,
@@ -96,32 +97,17 @@ function keyAndDigest (publicKeyPem: string, algorithm: string | null): { key: c
   return undefined
 }
 
-/** The digest algorithm to verify with, the data and the key; null when the key or algorithm does not fit. */
-function verificationPlan (text: string, signatureBase64: string, publicKeyPem: string, algorithm: string | null): { digest: string | null, data: Buffer, key: crypto.KeyObject, signature: Buffer } | null {
-  const fit = keyAndDigest(publicKeyPem, algorithm)
-  if (fit === undefined) return null
-  return { digest: fit.digest, data: Buffer.from(text), key: fit.key, signature: Buffer.from(signatureBase64, 'base64') }
-}
-
 /** Verifies a signature over `text` with a PEM public key (RSA with SHA-256, or Ed25519). */
 export function verifySignature (text: string, signatureBase64: string, publicKeyPem: string, algorithm: string | null): boolean {
-  const plan = verificationPlan(text, signatureBase64, publicKeyPem, algorithm)
-  return plan !== null && crypto.verify(plan.digest, plan.data, plan.key, plan.signature)
+  const fit = keyAndDigest(publicKeyPem, algorithm)
+  return fit !== undefined && verifyWithScheme({ digest: fit.digest, pss: false }, text, fit.key, Buffer.from(signatureBase64, 'base64'))
 }
 
 /** `verifySignature` with the public-key operation on libuv's thread pool, off the event loop. */
 export function verifySignatureAsync (text: string, signatureBase64: string, publicKeyPem: string, algorithm: string | null): Promise<boolean> {
-  let plan: ReturnType<typeof verificationPlan>
-  // Not an async function (one promise fewer per request); a failure still arrives as a rejection.
-  try {
-    plan = verificationPlan(text, signatureBase64, publicKeyPem, algorithm)
-  } catch (err) {
-    return Promise.reject(err)
-  }
-  if (plan === null) return Promise.resolve(false)
-  return new Promise<boolean>(resolve => {
-    crypto.verify(plan.digest, plan.data, plan.key, plan.signature, (err, ok) => resolve(err === null && ok))
-  })
+  const fit = keyAndDigest(publicKeyPem, algorithm)
+  if (fit === undefined) return Promise.resolve(false)
+  return verifyWithSchemeOnPool({ digest: fit.digest, pss: false }, text, fit.key, Buffer.from(signatureBase64, 'base64'))
 }
 
 /** What one outgoing request's signature covers and the key it is made with. */

@@ -2,6 +2,7 @@ import crypto from 'crypto'
 import { InnerList, Item, parseDictionary, serializeInnerList, serializeItem } from 'structured-headers'
 import { SignatureError } from '../../errors/app-errors'
 import { publicKeyObject } from './key-objects'
+import { VerificationScheme, verifyWithScheme, verifyWithSchemeOnPool } from './public-key-check'
 
 /**
  * RFC 9421 HTTP Message Signatures, as Mastodon (4.4+) and Fedify send them: `Signature-Input`
@@ -88,27 +89,40 @@ export function parseRfc9421 (message: SignedMessage, signatureInput: string, si
   }
 }
 
-/** Verifies a parsed signature with a public key; the algorithm must fit the key's type. */
-export function verifyRfc9421 (sig: Rfc9421Signature, publicKeyPem: string): boolean {
+/** Checks a parsed RFC 9421 signature with a PEM public key; false when it does not verify. */
+export type Rfc9421Check = (sig: Rfc9421Signature, publicKeyPem: string) => Promise<boolean>
+
+/**
+ * How a signature by this key is verified: its `alg` (or, without one, the key's type: Ed25519,
+ * else RSA PKCS #1 v1.5 with SHA-256) must fit the key's type. Undefined when the PEM is not a key
+ * or the algorithm does not fit it.
+ */
+export function rfc9421Scheme (sig: Pick<Rfc9421Signature, 'alg'>, publicKeyPem: string): { key: crypto.KeyObject, scheme: VerificationScheme } | undefined {
   let key: crypto.KeyObject
   try {
     key = publicKeyObject(publicKeyPem)
   } catch {
-    return false
+    return undefined
   }
-  const data = Buffer.from(sig.base)
   const type = key.asymmetricKeyType
   const alg = sig.alg ?? (type === 'ed25519' ? 'ed25519' : 'rsa-v1_5-sha256')
-  try {
-    if (alg === 'ed25519' && type === 'ed25519') return crypto.verify(null, data, key, sig.signature)
-    if (alg === 'rsa-v1_5-sha256' && type === 'rsa') return crypto.verify('sha256', data, key, sig.signature)
-    if (alg === 'rsa-pss-sha512' && (type === 'rsa' || type === 'rsa-pss')) {
-      return crypto.verify('sha512', data, { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 64 }, sig.signature)
-    }
-  } catch {
-    return false
-  }
-  return false
+  if (alg === 'ed25519' && type === 'ed25519') return { key, scheme: { digest: null, pss: false } }
+  if (alg === 'rsa-v1_5-sha256' && type === 'rsa') return { key, scheme: { digest: 'sha256', pss: false } }
+  if (alg === 'rsa-pss-sha512' && (type === 'rsa' || type === 'rsa-pss')) return { key, scheme: { digest: 'sha512', pss: true } }
+  return undefined
+}
+
+/** Verifies a parsed signature with a public key on the event loop; the algorithm must fit the key's type. */
+export function verifyRfc9421 (sig: Rfc9421Signature, publicKeyPem: string): boolean {
+  const fit = rfc9421Scheme(sig, publicKeyPem)
+  return fit !== undefined && verifyWithScheme(fit.scheme, sig.base, fit.key, sig.signature)
+}
+
+/** `verifyRfc9421` with the public-key operation on libuv's thread pool, off the event loop. */
+export const verifyRfc9421OnPool: Rfc9421Check = (sig, publicKeyPem) => {
+  const fit = rfc9421Scheme(sig, publicKeyPem)
+  if (fit === undefined) return Promise.resolve(false)
+  return verifyWithSchemeOnPool(fit.scheme, sig.base, fit.key, sig.signature)
 }
 
 function componentValue (name: string, message: SignedMessage): string {

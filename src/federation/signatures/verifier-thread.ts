@@ -1,5 +1,8 @@
 import { Worker } from 'node:worker_threads'
-import { verificationDigest, verifySignatureAsync } from './draft-cavage'
+import { verificationDigest } from './draft-cavage'
+import { publicKeyObject } from './key-objects'
+import { VerificationScheme, verifyWithSchemeOnPool } from './public-key-check'
+import { Rfc9421Check, rfc9421Scheme } from './rfc9421'
 
 /** Checks a draft-cavage signature over `text` with a PEM public key; false when it does not verify. */
 export type SignatureCheck = (text: string, signatureBase64: string, publicKeyPem: string, algorithm: string | null) => Promise<boolean>
@@ -7,8 +10,8 @@ export type SignatureCheck = (text: string, signatureBase64: string, publicKeyPe
 /** How many parsed keys the thread keeps, as `key-objects.ts` does on the event loop. */
 const MAX_KEYS = 2000
 
-/** One check as the thread takes it: strings only, which cost little to send to a thread. */
-type Check = [digest: string | null, text: string, publicKeyPem: string, signatureBase64: string]
+/** One check as the thread takes it: strings and a flag only, which cost little to send to a thread. */
+type Check = [digest: VerificationScheme['digest'], pss: 0 | 1, text: string, publicKeyPem: string, signatureBase64: string]
 
 /** The checks sent in one message, with what settles each one's promise. */
 interface Batch {
@@ -17,7 +20,8 @@ interface Batch {
 }
 
 // Runs in the worker: each message is a list of checks, each answer a byte per check (1: verified).
-// Written as source so it runs the same from dist/ and under ts-jest.
+// Written as source so it runs the same from dist/ and under ts-jest. RSA-PSS as in
+// public-key-check.ts (RFC 9421's rsa-pss-sha512: a salt of 64 bytes).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const crypto = require('node:crypto')
@@ -34,9 +38,11 @@ const keyFor = pem => {
 parentPort.on('message', checks => {
   const answers = new Uint8Array(checks.length)
   for (let i = 0; i < checks.length; i++) {
-    const [digest, text, pem, signature] = checks[i]
+    const [digest, pss, text, pem, signature] = checks[i]
     try {
-      answers[i] = crypto.verify(digest, Buffer.from(text), keyFor(pem), Buffer.from(signature, 'base64')) ? 1 : 0
+      const key = keyFor(pem)
+      const verifyKey = pss === 1 ? { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 64 } : key
+      answers[i] = crypto.verify(digest, Buffer.from(text), verifyKey, Buffer.from(signature, 'base64')) ? 1 : 0
     } catch {
       answers[i] = 0
     }
@@ -46,8 +52,9 @@ parentPort.on('message', checks => {
 `
 
 /**
- * Verifies the inbox's signatures on a worker thread of its own, the checks asked for during one
- * turn of the event loop sent to it as one message and answered as one. Each check handed to
+ * Verifies the inbox's signatures (draft-cavage and RFC 9421) on a worker thread of its own, the
+ * checks asked for during one turn of the event loop sent to it as one message and answered as
+ * one. Each check handed to
  * libuv's thread pool (`verifySignatureAsync`) woke a pool thread of its own, and under inbound
  * load those wake-ups cost the event loop, the inbox's limit, more than the verifications it
  * handed off (docs/performance.md, "Signatures verified on a thread of their own"). The thread
@@ -63,11 +70,22 @@ export class SignatureVerifierThread {
   private readonly sent: Batch[] = []
   private sendScheduled = false
 
-  /** `SignatureCheck` on the thread; a key or algorithm that does not fit answers false at once. */
+  /** `SignatureCheck` (draft-cavage) on the thread; a key or algorithm that does not fit answers false at once. */
   readonly verify: SignatureCheck = (text, signatureBase64, publicKeyPem, algorithm) => {
     const digest = verificationDigest(publicKeyPem, algorithm)
     if (digest === undefined) return Promise.resolve(false)
-    const check: Check = [digest, text, publicKeyPem, signatureBase64]
+    return this.check([digest, 0, text, publicKeyPem, signatureBase64])
+  }
+
+  /** `Rfc9421Check` on the thread; a key or algorithm that does not fit answers false at once. */
+  readonly verifyRfc9421: Rfc9421Check = (sig, publicKeyPem) => {
+    const fit = rfc9421Scheme(sig, publicKeyPem)
+    if (fit === undefined) return Promise.resolve(false)
+    return this.check([fit.scheme.digest, fit.scheme.pss ? 1 : 0, sig.base, publicKeyPem, sig.signature.toString('base64')])
+  }
+
+  /** Queues a check for the message sent at this turn's end (or, once the thread ended, verifies it on the pool). */
+  private check (check: Check): Promise<boolean> {
     if (this.ended) return verifyOnPool(check)
     return new Promise<boolean>(resolve => {
       this.queued.checks.push(check)
@@ -131,10 +149,13 @@ function settleOnPool (batch: Batch): void {
   batch.checks.forEach((check, i) => { verifyOnPool(check).then(batch.settle[i], () => batch.settle[i](false)) })
 }
 
-/**
- * One check on libuv's pool, by `verifySignatureAsync`. The algorithm was checked against the key
- * when the check was made; with none given, the key's type picks the same digest again.
- */
-function verifyOnPool ([, text, publicKeyPem, signatureBase64]: Check): Promise<boolean> {
-  return verifySignatureAsync(text, signatureBase64, publicKeyPem, null)
+/** One check on libuv's pool, with the scheme chosen when it was made. */
+function verifyOnPool ([digest, pss, text, publicKeyPem, signatureBase64]: Check): Promise<boolean> {
+  let key
+  try {
+    key = publicKeyObject(publicKeyPem)
+  } catch {
+    return Promise.resolve(false)
+  }
+  return verifyWithSchemeOnPool({ digest, pss: pss === 1 }, text, key, Buffer.from(signatureBase64, 'base64'))
 }
