@@ -4,7 +4,7 @@ import type { Logger } from '../../log/logger'
 import type { HubStore } from '../../store/store.port'
 import { first, PUBLIC_ADDRESSES } from '../../domain/activity-streams/nodes'
 import { rawActorId } from './inbox-authentication'
-import { InboxStep, RecipientOutcome, RecipientResponse, runRecipientSteps } from './inbox-steps'
+import { InboxStep, RecipientOutcome, RecipientResponse, runRecipientSteps, runSteps } from './inbox-steps'
 
 const AUDIENCE = ['to', 'cc', 'bto', 'bcc', 'audience']
 
@@ -54,31 +54,40 @@ export async function localRecipients (store: HubStore, body: Record<string, unk
 }
 
 /**
- * Runs the per-recipient steps for one recipient; `body` is the recipient's own copy. The
- * personal inbox passes its own request (`own`); the shared inbox a request per recipient.
+ * The request and response one recipient's run of the per-recipient steps works on; `body` is
+ * the recipient's own copy. The personal inbox passes its own request (`own`); the shared inbox a
+ * request per recipient.
  */
-async function runFor (req: Request, res: Response, steps: readonly InboxStep[], recipient: LocalRecipient, body: unknown, own = false): Promise<{ recipient: LocalRecipient, outcome: RecipientOutcome, res: RecipientResponse }> {
+function recipientRun (req: Request, res: Response, recipient: LocalRecipient, body: unknown, own: boolean): { req: Request, res: RecipientResponse } {
   const sub = own ? req : Object.create(req) as Request
   sub.params = { actor: recipient.username }
   sub.body = body
   const locals = { apex: { eventName: null, eventMessage: {}, postWork: [], sender: res.locals.apex.sender } }
-  const subRes = new RecipientResponse(locals, req.app)
-  return { recipient, outcome: await runRecipientSteps(steps, sub, subRes), res: subRes }
+  return { req: sub, res: new RecipientResponse(locals, req.app) }
+}
+
+/** Runs the per-recipient steps for one recipient of the shared inbox. */
+async function runFor (req: Request, res: Response, steps: readonly InboxStep[], recipient: LocalRecipient, body: unknown): Promise<{ recipient: LocalRecipient, outcome: RecipientOutcome, res: RecipientResponse }> {
+  const run = recipientRun(req, res, recipient, body, false)
+  return { recipient, outcome: await runRecipientSteps(steps, run.req, run.res), res: run.res }
 }
 
 /**
  * A co-op's own inbox: the per-recipient steps run once, outside Express's router, and their
  * answer (202, or the refusal it passed on) is the request's; apex's after-answer work (its
- * post-work tasks, then its event) runs once the answer is sent, as apex does.
+ * post-work tasks, then its event) runs once the answer is sent, as apex does. The steps run
+ * straight on the request, with no promise around the run (this is every personal inbox POST).
  */
 export function personalInbox (steps: readonly InboxStep[], logger: Logger): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
-    runFor(req, res, steps, { actorId: '', username: req.params.actor }, req.body, true).then(run => {
-      if (run.outcome.kind === 'error') return next(run.outcome.error)
-      if (run.outcome.kind === 'completed') return next()
+    const run = recipientRun(req, res, { actorId: '', username: req.params.actor }, req.body, true)
+    runSteps(steps, run.req, run.res as unknown as Response, (error, answered) => {
+      run.res.emit('close')
+      if (error !== undefined) return next(error)
+      if (!answered) return next()
       if (hasAfterAnswerWork(run.res)) res.once('finish', () => { void afterAnswer([run.res], req, logger) })
-      res.status(run.outcome.status).end()
-    }, next)
+      res.status(run.res.statusCode).end()
+    })
   }
 }
 

@@ -55,29 +55,33 @@ export function storeReceivedActivity (journal: InboxJournal, handles: HandlesIn
       : body
     const object = locals.unsavedObject as ApexNode | undefined
     const settled = noHandlerFor(handles, { actor: locals.actor ?? locals.sender, activity: body, recipient: recipient as ApexNode, object: locals.object })
-    return journal.acquire(key).then(async release => {
+    const receiveHeld = (release: () => void): Promise<void> => {
       let claimed = false
       let completed = false
       res.once('close', () => {
         // No event means the handlers will not run here: give the entry up before the next delivery is let in.
-        const giveUp = claimed && !completed && !locals.eventName ? (settled ? journal.reopen(key) : journal.abandon(key)) : Promise.resolve()
-        giveUp.catch(() => undefined).finally(release)
+        if (!claimed || completed || locals.eventName) return release()
+        ;(settled ? journal.reopen(key) : journal.abandon(key)).catch(() => undefined).finally(release)
       })
-      const result = await journal.receive({ key, inbox, object, activity, settled })
-      if (result.claim === 'error') throw result.error
-      if (result.claim !== 'claimed') {
-        res.status(202).end()
-        return
-      }
-      claimed = true
-      locals.settled = settled
-      locals.isNewActivity = result.isNew
-      if (result.activity !== undefined) req.body = result.activity
-      if (settled && nothingLeftToRun(body, locals)) {
-        completed = true
-        res.status(202).end()
-      }
-    })
+      return journal.receive({ key, inbox, object, activity, settled }).then(result => {
+        if (result.claim === 'error') throw result.error
+        if (result.claim !== 'claimed') {
+          res.status(202).end()
+          return
+        }
+        claimed = true
+        locals.settled = settled
+        locals.isNewActivity = result.isNew
+        if (result.activity !== undefined) req.body = result.activity
+        if (settled && nothingLeftToRun(body, locals)) {
+          completed = true
+          res.status(202).end()
+        }
+      })
+    }
+    // The key is nearly always free: taken at once, without a promise.
+    const held = journal.tryAcquire(key)
+    return held !== null ? receiveHeld(held) : journal.acquire(key).then(receiveHeld)
   }
 }
 
