@@ -198,7 +198,11 @@ describe('the inbox\'s own body reader', () => {
         expect(answer).toContain(`The body is larger than the ${LIMIT} bytes this hub accepts`)
         // The rest of the body is read and dropped; the same connection serves the next request.
         conn.socket.write('0\r\n\r\nGET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
-        await new Promise(resolve => { conn.socket.once('close', resolve); setTimeout(resolve, 5_000) })
+        // At most 5 s; the fallback timer is cleared once the connection closes, or it would hold the test process open.
+        await new Promise<void>(resolve => {
+          const fallback = setTimeout(resolve, 5_000)
+          conn.socket.once('close', () => { clearTimeout(fallback); resolve() })
+        })
         expect(conn.received().slice(answer.length)).toMatch(/^HTTP\/1\.1 200 /)
       } finally {
         conn.socket.destroy()
