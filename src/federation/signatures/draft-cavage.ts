@@ -85,12 +85,8 @@ export function verificationDigest (publicKeyPem: string, algorithm: string | nu
 }
 
 function keyAndDigest (publicKeyPem: string, algorithm: string | null): { key: crypto.KeyObject, digest: 'sha256' | null } | undefined {
-  let key: crypto.KeyObject
-  try {
-    key = publicKeyObject(publicKeyPem)
-  } catch {
-    return undefined
-  }
+  const key = publicKeyObject(publicKeyPem)
+  if (key === undefined) return undefined
   const type = key.asymmetricKeyType
   if (type === 'rsa') return algorithm === null || algorithm === 'rsa-sha256' || algorithm === 'hs2019' ? { key, digest: 'sha256' } : undefined
   if (type === 'ed25519') return algorithm === null || algorithm === 'hs2019' || algorithm === 'ed25519' ? { key, digest: null } : undefined

@@ -9,10 +9,15 @@ const privateKeys = new Map<string, crypto.KeyObject>()
 /**
  * The KeyObject of a PEM, parsed once: parsing an RSA PEM costs several times what verifying a
  * signature with it does, and the same few keys sign most requests. The least recently used
- * key is dropped beyond MAX_KEYS. Throws, like `crypto.createPublicKey`, on a PEM that is not a key.
+ * key is dropped beyond MAX_KEYS. Undefined for a PEM that is not a public key (a signature
+ * checked with it does not verify).
  */
-export function publicKeyObject (pem: string): crypto.KeyObject {
-  return cached(publicKeys, pem, () => crypto.createPublicKey(pem))
+export function publicKeyObject (pem: string): crypto.KeyObject | undefined {
+  try {
+    return cached(publicKeys, pem, () => crypto.createPublicKey(pem))
+  } catch {
+    return undefined
+  }
 }
 
 /** The KeyObject of a private PEM (the hub's own actors' keys), parsed once. */

@@ -98,12 +98,8 @@ export type Rfc9421Check = (sig: Rfc9421Signature, publicKeyPem: string) => Prom
  * or the algorithm does not fit it.
  */
 export function rfc9421Scheme (sig: Pick<Rfc9421Signature, 'alg'>, publicKeyPem: string): { key: crypto.KeyObject, scheme: VerificationScheme } | undefined {
-  let key: crypto.KeyObject
-  try {
-    key = publicKeyObject(publicKeyPem)
-  } catch {
-    return undefined
-  }
+  const key = publicKeyObject(publicKeyPem)
+  if (key === undefined) return undefined
   const type = key.asymmetricKeyType
   const alg = sig.alg ?? (type === 'ed25519' ? 'ed25519' : 'rsa-v1_5-sha256')
   if (alg === 'ed25519' && type === 'ed25519') return { key, scheme: { digest: null, pss: false } }

@@ -151,11 +151,7 @@ function settleOnPool (batch: Batch): void {
 
 /** One check on libuv's pool, with the scheme chosen when it was made. */
 function verifyOnPool ([digest, pss, text, publicKeyPem, signatureBase64]: Check): Promise<boolean> {
-  let key
-  try {
-    key = publicKeyObject(publicKeyPem)
-  } catch {
-    return Promise.resolve(false)
-  }
+  const key = publicKeyObject(publicKeyPem)
+  if (key === undefined) return Promise.resolve(false)
   return verifyWithSchemeOnPool({ digest, pss: pss === 1 }, text, key, Buffer.from(signatureBase64, 'base64'))
 }
