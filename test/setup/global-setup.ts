@@ -2,8 +2,8 @@
  * jest global set-up: the PostgreSQL server the PostgreSQL tests share (`../postgres/global-setup.ts`),
  * then one temporary folder for the whole run. Every temporary file and folder the tests make
  * (data directories, keys, copies of stores) goes under it (`TMPDIR`, which `os.tmpdir()` reads
- * and the workers and the hub processes they start inherit), and the tear-down removes it, so a
- * run leaves nothing behind in the system's temporary folder.
+ * and the workers inherit; the hub processes they start get their data directories there), and
+ * the tear-down removes it, so a run leaves nothing behind in the system's temporary folder.
  */
 import fs from 'node:fs'
 import os from 'node:os'
