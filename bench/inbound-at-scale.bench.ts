@@ -4,7 +4,7 @@ import path from 'path'
 import type { Comparison } from './harness/report'
 import { repeatInterleaved, RepeatOptions } from './harness/repeat'
 import type { Summary } from './harness/stats'
-import { firstSight, InboundFigures, InboxTarget, inboundRun, PER_RUN } from './inbound.bench'
+import { firstSight, InboundFigures, InboxTarget, inboundRounds, inboundRun, PER_RUN } from './inbound.bench'
 import { processCpuMs } from './harness/process-cpu'
 import { startBenchHub } from './support/bench-hub'
 import { LARGE_STORE, largeInboxStore } from './support/large-inbox-store'
@@ -66,11 +66,12 @@ export async function inboundAtScaleBenchmark (options: RepeatOptions, log: (lin
       const cpuBefore = hubs.map(cpu)
       for (const hub of hubs) await firstSight(hub, peers, concurrency)
       log(`inbound at scale: the empty store and ${LARGE_STORE.activities} activities in turns, ${concurrency} connections`)
-      const figures = await repeatInterleaved(options, {
+      const rounds = inboundRounds(options)
+      const figures = await repeatInterleaved(rounds, {
         empty: async () => await inboundRun(empty, peers, concurrency),
         large: async () => await inboundRun(large, peers, concurrency)
       })
-      const activities = ACTORS + (options.warmups + options.runs) * PER_RUN
+      const activities = ACTORS + (rounds.warmups + rounds.runs) * PER_RUN
       const [emptyCpu, largeCpu] = hubs.map((hub, i) => (cpu(hub) - cpuBefore[i]) / activities)
       return { ...figures, emptyCpu, largeCpu }
     } finally {
