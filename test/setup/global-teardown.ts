@@ -5,9 +5,13 @@ import { RUN_TMPDIR_HOLDER } from './run-tmpdir'
 
 /** Undoes `global-setup.ts`. */
 export default async function globalTeardown (): Promise<void> {
-  await postgresTeardown()
-  const holder = globalThis as Record<string, unknown>
-  const folder = holder[RUN_TMPDIR_HOLDER]
-  if (typeof folder === 'string') fs.rmSync(folder, { recursive: true, force: true })
-  holder[RUN_TMPDIR_HOLDER] = undefined
+  try {
+    await postgresTeardown()
+  } finally {
+    // Removed even when the PostgreSQL server would not stop.
+    const holder = globalThis as Record<string, unknown>
+    const folder = holder[RUN_TMPDIR_HOLDER]
+    if (typeof folder === 'string') fs.rmSync(folder, { recursive: true, force: true })
+    holder[RUN_TMPDIR_HOLDER] = undefined
+  }
 }

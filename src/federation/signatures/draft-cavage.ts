@@ -1,6 +1,6 @@
 import crypto from 'crypto'
 import { privateKeyObject, publicKeyObject } from './key-objects'
-import { verifyWithScheme, verifyWithSchemeOnPool } from './public-key-check'
+import { VerificationScheme, verifyWithScheme, verifyWithSchemeOnPool } from './public-key-check'
 
 /**
  * HTTP Signatures as the fediverse uses them (draft-cavage-http-signatures-12): Mastodon,
@@ -80,30 +80,31 @@ export function signingString (request: SignableRequest, params: Pick<SignatureP
  * The digest a signature by this key under `algorithm` is verified with: SHA-256 for an RSA key,
  * none for Ed25519; undefined when the PEM is not a key or the algorithm does not fit the key.
  */
-export function verificationDigest (publicKeyPem: string, algorithm: string | null): 'sha256' | null | undefined {
-  return keyAndDigest(publicKeyPem, algorithm)?.digest
+export function verificationDigest (publicKeyPem: string, algorithm: string | null): VerificationScheme['digest'] | undefined {
+  return cavageScheme(publicKeyPem, algorithm)?.scheme.digest
 }
 
-function keyAndDigest (publicKeyPem: string, algorithm: string | null): { key: crypto.KeyObject, digest: 'sha256' | null } | undefined {
+/** The parsed key and how a signature by it is verified (PKCS #1 v1.5 for RSA); undefined when the PEM is not a key or the algorithm does not fit it. */
+function cavageScheme (publicKeyPem: string, algorithm: string | null): { key: crypto.KeyObject, scheme: VerificationScheme } | undefined {
   const key = publicKeyObject(publicKeyPem)
   if (key === undefined) return undefined
   const type = key.asymmetricKeyType
-  if (type === 'rsa') return algorithm === null || algorithm === 'rsa-sha256' || algorithm === 'hs2019' ? { key, digest: 'sha256' } : undefined
-  if (type === 'ed25519') return algorithm === null || algorithm === 'hs2019' || algorithm === 'ed25519' ? { key, digest: null } : undefined
+  if (type === 'rsa') return algorithm === null || algorithm === 'rsa-sha256' || algorithm === 'hs2019' ? { key, scheme: { digest: 'sha256', pss: false } } : undefined
+  if (type === 'ed25519') return algorithm === null || algorithm === 'hs2019' || algorithm === 'ed25519' ? { key, scheme: { digest: null, pss: false } } : undefined
   return undefined
 }
 
 /** Verifies a signature over `text` with a PEM public key (RSA with SHA-256, or Ed25519). */
 export function verifySignature (text: string, signatureBase64: string, publicKeyPem: string, algorithm: string | null): boolean {
-  const fit = keyAndDigest(publicKeyPem, algorithm)
-  return fit !== undefined && verifyWithScheme({ digest: fit.digest, pss: false }, text, fit.key, Buffer.from(signatureBase64, 'base64'))
+  const fit = cavageScheme(publicKeyPem, algorithm)
+  return fit !== undefined && verifyWithScheme(fit.scheme, text, fit.key, Buffer.from(signatureBase64, 'base64'))
 }
 
 /** `verifySignature` with the public-key operation on libuv's thread pool, off the event loop. */
 export function verifySignatureAsync (text: string, signatureBase64: string, publicKeyPem: string, algorithm: string | null): Promise<boolean> {
-  const fit = keyAndDigest(publicKeyPem, algorithm)
+  const fit = cavageScheme(publicKeyPem, algorithm)
   if (fit === undefined) return Promise.resolve(false)
-  return verifyWithSchemeOnPool({ digest: fit.digest, pss: false }, text, fit.key, Buffer.from(signatureBase64, 'base64'))
+  return verifyWithSchemeOnPool(fit.scheme, text, fit.key, Buffer.from(signatureBase64, 'base64'))
 }
 
 /** What one outgoing request's signature covers and the key it is made with. */
