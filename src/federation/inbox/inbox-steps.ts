@@ -94,13 +94,19 @@ export class RecipientResponse extends EventEmitter {
 /** How one recipient's run ended: answered (with the status), refused with an error, or ran to its end. */
 export type RecipientOutcome = { kind: 'answered', status: number } | { kind: 'error', error: unknown } | { kind: 'completed' }
 
-/** Runs the per-recipient steps on `req` with `res`; emits `close` on `res` when the run ends. */
-export function runRecipientSteps (steps: readonly InboxStep[], req: Request, res: RecipientResponse): Promise<RecipientOutcome> {
-  return new Promise<RecipientOutcome>(resolve => {
-    runSteps(steps, req, res as unknown as Response, (error, answered) => {
-      res.emit('close')
-      if (error !== undefined) resolve({ kind: 'error', error })
-      else resolve(answered ? { kind: 'answered', status: res.statusCode } : { kind: 'completed' })
-    })
+/**
+ * Runs the per-recipient steps on `req` with `res`; emits `close` on `res` when the run ends, then
+ * hands `done` the outcome. A callback, not a promise: the personal inbox runs it on every POST.
+ */
+export function runRecipientStepsThen (steps: readonly InboxStep[], req: Request, res: RecipientResponse, done: (outcome: RecipientOutcome) => void): void {
+  runSteps(steps, req, res as unknown as Response, (error, answered) => {
+    res.emit('close')
+    if (error !== undefined) done({ kind: 'error', error })
+    else done(answered ? { kind: 'answered', status: res.statusCode } : { kind: 'completed' })
   })
+}
+
+/** `runRecipientStepsThen` as a promise of the outcome. */
+export function runRecipientSteps (steps: readonly InboxStep[], req: Request, res: RecipientResponse): Promise<RecipientOutcome> {
+  return new Promise<RecipientOutcome>(resolve => { runRecipientStepsThen(steps, req, res, resolve) })
 }

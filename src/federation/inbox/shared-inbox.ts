@@ -4,7 +4,7 @@ import type { Logger } from '../../log/logger'
 import type { HubStore } from '../../store/store.port'
 import { first, PUBLIC_ADDRESSES } from '../../domain/activity-streams/nodes'
 import { rawActorId } from './inbox-authentication'
-import { InboxStep, RecipientOutcome, RecipientResponse, runRecipientSteps, runSteps } from './inbox-steps'
+import { InboxStep, RecipientOutcome, RecipientResponse, runRecipientSteps, runRecipientStepsThen } from './inbox-steps'
 
 const AUDIENCE = ['to', 'cc', 'bto', 'bcc', 'audience']
 
@@ -81,12 +81,11 @@ async function runFor (req: Request, res: Response, steps: readonly InboxStep[],
 export function personalInbox (steps: readonly InboxStep[], logger: Logger): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
     const run = recipientRun(req, res, { actorId: '', username: req.params.actor }, req.body, true)
-    runSteps(steps, run.req, run.res as unknown as Response, (error, answered) => {
-      run.res.emit('close')
-      if (error !== undefined) return next(error)
-      if (!answered) return next()
+    runRecipientStepsThen(steps, run.req, run.res, outcome => {
+      if (outcome.kind === 'error') return next(outcome.error)
+      if (outcome.kind === 'completed') return next()
       if (hasAfterAnswerWork(run.res)) res.once('finish', () => { void afterAnswer([run.res], req, logger) })
-      res.status(run.res.statusCode).end()
+      res.status(outcome.status).end()
     })
   }
 }
