@@ -16,6 +16,7 @@ const CLOSE_BRACKET = 0x5d
  * left to the JSON parser, which reports it.
  */
 export function nestedDeeperThan (text: string, limit: number): boolean {
+  if (openersAtMost(text, limit)) return false
   let depth = 0
   let inString = false
   for (let i = 0; i < text.length; i++) {
@@ -34,4 +35,19 @@ export function nestedDeeperThan (text: string, limit: number): boolean {
     }
   }
   return false
+}
+
+/**
+ * True when `text` holds at most `limit` opening brackets in all, inside strings or not: then it
+ * cannot nest deeper than `limit`. `indexOf` scans far faster than the walk above, and almost
+ * every activity has a few dozen brackets at most.
+ */
+function openersAtMost (text: string, limit: number): boolean {
+  let count = 0
+  for (const opener of ['{', '[']) {
+    for (let at = text.indexOf(opener); at !== -1; at = text.indexOf(opener, at + 1)) {
+      if (++count > limit) return false
+    }
+  }
+  return true
 }
