@@ -11,9 +11,10 @@ const CLOSE_BRACE = 0x7d
 const CLOSE_BRACKET = 0x5d
 
 /**
- * True when the JSON `text` nests objects and arrays more than `limit` levels deep. One pass,
- * counting brackets outside strings; it stops at the first level too deep. Malformed text is
- * left to the JSON parser, which reports it.
+ * True when the JSON `text` nests objects and arrays more than `limit` levels deep. Text with
+ * no more opening brackets than `limit` is let through after counting them; other text gets one
+ * pass counting brackets outside strings, which stops at the first level too deep. Malformed
+ * text is left to the JSON parser, which reports it.
  */
 export function nestedDeeperThan (text: string, limit: number): boolean {
   if (openersAtMost(text, limit)) return false
