@@ -43,3 +43,31 @@ export function processRssMiB (pid: number): number | null {
     return null
   }
 }
+
+/** One thread's time on a core and waiting for one, in ns, from the scheduler's own counters. */
+export interface ThreadSchedule {
+  runNs: number
+  waitNs: number
+}
+
+/**
+ * Every thread of a process with its time on a core and its time runnable but waiting for one
+ * (`/proc/<pid>/task/<tid>/schedstat`, in nanoseconds: far finer than the clock ticks of `stat`);
+ * null where there is no such file. A thread that ended while it was read is left out.
+ */
+export function threadSchedules (pid: number): Map<number, ThreadSchedule> | null {
+  let tids: string[]
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`)
+  } catch {
+    return null
+  }
+  const out = new Map<number, ThreadSchedule>()
+  for (const tid of tids) {
+    try {
+      const [run, wait] = fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number)
+      out.set(Number(tid), { runNs: run, waitNs: wait })
+    } catch { /* the thread ended */ }
+  }
+  return out.size > 0 ? out : null
+}
