@@ -22,23 +22,13 @@ import os from 'os'
 import path from 'path'
 import { parseArgs } from 'util'
 import { runLoad } from '../harness/load'
+import { environmentFrom } from '../harness/env-pairs'
 import { mainThreadCpuMs, processCpuMs } from '../harness/process-cpu'
 import type { BenchHub } from '../support/bench-hub'
 import { coopCreates, startCoopInboxHub } from '../support/coop-inbox-hub'
 import { RemotePeers } from '../support/remote-peers'
 
 interface Side { name: 'A' | 'B', root?: string, env: Record<string, string> }
-
-/** `KEY=VALUE` pairs as an environment; a pair without `=` is refused with its text. */
-function environment (pairs: string[] | undefined): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const pair of pairs ?? []) {
-    const at = pair.indexOf('=')
-    if (at <= 0) throw new Error(`--env-a and --env-b take KEY=VALUE; got "${pair}"`)
-    env[pair.slice(0, at)] = pair.slice(at + 1)
-  }
-  return env
-}
 
 /** A checkout's absolute path, refused when it has no built hub; undefined for none given. */
 function builtCheckout (dir: string | undefined): string | undefined {
@@ -76,7 +66,7 @@ async function main (): Promise<void> {
   if (![rounds, connections, count].every(n => Number.isInteger(n) && n > 0)) throw new Error('--rounds, --connections and --count take positive integers')
   const base = builtCheckout(values.base)
   const other = builtCheckout(values.other) ?? base
-  const sides: Side[] = [{ name: 'A', root: base, env: environment(values['env-a']) }, { name: 'B', root: other, env: environment(values['env-b']) }]
+  const sides: Side[] = [{ name: 'A', root: base, env: environmentFrom(values['env-a'], '--env-a') }, { name: 'B', root: other, env: environmentFrom(values['env-b'], '--env-b') }]
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioo-compare-'))
   const peers = await new RemotePeers().start(200)

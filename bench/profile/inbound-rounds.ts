@@ -15,7 +15,9 @@ import fs from 'fs'
 import os from 'os'
 import path from 'path'
 import { parseArgs } from 'util'
+import { environmentFrom } from '../harness/env-pairs'
 import { threadSchedules, ThreadSchedule } from '../harness/process-cpu'
+import { summarise } from '../harness/stats'
 import { firstSight, InboxTarget, inboundRun } from '../inbound.bench'
 import { startBenchHub } from '../support/bench-hub'
 import { startChild } from '../support/child-server'
@@ -32,24 +34,6 @@ interface Round {
   mainRunMs: number
   mainWaitMs: number
   othersRunMs: number
-}
-
-/** `KEY=VALUE` pairs as an environment; a pair without `=` is refused with its text. */
-function environment (pairs: string[] | undefined): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const pair of pairs ?? []) {
-    const at = pair.indexOf('=')
-    if (at <= 0) throw new Error(`--env takes KEY=VALUE; got "${pair}"`)
-    env[pair.slice(0, at)] = pair.slice(at + 1)
-  }
-  return env
-}
-
-/** The median of a list; NaN for none. */
-function median (values: number[]): number {
-  if (values.length === 0) return NaN
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]
 }
 
 /** The main thread's and the other threads' scheduler figures between two readings, in ms. */
@@ -99,11 +83,13 @@ async function main (): Promise<void> {
   if (root !== undefined && target === 'hub' && !fs.existsSync(path.join(root, 'dist', 'main.js'))) {
     throw new Error(`${root} has no built hub (dist/main.js): run \`node scripts/build.js\` there first`)
   }
+  const env = environmentFrom(values.env, '--env')
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ioo-rounds-'))
   const peers = await new RemotePeers().start(200)
-  const inbox = await start(target, dir, root, environment(values.env))
+  let inbox: InboxTarget | undefined
   try {
+    inbox = await start(target, dir, root, env)
     await firstSight(inbox, peers, connections)
     const figures: Round[] = []
     process.stdout.write(`${target}${root === undefined ? '' : ` (${root})`}: ${rounds} rounds of 1,000 Creates at ${connections} connections\n`)
@@ -121,10 +107,10 @@ async function main (): Promise<void> {
     const later = figures.slice(COUNTED.to).map(r => r.perSecond)
     const fromFourth = figures.slice(3)
     const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length
-    process.stdout.write(`activities/s, median of rounds 5–7 (those the benchmark counts): ${median(counted).toFixed(0)}; of rounds 8–${rounds}: ${median(later).toFixed(0)}\n`)
+    process.stdout.write(`activities/s, median of rounds 5–7 (those the benchmark counts): ${summarise(counted).median.toFixed(0)}; of ${rounds > COUNTED.to + 1 ? `rounds ${COUNTED.to + 1}–${rounds}` : `round ${rounds}`}: ${summarise(later).median.toFixed(0)}\n`)
     process.stdout.write(`main thread from round 4, mean per round: ran ${mean(fromFourth.map(r => r.mainRunMs)).toFixed(1)} ms, waited ${mean(fromFourth.map(r => r.mainWaitMs)).toFixed(1)} ms\n`)
   } finally {
-    await inbox.server.stop()
+    await inbox?.server.stop()
     await peers.stop()
     fs.rmSync(dir, { recursive: true, force: true })
   }
