@@ -10,6 +10,9 @@ const OPEN_BRACKET = 0x5b
 const CLOSE_BRACE = 0x7d
 const CLOSE_BRACKET = 0x5d
 
+/** What opens a level, as `openersAtMost` looks for it: made once, not per call (every inbox POST runs it). */
+const OPENERS = ['{', '[']
+
 /**
  * True when the JSON `text` nests objects and arrays more than `limit` levels deep. Text with
  * no more opening brackets than `limit` is let through after counting them; other text gets one
@@ -45,7 +48,7 @@ export function nestedDeeperThan (text: string, limit: number): boolean {
  */
 function openersAtMost (text: string, limit: number): boolean {
   let count = 0
-  for (const opener of ['{', '[']) {
+  for (const opener of OPENERS) {
     for (let at = text.indexOf(opener); at !== -1; at = text.indexOf(opener, at + 1)) {
       if (++count > limit) return false
     }
