@@ -58,6 +58,17 @@ export class RemoteActors {
     return actor
   }
 
+  /**
+   * `getKey` answered at once, without a promise, when the key's document is kept and known
+   * current (`StampedReads.readNow`: nearly every inbox request); undefined when it is not: then
+   * `getKey`. Throws as `getKey` does for a document that does not hold the key.
+   */
+  getKeyNow (keyId: string): ActorKey | undefined {
+    const kept = this.keyDocuments.readNow(keyId.split('#')[0])
+    // A copy: the kept document is shared, and the actor goes on to the request as its sender.
+    return kept === undefined || kept === null ? undefined : keyOf(Object.assign({}, kept), keyId)
+  }
+
   /** The key behind a signature's keyId; `refresh` refetches it (the peer may have rotated it). */
   async getKey (keyId: string, refresh = false): Promise<ActorKey> {
     const docUrl = keyId.split('#')[0]
@@ -76,15 +87,7 @@ export class RemoteActors {
       if (!actor) throw new RemoteError(`${keyId} is neither an actor nor a key with an owner`)
       if (actor === doc) await this.cache(actor, servedFrom)
     }
-    keyOnOrigin(keyId, actor.id, 'was found in')
-    const keys = (Array.isArray(actor.publicKey) ? actor.publicKey : [actor.publicKey]) as Array<Record<string, unknown> | undefined>
-    // Fragment-less keyIds (what apex itself sends) name the actor: accept its only key.
-    const key = keys.find(k => k && k.id === keyId) ?? (keyId === actor.id && keys.length === 1 ? keys[0] : undefined)
-    const pem = first<string>(key?.publicKeyPem) ?? multikeyOf(actor, keyId)
-    if (typeof pem !== 'string') {
-      throw new RemoteError(`${actor.id} does not publish the key ${keyId} (neither in publicKey nor as a Multikey in assertionMethod)`)
-    }
-    return { actor, keyId, publicKeyPem: pem }
+    return keyOf(actor, keyId)
   }
 
   /** Fetches `url`; the document's id must be on the origin of the URL that finally served it. */
@@ -115,6 +118,19 @@ export class RemoteActors {
  * The PEM of a FEP-521a `Multikey` the actor lists in `assertionMethod` under `keyId`; its
  * controller must be the actor. apex compacts the Multikey terms with the `sec:` prefix.
  */
+/** The key `keyId` as the actor's document publishes it; the document must be on the key's origin. */
+function keyOf (actor: ApexNode, keyId: string): ActorKey {
+  keyOnOrigin(keyId, actor.id, 'was found in')
+  const keys = (Array.isArray(actor.publicKey) ? actor.publicKey : [actor.publicKey]) as Array<Record<string, unknown> | undefined>
+  // Fragment-less keyIds (what apex itself sends) name the actor: accept its only key.
+  const key = keys.find(k => k && k.id === keyId) ?? (keyId === actor.id && keys.length === 1 ? keys[0] : undefined)
+  const pem = first<string>(key?.publicKeyPem) ?? multikeyOf(actor, keyId)
+  if (typeof pem !== 'string') {
+    throw new RemoteError(`${actor.id} does not publish the key ${keyId} (neither in publicKey nor as a Multikey in assertionMethod)`)
+  }
+  return { actor, keyId, publicKeyPem: pem }
+}
+
 function multikeyOf (actor: ApexNode, keyId: string): string | undefined {
   const methods = Array.isArray(actor.assertionMethod) ? actor.assertionMethod : [actor.assertionMethod]
   for (const method of methods) {

@@ -69,6 +69,8 @@ export interface ChangeStamps {
   documents: number
   /** `domainBlocks.findAny`'s answers. */
   domainBlocks: number
+  /** Who each co-op blocks: its blocked collection's members and their objects (the inbox's block list). */
+  blockedCollections: number
 }
 
 /** What `deliveryDequeue` answers when nothing is due yet. */
@@ -203,11 +205,21 @@ export interface HubQueries {
   changeStamps(): Promise<ChangeStamps>
 
   /**
+   * `changeStamps` answered at once, when the store can read them without waiting (an embedded
+   * store, no transaction of another caller open); null when it cannot: then `changeStamps`.
+   * What the inbox keeps under them is then used without a promise on every request.
+   */
+  changeStampsNow(): ChangeStamps | null
+
+  /**
    * Whether anything may be stored under `id`, in one read: an object (or a received Create
    * holding one), an activity, a service or a pool. False means `getObject`, `getActivity`,
    * `getService` and `pools.getPool` all answer null for it; true that one of them may answer it.
    */
   holdsId(id: string): Promise<boolean>
+
+  /** `holdsId` answered at once, when the store can read without waiting (as `changeStampsNow`); undefined when it cannot. */
+  holdsIdNow(id: string): boolean | undefined
 
   saveCoop(coop: CoopRecord): Promise<void>
   getCoop(username: string): Promise<CoopRecord | null>

@@ -57,6 +57,28 @@ describe('SQLite change stamps', () => {
     expect(await moved(async () => await store.domainBlocks.remove('spam.example'))).toEqual(['domainBlocks'])
   })
 
+  it('move `blockedCollections` when an activity joins or leaves a co-op\'s blocked collection, or its document changes there', async () => {
+    const coop = 'https://hub.test/u/alpha'
+    const blocked = `${coop}/blocked`
+    const doc = { id: `${coop}/blocks/1`, type: 'Block', actor: [coop], object: [ACTOR] }
+    const block = { ...doc, _meta: { collection: [`${coop}/outbox`, blocked] } } as unknown as ApexNode
+    expect(await moved(async () => await store.saveActivity(block))).toEqual(['blockedCollections'])
+    expect(await moved(async () => await store.updateActivity({ ...doc, object: ['https://peer.example/u/q'] } as unknown as ApexNode, false)))
+      .toEqual(['documents', 'blockedCollections'])
+    expect(await moved(async () => await store.updateActivityMeta(block, 'collection', blocked, true))).toEqual(['blockedCollections'])
+    // Out of the blocked collection, a change of its document is no block list's business.
+    expect(await moved(async () => await store.updateActivity(doc as unknown as ApexNode, false))).toEqual(['documents'])
+    expect(await moved(async () => await store.updateActivityMeta(block, 'collection', blocked, false))).toEqual(['blockedCollections'])
+    // Removed, the activity's memberships go with it.
+    expect(await moved(async () => await store.removeActivity({ id: block.id }, coop))).toEqual(['documents', 'blockedCollections'])
+  })
+
+  it('do not move `blockedCollections` for an activity in any other collection', async () => {
+    const follow = { id: 'https://peer.example/a/f', type: 'Follow', actor: [ACTOR], object: ['https://hub.test/u/alpha'], _meta: { collection: [INBOX, 'https://hub.test/u/alpha/followers'] } } as unknown as ApexNode
+    expect(await moved(async () => await store.saveActivity(follow))).toEqual([])
+    expect(await moved(async () => await store.removeActivity({ id: follow.id }, ACTOR))).toEqual(['documents'])
+  })
+
   it('do not move when an activity nothing handles is received (the inbox reads them on every request)', async () => {
     const note = node('https://peer.example/o/3')
     const create = { id: 'https://peer.example/a/3', type: 'Create', actor: [ACTOR], object: [note], _meta: { collection: [INBOX] } }

@@ -54,4 +54,10 @@ export class DomainBlockService {
     const host = hostOf(iri)
     return host === null ? Promise.resolve(null) : this.blockOfHost(host)
   }
+
+  /** `blockOf` answered at once when what it answers is kept and known current; undefined when not: then `blockOf`. */
+  blockOfNow (iri: string): DomainBlock | null | undefined {
+    const host = hostOf(iri)
+    return host === null ? null : this.hostBlocks.readNow(host)
+  }
 }

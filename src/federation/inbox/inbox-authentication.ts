@@ -96,7 +96,9 @@ function checkBodyDigests (headers: Record<string, string | undefined>, rawBody:
   }
 }
 
-async function verifyCavageRequest (req: Request, headers: Record<string, string | undefined>, remote: RemoteActors, now: number, verify: SignatureCheck): Promise<ActorKey> {
+// Not `async`: a refusal thrown here reaches `authenticate`'s `await` all the same, and the
+// checked request costs no promise of its own (this runs on every inbox request).
+function verifyCavageRequest (req: Request, headers: Record<string, string | undefined>, remote: RemoteActors, now: number, verify: SignatureCheck): Promise<ActorKey> {
   const header = headers.signature ?? signatureFromAuthorization(headers.authorization)
   if (!header) throw new SignatureError('This inbox only accepts signed requests: the Signature header is missing')
   const params = parseSignatureHeader(header)
@@ -119,10 +121,11 @@ async function verifyCavageRequest (req: Request, headers: Record<string, string
 
   const text = signingString({ method: req.method, path: req.originalUrl, headers }, params)
   if (text === null) throw new SignatureError(`A header the signature lists is missing from the request (${params.headers.join(' ')})`)
-  return await verifyWithKey(remote, params.keyId, key => verify(text, params.signature, key, params.algorithm))
+  return verifyWithKey(remote, params.keyId, key => verify(text, params.signature, key, params.algorithm))
 }
 
-async function verifyRfc9421Request (req: Request, headers: Record<string, string | undefined>, remote: RemoteActors, hubUrl: string, now: number, verify: Rfc9421Check): Promise<ActorKey> {
+// Not `async`, as `verifyCavageRequest`.
+function verifyRfc9421Request (req: Request, headers: Record<string, string | undefined>, remote: RemoteActors, hubUrl: string, now: number, verify: Rfc9421Check): Promise<ActorKey> {
   if (headers.signature === undefined) throw new SignatureError('Signature-Input is present but the Signature header is missing')
   const sig = parseRfc9421({ method: req.method, targetUri: `${hubUrl}${req.originalUrl}`, headers }, headers['signature-input'] as string, headers.signature)
   const covered = new Set(sig.components)
@@ -133,14 +136,36 @@ async function verifyRfc9421Request (req: Request, headers: Record<string, strin
   if (!covered.has('content-digest')) throw new SignatureError('The signature of a POST must cover content-digest')
   if (sig.created === null) throw new SignatureError('The signature has no created parameter')
   checkClock(undefined, sig.created, sig.expires, now)
-  return await verifyWithKey(remote, sig.keyId, key => verify(sig, key))
+  return verifyWithKey(remote, sig.keyId, key => verify(sig, key))
 }
 
-/** Fetches the key and checks the signature; on failure refetches once (the peer may have rotated its key). */
-async function verifyWithKey (remote: RemoteActors, keyId: string, check: (publicKeyPem: string) => Promise<boolean>): Promise<ActorKey> {
-  let key = await remote.getKey(keyId)
+/** A check of the signature with a public key. */
+type KeyCheck = (publicKeyPem: string) => Promise<boolean>
+
+/**
+ * Finds the key and checks the signature; on failure refetches the key once (the peer may have
+ * rotated it). The key is nearly always kept: then the check is the only wait.
+ */
+function verifyWithKey (remote: RemoteActors, keyId: string, check: KeyCheck): Promise<ActorKey> {
+  let kept: ActorKey | undefined
+  try {
+    kept = remote.getKeyNow(keyId)
+  } catch (err) {
+    return Promise.reject(err)
+  }
+  if (kept === undefined) return verifyWithFetchedKey(remote, keyId, check)
+  const key = kept
+  return check(key.publicKeyPem).then(verified => verified ? key : verifyWithRefetchedKey(remote, keyId, check))
+}
+
+async function verifyWithFetchedKey (remote: RemoteActors, keyId: string, check: KeyCheck): Promise<ActorKey> {
+  const key = await remote.getKey(keyId)
   if (await check(key.publicKeyPem)) return key
-  key = await remote.getKey(keyId, true)
+  return await verifyWithRefetchedKey(remote, keyId, check)
+}
+
+async function verifyWithRefetchedKey (remote: RemoteActors, keyId: string, check: KeyCheck): Promise<ActorKey> {
+  const key = await remote.getKey(keyId, true)
   if (await check(key.publicKeyPem)) return key
   throw new SignatureError(`The signature does not verify with the key ${keyId}`)
 }

@@ -43,6 +43,8 @@ export function requireStoredOwner (apex: Apex, store: HubStore): InboxStep {
     // A Create or Update naming its object only by IRI writes nothing of the sender's: apex refuses
     // the Update (it needs the object inline) and keeps its stored copy for the Create.
     if (type !== 'delete' && typeof first(body.object) === 'string') return
+    // Nearly always a new object, and on SQLite answered without a promise.
+    if (store.holdsIdNow(objectId) === false) return
     return otherOwner(objectId, actor).then(owner => {
       if (owner !== null) throw new ForbiddenError(`${objectId} belongs to ${owner} on this hub; ${actor.id} may not ${type} it`)
     })

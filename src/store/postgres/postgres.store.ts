@@ -171,10 +171,20 @@ export class PostgresStore implements HubStore {
     return rows[0].held
   }
 
+  /** Never at once: every read here is a round trip. */
+  holdsIdNow (): boolean | undefined {
+    return undefined
+  }
+
   /** No stamps are kept on PostgreSQL: every call answers new ones, so what they stamp is read again. */
   async changeStamps (): Promise<ChangeStamps> {
     this.stampCalls += 1
-    return { documents: this.stampCalls, domainBlocks: this.stampCalls }
+    return { documents: this.stampCalls, domainBlocks: this.stampCalls, blockedCollections: this.stampCalls }
+  }
+
+  /** Never at once: a read here is a round trip, and with no stamps kept it would answer new ones anyway. */
+  changeStampsNow (): ChangeStamps | null {
+    return null
   }
 
   async saveCoop (coop: CoopRecord): Promise<void> { await this.hub.saveCoop(coop) }

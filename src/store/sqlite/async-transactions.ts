@@ -87,12 +87,17 @@ export class ConnectionTransactions {
    * inside the open one; otherwise after the transactions before it. A synchronous throw becomes a rejection.
    */
   run<T>(call: () => Promise<T> | T): Promise<T> {
-    if (this.topLevel.busy && this.current() === undefined) return this.topLevel.run(call)
+    if (!this.wouldRunNow()) return this.topLevel.run(call)
     try {
       return Promise.resolve(call())
     } catch (err) {
       return Promise.reject(err)
     }
+  }
+
+  /** Whether `run` would run a call at once: no transaction open or waiting, or the caller inside the open one. */
+  wouldRunNow (): boolean {
+    return !this.topLevel.busy || this.current() !== undefined
   }
 
   /** `repository` with every method passed through `run`: its synchronous methods answer Promises. */

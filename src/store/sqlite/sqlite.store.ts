@@ -138,10 +138,11 @@ export class SqliteStore implements HubStore {
     }
     const now = options.now ?? Date.now
     this.tx = new ConnectionTransactions(this.db)
-    // Kept by triggers (migration 20): one row per kind, both read in one step.
+    // Kept by triggers (migrations 20 and 23): one row per kind, all read in one step.
     this.stamps = this.db.prepare<[], ChangeStamps>(
       `SELECT MAX(CASE WHEN name = 'documents' THEN value END) AS documents,
-              MAX(CASE WHEN name = 'domain_blocks' THEN value END) AS domainBlocks FROM change_stamps`)
+              MAX(CASE WHEN name = 'domain_blocks' THEN value END) AS domainBlocks,
+              MAX(CASE WHEN name = 'blocked_collections' THEN value END) AS blockedCollections FROM change_stamps`)
     this.anyUnderId = this.db.prepare<{ id: string }, { held: number }>(
       `SELECT EXISTS (SELECT 1 FROM objects WHERE id = :id)
            OR EXISTS (SELECT 1 FROM streams WHERE id = :id)
@@ -288,18 +289,28 @@ export class SqliteStore implements HubStore {
     return this.tx.transaction(work)
   }
 
-  holdsId (id: string): Promise<boolean> { return this.tx.run(() => (this.anyUnderId.get({ id }) as { held: number }).held === 1) }
+  holdsId (id: string): Promise<boolean> { return this.tx.run(() => this.holds(id)) }
+
+  holdsIdNow (id: string): boolean | undefined { return this.tx.wouldRunNow() ? this.holds(id) : undefined }
+
+  private holds (id: string): boolean { return (this.anyUnderId.get({ id }) as { held: number }).held === 1 }
 
   changeStamps (): Promise<ChangeStamps> {
-    return this.tx.run(() => {
-      // Within one turn's read transaction the stamps cannot move: read them once per turn.
-      const snapshot = currentReadSnapshot(this.db)
-      if (snapshot !== null && this.keptStamps?.snapshot === snapshot) return this.keptStamps.stamps
-      const stamps = this.stamps.get() as ChangeStamps
-      // Asked again: the read above may be what began this turn's read transaction.
-      this.keptStamps = { snapshot: currentReadSnapshot(this.db), stamps }
-      return stamps
-    })
+    return this.tx.run(() => this.readStamps())
+  }
+
+  changeStampsNow (): ChangeStamps | null {
+    return this.tx.wouldRunNow() ? this.readStamps() : null
+  }
+
+  private readStamps (): ChangeStamps {
+    // Within one turn's read transaction the stamps cannot move: read them once per turn.
+    const snapshot = currentReadSnapshot(this.db)
+    if (snapshot !== null && this.keptStamps?.snapshot === snapshot) return this.keptStamps.stamps
+    const stamps = this.stamps.get() as ChangeStamps
+    // Asked again: the read above may be what began this turn's read transaction.
+    this.keptStamps = { snapshot: currentReadSnapshot(this.db), stamps }
+    return stamps
   }
 
   saveCoop (coop: CoopRecord): Promise<void> { return this.tx.run(() => this.hub.saveCoop(coop)) }

@@ -26,6 +26,7 @@ import { migrationKeyedMemberships } from './019-keyed-memberships'
 import { migrationChangeStamps } from './020-change-stamps'
 import { migrationInboxMembershipsUntargeted } from './021-inbox-memberships-untargeted'
 import { migrationFollowActorIndex } from './022-follow-actor-index'
+import { migrationBlockedCollectionsStamp } from './023-blocked-collections-stamp'
 
 export type { Migration } from './migration'
 
@@ -51,7 +52,8 @@ export const migrations: readonly Migration[] = [
   migrationKeyedMemberships,
   migrationChangeStamps,
   migrationInboxMembershipsUntargeted,
-  migrationFollowActorIndex
+  migrationFollowActorIndex,
+  migrationBlockedCollectionsStamp
 ]
 
 /** Applies the migrations `db` lacks, each in its own transaction; answers the versions applied. */
