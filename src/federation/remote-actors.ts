@@ -114,10 +114,6 @@ export class RemoteActors {
   }
 }
 
-/**
- * The PEM of a FEP-521a `Multikey` the actor lists in `assertionMethod` under `keyId`; its
- * controller must be the actor. apex compacts the Multikey terms with the `sec:` prefix.
- */
 /** The key `keyId` as the actor's document publishes it; the document must be on the key's origin. */
 function keyOf (actor: ApexNode, keyId: string): ActorKey {
   keyOnOrigin(keyId, actor.id, 'was found in')
@@ -131,6 +127,10 @@ function keyOf (actor: ApexNode, keyId: string): ActorKey {
   return { actor, keyId, publicKeyPem: pem }
 }
 
+/**
+ * The PEM of a FEP-521a `Multikey` the actor lists in `assertionMethod` under `keyId`; its
+ * controller must be the actor. apex compacts the Multikey terms with the `sec:` prefix.
+ */
 function multikeyOf (actor: ApexNode, keyId: string): string | undefined {
   const methods = Array.isArray(actor.assertionMethod) ? actor.assertionMethod : [actor.assertionMethod]
   for (const method of methods) {
