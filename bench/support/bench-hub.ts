@@ -1,6 +1,6 @@
 import fs from 'fs'
 import path from 'path'
-import { startChild, ChildServer } from './child-server'
+import { ChildRunOptions, ChildServer, startChild } from './child-server'
 
 // Compiled to dist-bench/bench/support/: the project root is three levels up.
 const ROOT = path.resolve(__dirname, '..', '..', '..')
@@ -24,6 +24,8 @@ export interface BenchHubOptions {
   port?: number
   nodeArgs?: string[]
   root?: string
+  /** Run under a profiler (`inbound-instructions`): its command, and a longer start. */
+  run?: ChildRunOptions
 }
 
 /** BENCH_HUB_PROFILE=<dir> profiles every hub a benchmark starts (`--cpu-prof`), for bench/profile/cpu-profile-summary.js. */
@@ -76,7 +78,7 @@ async function startBenchHubOn (port: number, dataDir: string, options: BenchHub
     // it counted that Update as a second delivery. A benchmark that needs a job runs it by the API.
     HUB_SCHEDULER: '0',
     ...options.env
-  }, `${origin}/nodeinfo/2.1`, [...(options.nodeArgs ?? []), ...profileArgs()])
+  }, `${origin}/nodeinfo/2.1`, [...(options.nodeArgs ?? []), ...profileArgs()], options.run)
   const api = async (method: string, apiPath: string, body?: unknown, expect = 200): Promise<unknown> => {
     const res = await fetch(`${origin}/api/v1${apiPath}`, {
       method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body)

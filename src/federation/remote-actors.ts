@@ -31,6 +31,8 @@ interface ServedNode {
 export class RemoteActors {
   /** Key documents read on every signed request, kept parsed while no document changes. */
   private readonly keyDocuments: StampedReads<ApexNode>
+  /** The keys found in a kept key document, by keyId: a kept document never changes (a new one is read when its stamp moves). */
+  private readonly pemsOfKept = new WeakMap<ApexNode, Map<string, string>>()
 
   constructor (
     private readonly apex: Apex,
@@ -65,8 +67,16 @@ export class RemoteActors {
    */
   getKeyNow (keyId: string): ActorKey | undefined {
     const kept = this.keyDocuments.readNow(keyId.split('#')[0])
+    if (kept === undefined || kept === null) return undefined
+    let pems = this.pemsOfKept.get(kept)
+    if (pems === undefined) this.pemsOfKept.set(kept, pems = new Map())
+    let publicKeyPem = pems.get(keyId)
+    if (publicKeyPem === undefined) {
+      publicKeyPem = keyOf(kept, keyId).publicKeyPem
+      pems.set(keyId, publicKeyPem)
+    }
     // A copy: the kept document is shared, and the actor goes on to the request as its sender.
-    return kept === undefined || kept === null ? undefined : keyOf(Object.assign({}, kept), keyId)
+    return { actor: Object.assign({}, kept), keyId, publicKeyPem }
   }
 
   /** The key behind a signature's keyId; `refresh` refetches it (the peer may have rotated it). */

@@ -1,3 +1,5 @@
+import crypto from 'crypto'
+import http from 'http'
 import { api, eventually, getActivityJson } from '../helpers/hub-process'
 import { FakePeer, mastodonSignedHeaders, testKeyPair, verifyReceived } from '../helpers/fake-peer'
 import { startTestHub, TestHub } from '../helpers/in-process-hub'
@@ -176,5 +178,37 @@ describe('inbox authentication', () => {
     expect(followers.totalItems).toBe(1)
     expect(mastodon.peer.postsTo(mastodon.sharedInbox).length).toBe(before)
     expect(await hub.hub.store.getActivity(activity.id)).not.toBeNull()
+  })
+
+  it('verifies a signature over headers sent more than once by their values joined with ", ", Set-Cookie among them', async () => {
+    const send = (id: string, signedValues: { 'x-repeated': string, 'set-cookie': string }): Promise<number> => {
+      const { body } = follow(id)
+      const url = new URL(inbox())
+      const date = new Date().toUTCString()
+      const digest = `SHA-256=${crypto.createHash('sha256').update(body).digest('base64')}`
+      const names = ['(request-target)', 'host', 'date', 'digest', 'x-repeated', 'set-cookie']
+      const values: Record<string, string> = { host: url.host, date, digest, ...signedValues }
+      const text = names.map(n => n === '(request-target)' ? `(request-target): post ${url.pathname}` : `${n}: ${values[n]}`).join('\n')
+      const signature = crypto.createSign('RSA-SHA256').update(text).sign(mastodon.privateKeyPem, 'base64')
+      return new Promise<number>((resolve, reject) => {
+        const req = http.request(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/activity+json',
+            date,
+            digest,
+            // Each sent as two header lines.
+            'x-repeated': ['one', 'two'],
+            'set-cookie': ['c=1', 'd=2'],
+            signature: `keyId="${mastodon.keyId}",algorithm="rsa-sha256",headers="${names.join(' ')}",signature="${signature}"`
+          }
+        }, res => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)) })
+        req.on('error', reject)
+        req.end(body)
+      })
+    }
+    expect(await send('repeated-headers-joined', { 'x-repeated': 'one, two', 'set-cookie': 'c=1, d=2' })).toBe(202)
+    expect(await send('repeated-headers-first-only', { 'x-repeated': 'one', 'set-cookie': 'c=1, d=2' })).toBe(401)
+    expect(await send('repeated-cookies-first-only', { 'x-repeated': 'one, two', 'set-cookie': 'c=1' })).toBe(401)
   })
 })

@@ -2,6 +2,7 @@ import { FakePeer } from '../helpers/fake-peer'
 import { api } from '../helpers/hub-process'
 import { startTestHub, TestHub } from '../helpers/in-process-hub'
 import { PeerActor, postRaw, servePeerActor, signedHeaders } from '../helpers/peer-actors'
+import { ed25519KeyPair } from '../helpers/rfc9421-signer'
 
 /**
  * A peer that rotates its key: the inbox keeps the key's document between requests, so the first
@@ -51,5 +52,25 @@ describe('a signing key rotated by its peer', () => {
     const refused = await post(before, 'old-key-again', style)
     expect(refused.status).toBe(401)
     expect(refused.json.message).toMatch(/does not verify/)
+  })
+
+  it('verifies each of an actor\'s two keys by its keyId from the kept document, without fetching it again', async () => {
+    // An RSA key in publicKey and an Ed25519 Multikey in assertionMethod, in one document.
+    const rsa = servePeerActor(peer, 'two-keys')
+    const ed = ed25519KeyPair()
+    const edKeyId = `${rsa.id}#ed25519-key`
+    const document = { ...rsa.document, assertionMethod: [{ id: edKeyId, type: 'Multikey', controller: rsa.id, publicKeyMultibase: ed.multibase }] }
+    peer.serve(`/users/two-keys`, document)
+    const edActor: PeerActor = { ...rsa, keyId: edKeyId, privateKey: ed.privateKey, privateKeyPem: ed.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, document }
+    expect((await post(rsa, 'two-keys-first', 'cavage')).status).toBe(202)
+    // From here on the document can no longer be fetched: every answer comes from the kept one.
+    peer.serve(`/users/two-keys`, undefined)
+    for (const n of ['a', 'b']) {
+      expect((await post(edActor, `two-keys-ed-${n}`, 'rfc9421')).status).toBe(202)
+      expect((await post(rsa, `two-keys-rsa-${n}`, 'cavage')).status).toBe(202)
+      expect((await post(rsa, `two-keys-rsa-9421-${n}`, 'rfc9421')).status).toBe(202)
+    }
+    // Signed with the RSA key under the Ed25519 key's id: refused.
+    expect((await post({ ...rsa, keyId: edKeyId }, 'two-keys-mixed', 'rfc9421')).status).toBe(401)
   })
 })

@@ -125,6 +125,30 @@ export function describeFederationSafetyContract (adapterName: string, makeStore
         expect(await store.inboxJournal.wasProcessed(key)).toBe(true)
       })
 
+      it('answers a settled repeat of an activity its inbox holds as done, leaving its collections as they were; another inbox still takes it in', async () => {
+        const owner = store.processes.selfId
+        const inbox = `${ACTOR}/inbox`
+        const note = { id: 'https://p.example/o/settled-repeat', type: 'Note', content: 'once' }
+        const create = { id: 'https://p.example/a/settled-repeat', type: 'Create', actor: ['https://p.example/u/p'], object: [note], _meta: { collection: [inbox] } }
+        const key = { sender: 'https://p.example/u/p', activityId: create.id, recipientId: ACTOR }
+        expect(await store.inboxJournal.receive([{ key, inbox, object: note, activity: create, settled: true }], owner)).toEqual([{ claim: 'claimed', isNew: true }])
+        // Twice in one batch and once more alone, with and without its object: each a repeat.
+        expect(await store.inboxJournal.receive([
+          { key, inbox, activity: create, settled: true },
+          { key, inbox, object: note, activity: create, settled: true }
+        ], owner)).toEqual([{ claim: 'done' }, { claim: 'done' }])
+        expect(await store.inboxJournal.receive([{ key, inbox, activity: create, settled: true }], owner)).toEqual([{ claim: 'done' }])
+        expect((await store.getActivity(create.id, true))?._meta?.collection).toEqual([inbox])
+        // The same activity for another recipient is new to that inbox.
+        const beta = 'https://hub.example/u/beta'
+        const betaInbox = `${beta}/inbox`
+        expect(await store.inboxJournal.receive([{ key: { ...key, recipientId: beta }, inbox: betaInbox, activity: { ...create, _meta: { collection: [betaInbox] } }, settled: true }], owner)).toEqual([
+          { claim: 'claimed', isNew: 'new collection', activity: expect.objectContaining({ id: create.id }) }
+        ])
+        expect((await store.getActivity(create.id, true))?._meta?.collection).toEqual([inbox, betaInbox])
+        expect(await store.inboxJournal.receive([{ key, inbox, activity: create, settled: true }], owner)).toEqual([{ claim: 'done' }])
+      })
+
       it('remembers a settled receipt as processed when its activity names another actor than the sender: the row cannot say so', async () => {
         const owner = store.processes.selfId
         const inbox = `${ACTOR}/inbox`

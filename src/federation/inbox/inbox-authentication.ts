@@ -47,16 +47,24 @@ export interface InboxAuthenticationOptions {
 export function inboxAuthentication (remote: RemoteActors, logger: Logger, options: InboxAuthenticationOptions): InboxStep {
   const now = options.now ?? Date.now
   const checks: SignatureChecks = { cavage: options.verify ?? verifySignatureAsync, rfc9421: options.verifyRfc9421 ?? verifyRfc9421OnPool }
-  return async (req, res) => {
-    try {
-      res.locals.apex.sender = await authenticate(req as RawBodyRequest, remote, options.hubUrl, now(), checks)
-    } catch (err) {
-      if (err instanceof RemoteError || err instanceof ForbiddenAddressError) {
-        logger.info({ err: err.message }, 'inbox: could not fetch the signing key')
-        throw new SignatureError(`The signing key could not be fetched: ${err.message}`)
-      }
-      throw err
+  /** A key that could not be fetched is the request's signature failing; any other error stays as it is. */
+  const refusal = (err: unknown): unknown => {
+    if (err instanceof RemoteError || err instanceof ForbiddenAddressError) {
+      logger.info({ err: err.message }, 'inbox: could not fetch the signing key')
+      return new SignatureError(`The signing key could not be fetched: ${err.message}`)
     }
+    return err
+  }
+  // Not `async`: a refusal thrown at once is the step's refusal all the same (`runSteps`), and the
+  // request waits on one promise, the signature's, instead of a chain of them.
+  return (req, res) => {
+    let sender: Promise<unknown>
+    try {
+      sender = authenticate(req as RawBodyRequest, remote, options.hubUrl, now(), checks)
+    } catch (err) {
+      throw refusal(err)
+    }
+    return sender.then(verified => { res.locals.apex.sender = verified }, err => { throw refusal(err) })
   }
 }
 
@@ -66,14 +74,19 @@ interface SignatureChecks {
   rfc9421: Rfc9421Check
 }
 
-async function authenticate (req: RawBodyRequest, remote: RemoteActors, hubUrl: string, now: number, checks: SignatureChecks): Promise<unknown> {
+/** The verified sender of the request; a check that fails at once throws, the others reject. */
+function authenticate (req: RawBodyRequest, remote: RemoteActors, hubUrl: string, now: number, checks: SignatureChecks): Promise<unknown> {
   const headers = lowerCaseHeaders(req)
   const body = req.body as Record<string, unknown>
   checkBodyDigests(headers, req.rawBody)
-  const verified = hasRfc9421Signature(headers)
-    ? await verifyRfc9421Request(req, headers, remote, hubUrl, now, checks.rfc9421)
-    : await verifyCavageRequest(req, headers, remote, now, checks.cavage)
+  const verifying = hasRfc9421Signature(headers)
+    ? verifyRfc9421Request(req, headers, remote, hubUrl, now, checks.rfc9421)
+    : verifyCavageRequest(req, headers, remote, now, checks.cavage)
+  return verifying.then(verified => senderOf(verified, body, remote))
+}
 
+/** The activity's actor when the signer may speak for it: the signer itself, or an actor of its origin. */
+function senderOf (verified: ActorKey, body: Record<string, unknown>, remote: RemoteActors): unknown {
   const actorId = rawActorId(body)
   if (!actorId) throw new MalformedBodyError('The activity has no actor')
   if (verified.actor.id === actorId) return verified.actor
@@ -81,7 +94,7 @@ async function authenticate (req: RawBodyRequest, remote: RemoteActors, hubUrl: 
     throw new ForbiddenError(`The request is signed by ${verified.actor.id} but the activity's actor is ${actorId}: a server may only send its own actors' activities`)
   }
   // Same origin, other actor (e.g. an instance actor relaying): the activity's actor counts as sender.
-  return await remote.getActor(actorId)
+  return remote.getActor(actorId)
 }
 
 /** Every digest the request carries must match the exact bytes received. */
@@ -205,11 +218,19 @@ function signatureFromAuthorization (value: string | undefined): string | undefi
 }
 
 function lowerCaseHeaders (req: Request): Record<string, string | undefined> {
+  // Node's parser names every header in lower case and joins repeated ones into one string, all
+  // but Set-Cookie (a list): the request's own headers then serve as they are, uncopied.
+  if (req.headers['set-cookie'] === undefined && isNodesParse(req)) return req.headers as Record<string, string | undefined>
   const out: Record<string, string | undefined> = {}
   for (const [name, value] of Object.entries(req.headers)) {
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
   }
   return out
+}
+
+/** Whether the request's headers are Node's parse of it (a request made in a test may carry any object). */
+function isNodesParse (req: Request): boolean {
+  return Array.isArray(req.rawHeaders)
 }
 
 function safeOrigin (iri: string): string | null {

@@ -148,11 +148,20 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
   private receiptNow (r: InboxReceipt, owner: string): InboxReceiptResult {
     const writers = this.writers as ReceiptWriters // `receive` checked that the store gave them
     const settled = r.settled === true
-    const claim = this.claimNow(r.key, r.inbox, owner, settled)
+    const objectInRow = r.object === undefined || (settled && keptInActivity(r))
+    // A settled receipt that writes nothing before its activity (no object of its own) and that
+    // the journal's records do not decide asks whether the inbox already holds the activity only
+    // once its insert finds the id taken: a new activity, nearly every one, cannot be held there.
+    // (The insert that finds it taken leaves nothing behind but an AUTOINCREMENT number unused.)
+    const mayAskAfterInsert = settled && objectInRow
+    const byRecords = mayAskAfterInsert ? this.claimFromRecords(r.key, owner, true) : undefined
+    const askAfterInsert = mayAskAfterInsert && byRecords === undefined
+    const claim = askAfterInsert ? 'claimed' : byRecords ?? this.claimNow(r.key, r.inbox, owner, settled)
     if (claim !== 'claimed') return { claim }
-    if (r.object !== undefined && !(settled && keptInActivity(r))) writers.saveObject(r.object as ApexNode)
+    if (!objectInRow) writers.saveObject(r.object as ApexNode)
     const receivedBy = { inbox: r.inbox, recipientId: r.key.recipientId }
     const inserted = writers.saveActivity(r.activity as ApexNode, receivedBy)
+    if (!inserted && askAfterInsert && this.storedFor.get(r.key.activityId, r.inbox, r.key.sender) !== undefined) return { claim: 'done' }
     const result: InboxReceiptResult = inserted
       ? { claim, isNew: true }
       : { claim, isNew: 'new collection', activity: writers.addToInbox(r.activity.id, receivedBy) }
@@ -167,6 +176,18 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
 
   /** Claims the key; a settled claim leaves no journal entry (its record is written with the activity). */
   private claimNow (key: InboxKey, inbox: string, owner: string, settled = false): InboxClaim {
+    const byRecords = this.claimFromRecords(key, owner, settled)
+    if (byRecords !== undefined) return byRecords
+    if (this.storedFor.get(key.activityId, inbox, key.sender) !== undefined) return 'done'
+    if (!settled) this.insertOwned.run(...params(key), this.stamp(), owner)
+    return 'claimed'
+  }
+
+  /**
+   * The claim the journal's own records decide: an entry (held elsewhere, or taken over) or a
+   * processed record; undefined when there is neither.
+   */
+  private claimFromRecords (key: InboxKey, owner: string, settled: boolean): InboxClaim | undefined {
     const entry = this.ownerOf.get(...params(key))
     if (entry !== undefined) {
       if (entry.owner !== null && (entry.owner === owner || entry.alive === 1)) return 'busy'
@@ -174,10 +195,7 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
       else this.setOwner.run(owner, ...params(key))
       return 'claimed'
     }
-    if (this.processed.get(...params(key)) !== undefined) return 'done'
-    if (this.storedFor.get(key.activityId, inbox, key.sender) !== undefined) return 'done'
-    if (!settled) this.insertOwned.run(...params(key), this.stamp(), owner)
-    return 'claimed'
+    return this.processed.get(...params(key)) !== undefined ? 'done' : undefined
   }
 
   /**
