@@ -109,8 +109,8 @@ function checkBodyDigests (headers: Record<string, string | undefined>, rawBody:
   }
 }
 
-// Not `async`: a refusal thrown here reaches `authenticate`'s `await` all the same, and the
-// checked request costs no promise of its own (this runs on every inbox request).
+// Not `async`: a refusal thrown here goes up through `authenticate` to the step, which refuses the
+// request with it, and the checked request costs no promise of its own (this runs on every inbox request).
 function verifyCavageRequest (req: Request, headers: Record<string, string | undefined>, remote: RemoteActors, now: number, verify: SignatureCheck): Promise<ActorKey> {
   const header = headers.signature ?? signatureFromAuthorization(headers.authorization)
   if (!header) throw new SignatureError('This inbox only accepts signed requests: the Signature header is missing')
