@@ -21,7 +21,7 @@ export interface RunningHub {
 
 /** Starts a hub on `config`: opens the store, ensures the admin token, serves HTTP. */
 export async function startHub (config: HubConfig): Promise<RunningHub> {
-  const logger = createLogger(config.logLevel)
+  const logger = createLogger(config.logLevel, config.logFormat)
   const store = await openConfiguredStore(config, { serving: true })
   const hub = await createHubContext(config, store, logger).catch(async err => { await store.shutdown(); throw err })
   // On PostgreSQL what any process queues wakes this one's workers; polling is then a slower fallback.

@@ -70,7 +70,7 @@ async function withHub (out: (line: string) => void, work: (hub: Awaited<ReturnT
     // With neither HUB_URL nor PORT set, the URL the hub was set up with: the same ids the server makes.
     const recorded = process.env.HUB_URL === undefined && process.env.PORT === undefined ? await recordedHubUrl(store) : null
     if (recorded !== null) config = { ...config, hubUrl: recorded }
-    const hub = await createHubContext(config, store, createLogger('warn'))
+    const hub = await createHubContext(config, store, createLogger('warn', config.logFormat))
     // Registered like a hub process: running hubs leave the deliveries this command sends alone.
     presence = new ProcessPresence(store, hub.logger)
     await presence.register()

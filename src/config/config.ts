@@ -4,6 +4,7 @@ import { addressRangeProblem, PrivateAddressPolicy } from './address-ranges'
 import { parseDatabaseUrl } from './database-url'
 import { loadSyncConfig, SyncConfig } from './sync-config'
 import { HttpLimitsConfig, loadHttpLimitsConfig } from './http-limits-config'
+import { LOG_FORMATS, type LogFormat } from '../log/logger'
 
 /** Everything the hub reads from its environment, parsed and checked once at start-up. */
 export interface HubConfig {
@@ -33,6 +34,8 @@ export interface HubConfig {
   /** Timeouts, connections per address, inbox requests per address, key fetches per host (docs/configuration.md). */
   http: HttpLimitsConfig
   logLevel: string
+  /** LOG_FORMAT: JSON lines, readable lines, or `auto` (readable on a terminal, JSON elsewhere). */
+  logFormat: LogFormat
   /** Scheduled sync: job schedules, leases, source and probe limits (docs/sync.md). */
   sync: SyncConfig
   /** How often this process beats in the process registry and polls the delivery queue (docs/scaling.md). */
@@ -67,6 +70,7 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): HubCon
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}; got "${env.LOG_LEVEL}"`)
   }
+  const logFormat = parseLogFormat(env.LOG_FORMAT)
   const sync = loadSyncConfig(env)
   const processHeartbeatMs = parsePositiveInt(env.HUB_PROCESS_HEARTBEAT_MS, 'HUB_PROCESS_HEARTBEAT_MS', 5_000)
   const queuePollMs = env.HUB_QUEUE_POLL_MS === undefined ? null : parsePositiveInt(env.HUB_QUEUE_POLL_MS, 'HUB_QUEUE_POLL_MS', 0)
@@ -74,7 +78,15 @@ export function loadConfig (env: Env = process.env, cwd = process.cwd()): HubCon
   const admissionVoteSeconds = parsePositiveInt(env.HUB_ADMISSION_VOTE_SECONDS, 'HUB_ADMISSION_VOTE_SECONDS', 7 * 24 * 3600)
   const audiencePageSize = parsePositiveInt(env.HUB_AUDIENCE_PAGE_SIZE, 'HUB_AUDIENCE_PAGE_SIZE', 2_000)
   if (audiencePageSize > 50_000) throw new ConfigError('HUB_AUDIENCE_PAGE_SIZE', `must be at most 50000 (a page is held in memory); got ${audiencePageSize}`)
-  return { port, hubUrl, dataDir, databaseUrl, hubName, adminToken, allowPrivateAddresses, inboxRateLimitPerMinute, http, maxBodyBytes, logLevel, sync, processHeartbeatMs, queuePollMs, admissionVoteSeconds, audiencePageSize }
+  return { port, hubUrl, dataDir, databaseUrl, hubName, adminToken, allowPrivateAddresses, inboxRateLimitPerMinute, http, maxBodyBytes, logLevel, logFormat, sync, processHeartbeatMs, queuePollMs, admissionVoteSeconds, audiencePageSize }
+}
+
+function parseLogFormat (value: string | undefined): LogFormat {
+  const format = (value ?? 'auto').toLowerCase()
+  if (!(LOG_FORMATS as readonly string[]).includes(format)) {
+    throw new ConfigError('LOG_FORMAT', `must be one of ${LOG_FORMATS.join(', ')}; got "${value}"`)
+  }
+  return format as LogFormat
 }
 
 function nonEmpty (value: string | undefined, name: string): string | undefined {

@@ -1,6 +1,13 @@
 import pino, { Logger } from 'pino'
+import { PinoPretty } from 'pino-pretty'
 
 export type { Logger }
+
+/** How log entries are written: JSON lines, readable lines, or readable on a terminal and JSON elsewhere. */
+export type LogFormat = 'auto' | 'json' | 'pretty'
+
+/** The values LOG_FORMAT takes, the default first. */
+export const LOG_FORMATS: readonly LogFormat[] = ['auto', 'json', 'pretty']
 
 /** Secrets that must never reach a log line, wherever they appear in a logged object. */
 const REDACTED_PATHS = [
@@ -8,7 +15,34 @@ const REDACTED_PATHS = [
   'privateKey', '*.privateKey', '_meta.privateKey', '*._meta.privateKey', 'signingKey', '*.signingKey'
 ]
 
-/** Creates the hub's structured logger (JSON lines on stdout, secrets redacted). */
-export function createLogger (level: string): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } })
+/**
+ * The format `auto` stands for: readable lines when stdout is a terminal (an admin running the
+ * hub by hand), JSON lines otherwise (a file, a pipe, journald, a log collector).
+ */
+export function resolveLogFormat (format: LogFormat, terminal = process.stdout.isTTY === true): 'json' | 'pretty' {
+  if (format === 'auto') return terminal ? 'pretty' : 'json'
+  return format
+}
+
+/**
+ * Creates the hub's logger on stdout (or `destination`): JSON lines, or with `pretty` one line per
+ * entry (time, level, message) and its fields below it. Secrets are redacted before either
+ * format sees the entry.
+ */
+export function createLogger (level: string, format: LogFormat = 'json', destination?: NodeJS.WritableStream): Logger {
+  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }
+  if (resolveLogFormat(format) === 'json') return destination === undefined ? pino(options) : pino(options, destination)
+  // Written synchronously, as pino's own JSON is: the last lines before an exit are not lost.
+  return pino(options, PinoPretty({
+    destination: destination ?? 1,
+    colorize: destination === undefined && coloursWanted(),
+    sync: true,
+    translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l',
+    ignore: 'pid,hostname'
+  }))
+}
+
+/** Colours on stdout only when it is a terminal that shows them, and not turned off (https://no-color.org). */
+function coloursWanted (): boolean {
+  return process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb'
 }

@@ -62,6 +62,22 @@ describe('configuration from the environment', () => {
   })
 })
 
+describe('the log format', () => {
+  it('is readable on a terminal and JSON elsewhere unless LOG_FORMAT says which', () => {
+    expect(loadConfig({}).logFormat).toBe('auto')
+    expect(loadConfig({ LOG_FORMAT: 'JSON' }).logFormat).toBe('json')
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty')
+  })
+
+  it('refuses a format it does not write, naming LOG_FORMAT and the ones it does', () => {
+    let error: unknown
+    try { loadConfig({ LOG_FORMAT: 'logfmt' }) } catch (err) { error = err }
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).variable).toBe('LOG_FORMAT')
+    expect((error as Error).message).toBe('LOG_FORMAT must be one of auto, json, pretty; got "logfmt"')
+  })
+})
+
 describe('connection and traffic limits', () => {
   it('have documented defaults; the per-address inbox limit follows HUB_INBOX_RATE_LIMIT unless set', () => {
     expect(loadConfig({}).http).toEqual({
