@@ -32,7 +32,8 @@ export function resolveLogFormat (format: LogFormat, terminal = process.stdout.i
 export function createLogger (level: string, format: LogFormat = 'json', destination?: NodeJS.WritableStream): Logger {
   const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }
   if (resolveLogFormat(format) === 'json') return destination === undefined ? pino(options) : pino(options, destination)
-  // Written synchronously, as pino's own JSON is: the last lines before an exit are not lost.
+  // Written synchronously: a person reads these, at a terminal's pace, and the lines just before a
+  // crash must be there. (pino's JSON to stdout is buffered and flushed at exit.)
   return pino(options, PinoPretty({
     destination: destination ?? 1,
     colorize: destination === undefined && coloursWanted(),
