@@ -68,6 +68,22 @@ describe('PostgreSQL wake-ups between processes', () => {
     }
   })
 
+  it('leaves no listening connection behind when closed while its connection is still being opened', async () => {
+    const closing = new PostgresWakeups(pg.url())
+    try {
+      const listening = closing.listen(WAKEUP_CHANNELS.deliveries, () => {})
+      await closing.close()
+      await listening
+      // A connection that came up after the close must end on its own: give it the time to.
+      await new Promise(resolve => setTimeout(resolve, 300))
+      const open = await pg.db().query<{ n: number }>(
+        "SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE application_name = 'ioocloud-hub wake-ups' AND datname = current_database()")
+      expect(open.rows).toEqual([{ n: 0 }])
+    } finally {
+      await closing.close()
+    }
+  })
+
   it('wakes the store\'s listeners by topic, from another process, and stops when the store closes', async () => {
     // Its own pool: closing the store ends it.
     const store = new PostgresStore(new PostgresDatabase(pg.url()))

@@ -60,6 +60,12 @@ export class PostgresWakeups {
     client.on('error', () => { this.lost(client) })
     client.on('end', () => { this.lost(client) })
     await client.connect()
+    // Closed while this connection was being opened: it must not outlive the close (a listening
+    // connection keeps the process from exiting).
+    if (this.closed) {
+      await client.end().catch(() => {})
+      return
+    }
     this.client = client
     for (const channel of this.handlers.keys()) await client.query(`LISTEN ${channel}`)
   }
