@@ -153,10 +153,15 @@ export class SqliteInboxJournalRepository implements InboxJournalRepository {
     // the journal's records do not decide asks whether the inbox already holds the activity only
     // once its insert finds the id taken: a new activity, nearly every one, cannot be held there.
     // (The insert that finds it taken leaves nothing behind but an AUTOINCREMENT number unused.)
-    const mayAskAfterInsert = settled && objectInRow
-    const byRecords = mayAskAfterInsert ? this.claimFromRecords(r.key, owner, true) : undefined
-    const askAfterInsert = mayAskAfterInsert && byRecords === undefined
-    const claim = askAfterInsert ? 'claimed' : byRecords ?? this.claimNow(r.key, r.inbox, owner, settled)
+    let claim: InboxClaim
+    let askAfterInsert = false
+    if (settled && objectInRow) {
+      const byRecords = this.claimFromRecords(r.key, owner, true)
+      askAfterInsert = byRecords === undefined
+      claim = byRecords ?? 'claimed'
+    } else {
+      claim = this.claimNow(r.key, r.inbox, owner, settled)
+    }
     if (claim !== 'claimed') return { claim }
     if (!objectInRow) writers.saveObject(r.object as ApexNode)
     const receivedBy = { inbox: r.inbox, recipientId: r.key.recipientId }
