@@ -20,11 +20,20 @@ export const PER_RUN = 1000
  * first rounds of 1,000 (the hub until its fourth or fifth), so with one warm-up round the counted
  * runs rose from the first to the third for every server (docs/performance.md, "Inbound").
  */
-const INBOUND_WARMUP_ROUNDS = 4
+export const INBOUND_WARMUP_ROUNDS = 4
 
-/** The rounds of an inbound comparison: the benchmark's, with at least `INBOUND_WARMUP_ROUNDS` thrown away. */
+/**
+ * Rounds an inbound comparison counts: a round of 1,000 lasts a quarter of a second for the fast
+ * servers, while the benchmark machine's speed moves in spells of ten to thirty seconds, so three rounds
+ * (about ten seconds of turns) could put one server's middle run in a slow spell and the other's
+ * not; seven span about thirty (docs/performance.md, "Seven counted rounds for the inbound
+ * comparison").
+ */
+export const INBOUND_COUNTED_ROUNDS = 7
+
+/** The rounds of an inbound comparison: the benchmark's, with at least `INBOUND_WARMUP_ROUNDS` thrown away and `INBOUND_COUNTED_ROUNDS` counted. */
 export function inboundRounds (options: RepeatOptions): RepeatOptions {
-  return { ...options, warmups: Math.max(options.warmups, INBOUND_WARMUP_ROUNDS) }
+  return { warmups: Math.max(options.warmups, INBOUND_WARMUP_ROUNDS), runs: Math.max(options.runs, INBOUND_COUNTED_ROUNDS) }
 }
 
 /** An inbox under test: where to POST and which local actor the activities address. */

@@ -3,7 +3,7 @@
  * `--rounds` rounds of 1,000 signed Creates at `--connections` with the benchmark's own
  * `inboundRun`, and for each round its activities per second and, from the scheduler's counters
  * (`threadSchedules`), how long the server's main thread ran, how long it waited for a core, and
- * how long its other threads ran. The summary gives the medians of rounds 5–7 (those the inbound
+ * how long its other threads ran. The summary gives the medians of rounds 5–11 (those the inbound
  * comparison counts after its four warm-up rounds) and of the rounds after, and the main thread's
  * mean per round from round 4: the figure to compare two builds by, running fresh servers of each
  * in turn, several of each, as it moves by a few per cent from run to run (docs/performance.md,
@@ -18,15 +18,15 @@ import { parseArgs } from 'util'
 import { environmentFrom } from '../harness/env-pairs'
 import { threadSchedules, ThreadSchedule } from '../harness/process-cpu'
 import { summarise } from '../harness/stats'
-import { firstSight, InboxTarget, inboundRun } from '../inbound.bench'
+import { firstSight, INBOUND_COUNTED_ROUNDS, INBOUND_WARMUP_ROUNDS, InboxTarget, inboundRun } from '../inbound.bench'
 import { startBenchHub } from '../support/bench-hub'
 import { startChild } from '../support/child-server'
 import { RemotePeers } from '../support/remote-peers'
 
 const TARGETS = ['hub', 'ideal', 'apex', 'lean']
 
-/** The rounds the inbound comparison counts: the fifth to the seventh (four warm-up rounds, three counted). */
-const COUNTED = { from: 4, to: 7 }
+/** The rounds the inbound comparison counts (0-based, `to` excluded): after its warm-up rounds, its counted ones. */
+const COUNTED = { from: INBOUND_WARMUP_ROUNDS, to: INBOUND_WARMUP_ROUNDS + INBOUND_COUNTED_ROUNDS }
 
 /** One round's figures. */
 interface Round {
@@ -107,7 +107,7 @@ async function main (): Promise<void> {
     const later = figures.slice(COUNTED.to).map(r => r.perSecond)
     const fromFourth = figures.slice(3)
     const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length
-    process.stdout.write(`activities/s, median of rounds 5–7 (those the benchmark counts): ${summarise(counted).median.toFixed(0)}; of ${rounds > COUNTED.to + 1 ? `rounds ${COUNTED.to + 1}–${rounds}` : `round ${rounds}`}: ${summarise(later).median.toFixed(0)}\n`)
+    process.stdout.write(`activities/s, median of rounds ${COUNTED.from + 1}–${COUNTED.to} (those the benchmark counts): ${summarise(counted).median.toFixed(0)}; of ${rounds > COUNTED.to + 1 ? `rounds ${COUNTED.to + 1}–${rounds}` : `round ${rounds}`}: ${summarise(later).median.toFixed(0)}\n`)
     process.stdout.write(`main thread from round 4, mean per round: ran ${mean(fromFourth.map(r => r.mainRunMs)).toFixed(1)} ms, waited ${mean(fromFourth.map(r => r.mainWaitMs)).toFixed(1)} ms\n`)
   } finally {
     await inbox?.server.stop()
